@@ -1,0 +1,48 @@
+package io.runbook.engine.secret;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Resolves {@code env:} and {@code file:} references and registers each value with the run's {@link Redactor}. */
+public final class SecretResolver {
+  private final Redactor redactor;
+  private final Map<String, String> env;
+
+  public SecretResolver(Redactor redactor) { this(redactor, System.getenv()); }
+
+  public SecretResolver(Redactor redactor, Map<String, String> env) {
+    this.redactor = redactor;
+    this.env = env;
+  }
+
+  public Redactor redactor() { return redactor; }
+
+  /** The value of a reference; the message of a failure names the reference, never a value. */
+  public String resolve(SecretRef ref) {
+    String value = switch (ref.scheme()) {
+      case "env" -> {
+        String v = env.get(ref.name());
+        if (v == null) throw new IllegalStateException("secret " + ref + ": environment variable " + ref.name() + " is not set");
+        yield v;
+      }
+      case "file" -> {
+        try {
+          yield Files.readString(Path.of(expandHome(ref.name())), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          throw new IllegalStateException("secret " + ref + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+        }
+      }
+      default -> throw new IllegalStateException(
+          "secret " + ref + ": the " + ref.scheme() + " provider is not available in this build; use env: or file:");
+    };
+    redactor.register(value);
+    return value;
+  }
+
+  static String expandHome(String path) {
+    return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+  }
+}
