@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Binds plain values (String, Long, Double, Boolean, Instant, Duration, List, Map, null: what YAML and templates
@@ -28,9 +27,6 @@ import java.util.Set;
  * behind inventories, step inputs, and the validator's checks of literal inputs.
  */
 public final class RecordBinder {
-  /** Secret values must never appear in a message; only the key is named. */
-  static final Set<Class<?>> SECRET_TYPES = Set.of(SecretRef.class);
-
   /** A problem at {@code path} ("transport.port", "start[0]"); {@code atKey} when it is about the key itself. */
   public record BindProblem(String path, String message, boolean atKey) {}
 

@@ -3,7 +3,9 @@ package io.runbook.engine.validate;
 import io.runbook.engine.expr.ExprException;
 import io.runbook.engine.expr.Templates;
 import io.runbook.engine.expr.Type;
+import io.runbook.engine.bind.ParamType;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Require;
 import io.runbook.engine.model.Runbook;
@@ -50,7 +52,26 @@ public final class Validator {
       problem(dup.decl().posOf("id"), "duplicate step id '" + dup.decl().id() + "' (first used at line "
           + first.pos().line() + "); step ids are unique across the whole runbook, nested groups included");
     }
+    inventory.ifPresent(this::hostDefaults);
     steps(rb.steps(), new LinkedHashMap<>());
+  }
+
+  /** Host parameters' defaults must name hosts of the inventory the run is checked against. */
+  private void hostDefaults(Inventory inv) {
+    for (ParamDecl p : rb.params().values()) {
+      Optional<ParamType> type = ParamType.parse(p.type());
+      if (type.isEmpty() || p.defaultValue().isEmpty()) continue;
+      boolean host = type.get().kind() == ParamType.Kind.HOST;
+      boolean hosts = type.get().kind() == ParamType.Kind.LIST && type.get().element().kind() == ParamType.Kind.HOST;
+      Object d = p.defaultValue().get();
+      List<?> names = hosts && d instanceof List<?> l ? l : host ? List.of(d) : List.of();
+      for (Object name : names) {
+        if (inv.host(String.valueOf(name)).isEmpty()) {
+          problem(p.pos(), "parameter '" + p.name() + "': default host '" + name + "' is not in inventory '"
+              + inv.inventory() + "'" + Spelling.hint(String.valueOf(name), inv.hosts().keySet()));
+        }
+      }
+    }
   }
 
   private void problem(SourcePos pos, String message) { problems.add(new Problem(pos, message)); }
