@@ -97,8 +97,7 @@ public final class Validator {
         problem(s.posOf("use"), label + ": unknown step type '" + use + "'" + hint);
       }
     }
-    // when and foreach are evaluated once, before the loop: the step's own 'as' is not in scope for them.
-    s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", outer));
+    // foreach is evaluated once, before the loop; when, require, on and with are evaluated for each item.
     Map<String, Type> innerVars = new LinkedHashMap<>(outerVars);
     if (s.foreach().isPresent()) {
       Type element = Type.DYN;
@@ -141,6 +140,7 @@ public final class Validator {
       problem(s.posOf("timeout"), label + ": 'timeout' must be longer than zero");
     }
     Type.RecordOf inner = scopes.at(s, innerVars);
+    s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", inner));
     for (Require r : s.require()) {
       expectType(r.that(), true, Type.BOOL, r.pos(), label + ": 'require.that'", inner);
     }
