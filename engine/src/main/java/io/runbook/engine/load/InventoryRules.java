@@ -34,7 +34,7 @@ final class InventoryRules {
   private void oneOf(String path, String value, List<String> allowed, String what) {
     if (!allowed.contains(value)) {
       out.add(new Violation(path, "unknown " + what + " '" + value + "'" + Spelling.hint(value, allowed) + "; one of: "
-          + String.join(", ", allowed), false));
+          + String.join(", ", allowed)));
     }
   }
 

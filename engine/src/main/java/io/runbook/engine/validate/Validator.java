@@ -31,6 +31,7 @@ public final class Validator {
   private final StepIndex index;
   private final ScopeTypes scopes;
   private final List<Problem> problems = new ArrayList<>();
+  private final java.util.Set<String> secretParams = new java.util.HashSet<>();
 
   private Validator(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
     this.rb = rb;
@@ -38,6 +39,7 @@ public final class Validator {
     this.inventory = inventory.filter(i -> i != Inventory.EMPTY);
     this.index = new StepIndex(rb.steps());
     this.scopes = new ScopeTypes(rb, index, registry);
+    rb.params().values().stream().filter(ParamDecl::secret).forEach(p -> secretParams.add(p.name()));
   }
 
   public static List<Problem> validate(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
@@ -146,7 +148,7 @@ public final class Validator {
     }
     host(s, type, inner);
     if (!s.isGroup()) {
-      new InputCheck(problems, s, label, inner).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
+      new InputCheck(problems, s, label, inner, secretParams).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
     }
     steps(s.steps(), innerVars);
   }
