@@ -169,10 +169,7 @@ public final class Validator {
       problem(s.posOf("on"), label + ": 'on' applies to a step with 'use'; put it on the steps of the group");
       return;
     }
-    if (type.isPresent() && !needs) {
-      problem(s.posOf("on"), label + ": step type " + s.use().get() + " does not act on a host; remove 'on'");
-      return;
-    }
+    // A step type that does not need a host may still use one when given (ctx.target()), so 'on' is allowed.
     if (Templates.hasTemplate(on)) {
       expectType(on, false, Type.STRING, s.posOf("on"), label + ": 'on'", scope);
     } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
