@@ -124,14 +124,13 @@ final class InputCheck {
   }
 
   private void expression(String text, java.lang.reflect.Type target, String path) {
-    Type t;
-    try {
-      t = Templates.typeOf(text, scope, false);
-    } catch (ExprException e) {
+    Templates.Checked checked = Templates.check(text, scope, false);
+    for (ExprException e : checked.errors()) {
       problems.add(new Problem(Validator.at(pos(path), text, e.offset()), label + ": input '" + inputName(path) + "': "
           + e.reason()));
-      return;
     }
+    Type t = checked.type();
+    if (t == null) return;
     Type wanted = JavaTypes.of(target);
     if (!fits(t, wanted)) {
       problem(path, label + ": input '" + inputName(path) + "' expects " + wanted + ", but the expression gives " + t);
