@@ -1,0 +1,126 @@
+package io.runbook.engine.validate;
+
+import io.runbook.engine.bind.ParamType;
+import io.runbook.engine.expr.JavaTypes;
+import io.runbook.engine.expr.Type;
+import io.runbook.engine.inventory.CloudSpec;
+import io.runbook.engine.inventory.Host;
+import io.runbook.engine.model.ParamDecl;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.StepType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The types of the variables an expression in a given step may use: params, hosts, cloud, run, the outputs of
+ * the steps that ran before it ({@code steps}), and the {@code as} variables of the foreach loops around it.
+ */
+final class ScopeTypes {
+  static final java.util.Set<String> RESERVED = java.util.Set.of("params", "hosts", "cloud", "run", "steps");
+
+  private final StepIndex index;
+  private final StepRegistry registry;
+  private final Type.RecordOf params;
+  private final Type hosts = new Type.MapOf(JavaTypes.of(Host.class));
+  private final Type cloud = JavaTypes.of(CloudSpec.class);
+  private final Type run = new Type.RecordOf("run", Map.of("id", Type.STRING, "startedAt", Type.TIMESTAMP));
+
+  ScopeTypes(Runbook rb, StepIndex index, StepRegistry registry) {
+    this.index = index;
+    this.registry = registry;
+    Map<String, Type> p = new LinkedHashMap<>();
+    for (ParamDecl d : rb.params().values()) {
+      p.put(d.name(), ParamType.parse(d.type()).map(ParamType::exprType).orElse(Type.DYN));
+    }
+    this.params = new Type.RecordOf("params", p);
+  }
+
+  /**
+   * The scope at {@code step}; {@code loopVars} are the foreach variables visible there (name to element type),
+   * {@code ownItems} whether the step's own foreach variable is in scope (its with/on/require, not its when).
+   */
+  Type.RecordOf at(StepDecl step, Map<String, Type> loopVars) {
+    Map<String, Type> fields = new LinkedHashMap<>();
+    fields.put("params", params);
+    fields.put("hosts", hosts);
+    fields.put("cloud", cloud);
+    fields.put("run", run);
+    fields.put("steps", steps(index.entry(step)));
+    fields.putAll(loopVars);
+    return new Type.RecordOf("scope", fields);
+  }
+
+  private Type.RecordOf steps(StepIndex.Entry here) {
+    Map<String, Type> visible = new LinkedHashMap<>();
+    Map<String, String> unavailable = new LinkedHashMap<>();
+    for (StepIndex.Entry other : index.byId.values()) {
+      StepDecl t = other.decl();
+      String id = t.id();
+      if (t == here.decl()) {
+        unavailable.put(id, "step '" + id + "' cannot use its own outputs");
+      } else if (here.insideOf(t)) {
+        unavailable.put(id, t.foreach().isPresent()
+            ? "step '" + id + "' is still running here; its items are known after it ends"
+            : "group '" + id + "' has no outputs of its own; refer to its steps by their ids");
+      } else if (other.order() > here.order()) {
+        unavailable.put(id, "step '" + id + "' runs later (line " + t.pos().line() + "); a step can only use the "
+            + "outputs of steps before it");
+      } else {
+        Optional<StepDecl> loop = loopOutside(other, here);
+        if (loop.isPresent()) {
+          unavailable.put(id, "step '" + id + "' runs inside foreach '" + loop.get().id() + "'; use steps."
+              + loop.get().id() + ".items");
+        } else if (t.isGroup() && t.foreach().isEmpty()) {
+          unavailable.put(id, "group '" + id + "' has no outputs of its own; refer to its steps by their ids");
+        } else {
+          visible.put(id, outputs(t));
+        }
+      }
+    }
+    return new Type.RecordOf("steps", visible, unavailable);
+  }
+
+  /** The innermost foreach around {@code other} that does not also enclose {@code here}. */
+  private static Optional<StepDecl> loopOutside(StepIndex.Entry other, StepIndex.Entry here) {
+    for (StepDecl a : other.ancestors()) {
+      if (a.foreach().isPresent() && !here.insideOf(a)) return Optional.of(a);
+    }
+    return Optional.empty();
+  }
+
+  /** What {@code steps.<id>} holds once the step has run. */
+  Type outputs(StepDecl t) {
+    if (t.foreach().isPresent()) {
+      Type item = t.isGroup() ? groupItem(t) : single(t);
+      return new Type.RecordOf(t.id(), Map.of("items", new Type.ListOf(item)));
+    }
+    return single(t);
+  }
+
+  private Type single(StepDecl t) {
+    Optional<StepType<?, ?>> type = t.use().flatMap(registry::find);
+    if (type.isEmpty()) return Type.DYN;
+    Class<?> out = type.get().outputType();
+    if (out == null || out == Void.class) return new Type.RecordOf(t.id(), Map.of());
+    Type ty = JavaTypes.of(out);
+    return ty instanceof Type.RecordOf r ? new Type.RecordOf(t.id(), r.fields()) : ty;
+  }
+
+  /** One iteration of a foreach group: its nested steps' outputs by id (nested loops give their items). */
+  private Type groupItem(StepDecl group) {
+    Map<String, Type> fields = new LinkedHashMap<>();
+    collect(group.steps(), fields);
+    return new Type.RecordOf(group.id() + " item", fields);
+  }
+
+  private void collect(java.util.List<StepDecl> steps, Map<String, Type> fields) {
+    for (StepDecl s : steps) {
+      if (s.id() == null || s.id().isEmpty()) continue;
+      if (s.foreach().isPresent() || !s.isGroup()) fields.put(s.id(), outputs(s));
+      else collect(s.steps(), fields);
+    }
+  }
+}

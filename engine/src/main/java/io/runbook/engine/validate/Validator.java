@@ -1,0 +1,180 @@
+package io.runbook.engine.validate;
+
+import io.runbook.engine.expr.ExprException;
+import io.runbook.engine.expr.Templates;
+import io.runbook.engine.expr.Type;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.Problem;
+import io.runbook.engine.model.Require;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.SourcePos;
+import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Spelling;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a parsed runbook completely before anything runs and reports every problem in one pass: step ids, step
+ * types, inputs against the input records, expressions against the types in scope, hosts, loops and limits.
+ */
+public final class Validator {
+  private final Runbook rb;
+  private final StepRegistry registry;
+  private final Optional<Inventory> inventory;
+  private final StepIndex index;
+  private final ScopeTypes scopes;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private Validator(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
+    this.rb = rb;
+    this.registry = registry;
+    this.inventory = inventory.filter(i -> i != Inventory.EMPTY);
+    this.index = new StepIndex(rb.steps());
+    this.scopes = new ScopeTypes(rb, index, registry);
+  }
+
+  public static List<Problem> validate(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
+    Validator v = new Validator(rb, registry, inventory);
+    v.run();
+    return List.copyOf(v.problems);
+  }
+
+  private void run() {
+    for (StepIndex.Entry dup : index.duplicates) {
+      StepDecl first = index.byId.get(dup.decl().id()).decl();
+      problem(dup.decl().posOf("id"), "duplicate step id '" + dup.decl().id() + "' (first used at line "
+          + first.pos().line() + "); step ids are unique across the whole runbook, nested groups included");
+    }
+    steps(rb.steps(), new LinkedHashMap<>());
+  }
+
+  private void problem(SourcePos pos, String message) { problems.add(new Problem(pos, message)); }
+
+  private void steps(List<StepDecl> steps, Map<String, Type> loopVars) {
+    for (StepDecl s : steps) step(s, loopVars);
+  }
+
+  private static String label(StepDecl s) { return s.id() == null || s.id().isEmpty() ? "step" : "step '" + s.id() + "'"; }
+
+  private void step(StepDecl s, Map<String, Type> outerVars) {
+    String label = label(s);
+    Type.RecordOf outer = scopes.at(s, outerVars);
+    Optional<StepType<?, ?>> type = Optional.empty();
+    if (s.use().isPresent()) {
+      String use = s.use().get();
+      type = registry.find(use);
+      if (type.isEmpty()) {
+        List<String> close = Spelling.close(use, registry.names());
+        String hint = close.isEmpty()
+            ? (registry.names().size() <= 15 ? "; known types: " + String.join(", ", registry.names()) : "")
+            : " (did you mean " + String.join(" or ", close.stream().limit(3).map(c -> "'" + c + "'").toList()) + "?)";
+        problem(s.posOf("use"), label + ": unknown step type '" + use + "'" + hint);
+      }
+    }
+    // when and foreach are evaluated once, before the loop: the step's own 'as' is not in scope for them.
+    s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", outer));
+    Map<String, Type> innerVars = new LinkedHashMap<>(outerVars);
+    if (s.foreach().isPresent()) {
+      Type element = Type.DYN;
+      Type listType = typeOf(s.foreach().get(), true, s.posOf("foreach"), label + ": 'foreach'", outer);
+      if (listType instanceof Type.ListOf l) {
+        element = l.element();
+      } else if (listType != null && listType != Type.DYN) {
+        problem(s.posOf("foreach"), label + ": 'foreach' must be a list, not " + listType);
+      }
+      if (s.as().isEmpty()) {
+        problem(s.posOf("foreach"), label + ": 'foreach' needs 'as': the name each item is known by, e.g. as: replica");
+      } else {
+        String as = s.as().get();
+        if (!as.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          problem(s.posOf("as"), label + ": 'as' must be a simple name (letters, digits, '_'), not '" + as + "'");
+        } else if (ScopeTypes.RESERVED.contains(as)) {
+          problem(s.posOf("as"), label + ": 'as: " + as + "' would hide the built-in '" + as + "'; choose another name");
+        } else if (outerVars.containsKey(as)) {
+          problem(s.posOf("as"), label + ": 'as: " + as + "' is already the item of an enclosing foreach");
+        } else {
+          innerVars.put(as, element);
+        }
+      }
+    } else {
+      if (s.as().isPresent()) problem(s.posOf("as"), label + ": 'as' only applies together with 'foreach'");
+      if (s.parallel()) problem(s.posOf("parallel"), label + ": 'parallel' only applies together with 'foreach'");
+    }
+    if (s.positions().containsKey("maxParallel")) {
+      if (s.maxParallel() < 1) problem(s.posOf("maxParallel"), label + ": 'maxParallel' must be at least 1");
+      else if (!s.parallel()) problem(s.posOf("maxParallel"), label + ": 'maxParallel' needs 'parallel: true'");
+    }
+    if (s.positions().containsKey("retry")) {
+      if (s.retry().attempts() < 1) {
+        problem(s.posOf("retry"), label + ": retry attempts must be at least 1 (1 = no retry), not " + s.retry().attempts());
+      }
+      if (s.retry().backoff().isNegative()) problem(s.posOf("retry"), label + ": retry backoff must not be negative");
+      if (s.isGroup()) problem(s.posOf("retry"), label + ": 'retry' applies to a step with 'use', not to a group");
+    }
+    if (s.timeout().isPresent() && (s.timeout().get().isZero() || s.timeout().get().isNegative())) {
+      problem(s.posOf("timeout"), label + ": 'timeout' must be longer than zero");
+    }
+    Type.RecordOf inner = scopes.at(s, innerVars);
+    for (Require r : s.require()) {
+      expectType(r.that(), true, Type.BOOL, r.pos(), label + ": 'require.that'", inner);
+    }
+    host(s, type, inner);
+    if (!s.isGroup()) {
+      new InputCheck(problems, s, label, inner).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
+    }
+    steps(s.steps(), innerVars);
+  }
+
+  private void host(StepDecl s, Optional<StepType<?, ?>> type, Type.RecordOf scope) {
+    String label = label(s);
+    boolean needs = type.map(StepType::needsHost).orElse(false);
+    if (s.on().isEmpty()) {
+      if (needs) {
+        problem(s.posOf("use"), label + ": step type " + s.use().get() + " acts on a host: add 'on: <host name>'"
+            + inventory.map(i -> i.hosts().isEmpty() ? "" : " (hosts: " + String.join(", ", i.hosts().keySet()) + ")")
+                .orElse(""));
+      }
+      return;
+    }
+    String on = s.on().get();
+    if (s.isGroup()) {
+      problem(s.posOf("on"), label + ": 'on' applies to a step with 'use'; put it on the steps of the group");
+      return;
+    }
+    if (type.isPresent() && !needs) {
+      problem(s.posOf("on"), label + ": step type " + s.use().get() + " does not act on a host; remove 'on'");
+      return;
+    }
+    if (Templates.hasTemplate(on)) {
+      expectType(on, false, Type.STRING, s.posOf("on"), label + ": 'on'", scope);
+    } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
+      problem(s.posOf("on"), label + ": host '" + on + "' is not in inventory '" + inventory.get().inventory() + "'"
+          + Spelling.hint(on, inventory.get().hosts().keySet()));
+    }
+  }
+
+  private Type typeOf(String text, boolean bare, SourcePos pos, String what, Type.RecordOf scope) {
+    try {
+      return Templates.typeOf(text, scope, bare);
+    } catch (ExprException e) {
+      problem(at(pos, text, e.offset()), what + ": " + e.reason());
+      return null;
+    }
+  }
+
+  private void expectType(String text, boolean bare, Type wanted, SourcePos pos, String what, Type.RecordOf scope) {
+    Type t = typeOf(text, bare, pos, what, scope);
+    if (t != null && !Type.assignable(t, wanted)) problem(pos, what + " must be " + wanted + ", not " + t);
+  }
+
+  /** The column of an offending token inside a scalar, when the scalar is on one line. */
+  static SourcePos at(SourcePos scalar, String text, int offset) {
+    if (offset < 0 || text.indexOf('\n') >= 0 || scalar.line() <= 0) return scalar;
+    return new SourcePos(scalar.file(), scalar.line(), scalar.col() + offset);
+  }
+}
