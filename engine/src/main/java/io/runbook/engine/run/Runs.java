@@ -249,8 +249,9 @@ public final class Runs {
         outcome = new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, "run " + runId + " succeeded", null);
       } catch (RunStopped stop) {
         String hint = stop.hint();
-        if (hint == null && (stop.status() == RunStatus.INTERRUPTED || stop.status() == RunStatus.FAILED)) {
-          hint = "continue with: runbook resume " + runId;
+        boolean resumable = stop.status() == RunStatus.INTERRUPTED || stop.status() == RunStatus.FAILED;
+        if (resumable && (hint == null || !hint.contains("runbook resume"))) {
+          hint = (hint == null ? "" : hint + "; then ") + "continue with: runbook resume " + runId;
         }
         outcome = new RunOutcome(runId, runDir, stop.status(), stop.getMessage(), hint);
       } catch (RuntimeException e) {

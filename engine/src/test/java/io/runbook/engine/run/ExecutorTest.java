@@ -164,7 +164,7 @@ class ExecutorTest {
         """);
     assertEquals(RunStatus.FAILED, o.status());
     assertEquals(1, flaky.calls.get("c").get());
-    assertEquals("try again", o.hint());
+    assertTrue(o.hint().startsWith("try again; then continue with: runbook resume "), o.hint());
   }
 
   @Test
