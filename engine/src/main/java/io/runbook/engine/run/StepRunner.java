@@ -134,7 +134,9 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
         if (f.getCause() != null) s.log().trace("step " + b.path() + " failed", f);
         s.journal().append(JournalRecord.of(JournalRecord.STEP_FAILED, b.path())
             .with("message", f.getMessage()).with("hint", f.hint()).with("attempts", attempt));
-        throw new RunStopped(RunStatus.FAILED, "step " + b.path() + " failed: " + f.getMessage(), f.hint());
+        String message = f.getMessage() != null && f.getMessage().startsWith("step " + b.path())
+            ? f.getMessage() : "step " + b.path() + " failed: " + f.getMessage();
+        throw new RunStopped(RunStatus.FAILED, message, f.hint());
       } catch (InterruptedException e) {
         throw interrupted(b);
       }

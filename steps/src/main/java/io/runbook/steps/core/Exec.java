@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Runs a local command (an argument list, no shell); its output streams to the step log and is captured. */
-@Doc("Run a local command: argument list, environment, working folder, timeout; non-zero exit fails unless allowed")
+@Doc("Run a local command: argument list, environment, working folder, timeout; non-zero exit fails unless allowed"
+    + " (and is retried by retry: only when the command is marked effect: READS)")
 public final class Exec implements StepType<Exec.Input, Exec.Output> {
   public record Input(
       @Doc("The program and its arguments; no shell is involved (use [sh, -c, '...'] for one)") List<String> command,
@@ -65,8 +66,10 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
     List<Integer> allowed = in.allowExitCodes().orElse(List.of(0));
     if (!allowed.contains(r.exitCode())) {
       String tail = lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
-      throw StepFailure.fatal("step " + ctx.stepId() + ": " + in.command().get(0) + " exited with " + r.exitCode()
-          + (tail.isEmpty() ? "" : ": " + tail), "see the command's output above; exit codes counted as success: " + allowed);
+      // A read-only check (is the replica caught up?) may pass later, and repeating it cannot harm: retryable.
+      throw new StepFailure("step " + ctx.stepId() + ": " + in.command().get(0) + " exited with " + r.exitCode()
+          + (tail.isEmpty() ? "" : ": " + tail), effectOf(in) == Effect.READS,
+          "see the command's output above; exit codes counted as success: " + allowed, null);
     }
     return new Output(r.exitCode(), r.stdout(), r.stderr());
   }
