@@ -118,6 +118,7 @@ public final class Runs {
     }
     contents.tornTail().ifPresent(t -> settings.console().println("warning: " + t));
     if (history.finished().map(f -> "succeeded".equals(f.text("status"))).orElse(false)) {
+      releaseStaleLock(history.started(), runId);
       return new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, "run " + runId + " already succeeded; nothing to do", null);
     }
     JournalRecord begin = history.started();
@@ -178,6 +179,18 @@ public final class Runs {
     decisions.approve().forEach(p -> opening.add(decision(p, RunHistory.APPROVE)));
     return execute(rb, inventory, inv != null && !inv.isNull(), params, runId, startedAt, runDir, redactor, secrets,
         history, opening, "resuming run " + runId + ": " + rb.name());
+  }
+
+  /** A run that died after its last record left its lock behind: take it over and let it go. */
+  private void releaseStaleLock(JournalRecord started, String runId) {
+    JsonNode inv = started.get("inventory");
+    if (inv == null || inv.isNull()) return;
+    try (RunLock lock = RunLock.acquire(settings.state().locks(), inv.get("name").asText(), runId,
+        m -> settings.console().println("warning: " + m))) {
+      // acquired and released: nothing else to do
+    } catch (RunLock.HeldException | IOException e) {
+      // Another live run holds it: that is its lock, not ours.
+    }
   }
 
   private static JournalRecord decision(String path, String what) {
