@@ -62,8 +62,8 @@ final class TypeChecker {
     String where = path.isEmpty() ? "unknown name '" + name + "'" : "'" + path + "' has no field '" + name + "'";
     String hint = Spelling.hint(name, record.fields().keySet());
     int dash = name.indexOf('-');
-    if (hint.isEmpty() && dash > 0 && record.fields().containsKey(name.substring(0, dash))) {
-      hint = " (to subtract, put spaces around '-')";
+    if (dash > 0 && record.fields().containsKey(name.substring(0, dash))) {
+      hint = " (to subtract, put spaces around '-': " + name.substring(0, dash) + " - " + name.substring(dash + 1) + ")";
     }
     if (hint.isEmpty() && !record.fields().isEmpty() && record.fields().size() <= 12) {
       hint = "; known: " + String.join(", ", record.fields().keySet());

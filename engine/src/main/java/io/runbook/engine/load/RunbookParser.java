@@ -39,26 +39,30 @@ final class RunbookParser {
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*");
 
   private final PlainTree tree;
+  /** The step being read, named in problems about its keys ("step 'swap': ..."). */
+  private String context = "";
 
   RunbookParser(PlainTree tree) { this.tree = tree; }
 
+  private void problem(SourcePos pos, String message) { tree.problem(pos, context + message); }
+
   Runbook parse(Object root, Path source, String sha256) {
     if (!(root instanceof Map<?, ?>)) {
-      tree.problem(tree.valueAt(""), "a runbook is a map with the keys runbook, summary, params and steps");
+      problem(tree.valueAt(""), "a runbook is a map with the keys runbook, summary, params and steps");
       return new Runbook("", Optional.empty(), Optional.empty(), Map.of(), List.of(), source, sha256);
     }
     Map<String, Object> top = map(root);
     checkKeys(top, "", TOP_KEYS, "top-level");
     String name = string(top, "", "runbook", true).orElse("");
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-      tree.problem(tree.valueAt("runbook"), "runbook name '" + name + "' must be letters, digits, '_' and '-' between them");
+      problem(tree.valueAt("runbook"), "runbook name '" + name + "' must be letters, digits, '_' and '-' between them");
     }
     Optional<String> summary = string(top, "", "summary", false);
     Optional<String> description = string(top, "", "description", false);
     Map<String, ParamDecl> params = params(top.get("params"));
     List<StepDecl> steps = List.of();
     if (!top.containsKey("steps")) {
-      tree.problem(tree.valueAt(""), "missing 'steps': a runbook needs at least one step");
+      problem(tree.valueAt(""), "missing 'steps': a runbook needs at least one step");
     } else {
       steps = steps(top.get("steps"), "steps");
     }
@@ -80,21 +84,21 @@ final class RunbookParser {
         String hint = Spelling.hint(key, known);
         msg += hint.isEmpty() ? "; known keys: " + String.join(", ", known) : hint;
       }
-      tree.problem(tree.keyAt(p), msg);
+      problem(tree.keyAt(p), msg);
     }
   }
 
   private Optional<String> string(Map<String, Object> m, String path, String key, boolean required) {
     String p = PlainTree.join(path, key);
     if (!m.containsKey(key) || m.get(key) == null) {
-      if (required) tree.problem(m.containsKey(key) ? tree.keyAt(p) : tree.valueAt(path), "missing '" + key + "'");
+      if (required) problem(m.containsKey(key) ? tree.keyAt(p) : tree.valueAt(path), "missing '" + key + "'");
       return Optional.empty();
     }
     Object v = m.get(key);
     if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
       return Optional.of(v.toString());
     }
-    tree.problem(tree.valueAt(p), "'" + key + "' must be a single value, not a " + (v instanceof List ? "list" : "map"));
+    problem(tree.valueAt(p), "'" + key + "' must be a single value, not a " + (v instanceof List ? "list" : "map"));
     return Optional.empty();
   }
 
@@ -102,7 +106,7 @@ final class RunbookParser {
     Object v = m.get(key);
     if (v == null) return false;
     if (v instanceof Boolean b) return b;
-    tree.problem(tree.valueAt(PlainTree.join(path, key)), "'" + key + "' must be true or false");
+    problem(tree.valueAt(PlainTree.join(path, key)), "'" + key + "' must be true or false");
     return false;
   }
 
@@ -110,7 +114,7 @@ final class RunbookParser {
     Object v = m.get(key);
     if (v == null) return Optional.empty();
     if (v instanceof Long l) return Optional.of(l);
-    tree.problem(tree.valueAt(PlainTree.join(path, key)), "'" + key + "' must be an int, not " + describe(v));
+    problem(tree.valueAt(PlainTree.join(path, key)), "'" + key + "' must be an int, not " + describe(v));
     return Optional.empty();
   }
 
@@ -122,11 +126,11 @@ final class RunbookParser {
       try {
         return Optional.of(Durations.parse(s));
       } catch (RuntimeException e) {
-        tree.problem(tree.valueAt(p), "'" + key + "': " + e.getMessage());
+        problem(tree.valueAt(p), "'" + key + "': " + e.getMessage());
         return Optional.empty();
       }
     }
-    tree.problem(tree.valueAt(p), "'" + key + "' must be a duration like 30s, 5m or PT1H, not " + describe(v)
+    problem(tree.valueAt(p), "'" + key + "' must be a duration like 30s, 5m or PT1H, not " + describe(v)
         + (v instanceof Long ? " (add a unit: " + v + "s)" : ""));
     return Optional.empty();
   }
@@ -144,7 +148,7 @@ final class RunbookParser {
     Map<String, ParamDecl> out = new LinkedHashMap<>();
     if (node == null) return out;
     if (!(node instanceof Map<?, ?>)) {
-      tree.problem(tree.valueAt("params"), "'params' must be a map of parameter name to declaration");
+      problem(tree.valueAt("params"), "'params' must be a map of parameter name to declaration");
       return out;
     }
     for (Map.Entry<String, Object> e : map(node).entrySet()) {
@@ -152,7 +156,7 @@ final class RunbookParser {
       String path = "params." + name;
       SourcePos pos = tree.keyAt(path);
       if (!NAME.matcher(name).matches() || name.contains("-")) {
-        tree.problem(pos, "parameter name '" + name + "' must be letters, digits and '_', starting with a letter");
+        problem(pos, "parameter name '" + name + "' must be letters, digits and '_', starting with a letter");
       }
       Map<String, Object> decl;
       if (e.getValue() instanceof String shorthand) {
@@ -161,7 +165,7 @@ final class RunbookParser {
       } else if (e.getValue() instanceof Map<?, ?>) {
         decl = map(e.getValue());
       } else {
-        tree.problem(tree.valueAt(path), "parameter '" + name + "' must be a map like { type: string, default: ... }");
+        problem(tree.valueAt(path), "parameter '" + name + "' must be a map like { type: string, default: ... }");
         continue;
       }
       out.put(name, param(name, path, pos, decl));
@@ -175,7 +179,7 @@ final class RunbookParser {
     String written = string(decl, path, "type", false).orElse("string");
     Optional<ParamType> type = ParamType.parse(written);
     if (type.isEmpty()) {
-      tree.problem(tree.valueAt(path + ".type"), prefix + "unknown type '" + written + "'" + ParamType.suggest(written)
+      problem(tree.valueAt(path + ".type"), prefix + "unknown type '" + written + "'" + ParamType.suggest(written)
           + "; types: string, int, bool, duration, timestamp, enum, host, list<T>");
     }
     boolean required = bool(decl, path, "required");
@@ -187,40 +191,41 @@ final class RunbookParser {
     if (rawValues instanceof List<?> l) {
       for (Object o : l) values.add(String.valueOf(o));
     } else if (rawValues != null) {
-      tree.problem(tree.valueAt(path + ".values"), prefix + "'values' must be a list");
+      problem(tree.valueAt(path + ".values"), prefix + "'values' must be a list");
     }
     boolean isEnum = type.map(t -> t.kind() == ParamType.Kind.ENUM
         || t.kind() == ParamType.Kind.LIST && t.element().kind() == ParamType.Kind.ENUM).orElse(false);
-    if (isEnum && values.isEmpty()) {
-      tree.problem(tree.valueAt(path + ".type"), prefix + "an enum needs its values, e.g. values: [fast, safe]");
+    boolean enumWithoutValues = isEnum && values.isEmpty();
+    if (enumWithoutValues) {
+      problem(tree.valueAt(path + ".type"), prefix + "an enum needs its values, e.g. values: [fast, safe]");
     } else if (!isEnum && rawValues != null) {
-      tree.problem(tree.keyAt(path + ".values"), prefix + "'values' only applies to type enum");
+      problem(tree.keyAt(path + ".values"), prefix + "'values' only applies to type enum");
     }
     Optional<Pattern> compiled = Optional.empty();
     if (pattern.isPresent()) {
       try {
         compiled = Optional.of(Pattern.compile(pattern.get()));
       } catch (PatternSyntaxException e) {
-        tree.problem(tree.valueAt(path + ".pattern"), prefix + "invalid pattern: " + e.getDescription());
+        problem(tree.valueAt(path + ".pattern"), prefix + "invalid pattern: " + e.getDescription());
       }
     }
     Optional<Object> defaultValue = Optional.ofNullable(decl.get("default"));
     if (defaultValue.isPresent() && required) {
-      tree.problem(tree.keyAt(path + ".default"), prefix + "a required parameter has no default; drop one of them");
+      problem(tree.keyAt(path + ".default"), prefix + "a required parameter has no default; drop one of them");
     }
     if (defaultValue.isPresent() && secret) {
       Object d = defaultValue.get();
       if (!(d instanceof String s && SecretRef.looksLikeRef(s))) {
-        tree.problem(tree.valueAt(path + ".default"), prefix + "a secret default must be a reference such as "
+        problem(tree.valueAt(path + ".default"), prefix + "a secret default must be a reference such as "
             + "env:VARIABLE or file:/path/to/file, never the secret itself");
       }
-    } else if (defaultValue.isPresent() && type.isPresent()) {
+    } else if (defaultValue.isPresent() && type.isPresent() && !enumWithoutValues) {
       try {
         // Hosts are checked against the inventory when the run binds its params; 'now' is fine for timestamps.
         type.get().convert(defaultValue.get(), false,
             new ParamType.Rules(values, compiled, null, java.time.Instant.EPOCH));
       } catch (IllegalArgumentException e) {
-        tree.problem(tree.valueAt(path + ".default"), prefix + "default " + e.getMessage());
+        problem(tree.valueAt(path + ".default"), prefix + "default " + e.getMessage());
       }
     }
     return new ParamDecl(name, written, required, defaultValue, pattern, description, secret, List.copyOf(values), pos);
@@ -230,14 +235,14 @@ final class RunbookParser {
 
   private List<StepDecl> steps(Object node, String path) {
     if (!(node instanceof List<?> list)) {
-      tree.problem(tree.valueAt(path), "'steps' must be a list of steps (each item starts with '- id: ...')");
+      problem(tree.valueAt(path), "'steps' must be a list of steps (each item starts with '- id: ...')");
       return List.of();
     }
     List<StepDecl> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String p = path + "[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?>)) {
-        tree.problem(tree.valueAt(p), "a step must be a map with at least 'id' and 'use' (or 'steps')");
+        problem(tree.valueAt(p), "a step must be a map with at least 'id' and 'use' (or 'steps')");
         continue;
       }
       out.add(step(map(list.get(i)), p));
@@ -246,24 +251,26 @@ final class RunbookParser {
   }
 
   private StepDecl step(Map<String, Object> m, String path) {
-    checkKeys(m, path, STEP_KEYS, "step");
     SourcePos pos = tree.valueAt(path);
     Map<String, SourcePos> positions = new HashMap<>();
     for (String key : m.keySet()) positions.put(key, tree.valueAt(PlainTree.join(path, key)));
     String id = string(m, path, "id", false).orElse("");
-    if (!m.containsKey("id")) tree.problem(pos, "step has no 'id'");
+    if (!m.containsKey("id")) problem(pos, "step has no 'id'");
     else if (!id.isEmpty() && !NAME.matcher(id).matches()) {
-      tree.problem(tree.valueAt(path + ".id"), "step id '" + id + "' must be letters, digits, '_' and '-' between them, "
+      problem(tree.valueAt(path + ".id"), "step id '" + id + "' must be letters, digits, '_' and '-' between them, "
           + "starting with a letter");
     }
     String label = id.isEmpty() ? "step" : "step '" + id + "'";
+    String outerContext = context;
+    context = label + ": ";
+    checkKeys(m, path, STEP_KEYS, "step");
     Optional<String> use = string(m, path, "use", false);
     boolean hasSteps = m.containsKey("steps");
     if (use.isPresent() && hasSteps) {
-      tree.problem(tree.keyAt(path + ".steps"), label + " has both 'use' and 'steps'; a step either uses a step type "
+      problem(tree.keyAt(path + ".steps"), "has both 'use' and 'steps'; a step either uses a step type "
           + "or groups steps");
     } else if (use.isEmpty() && !hasSteps && !m.containsKey("use")) {
-      tree.problem(pos, label + " needs 'use' (a step type) or 'steps' (a group)");
+      problem(pos, "needs 'use' (a step type) or 'steps' (a group)");
     }
     Map<String, Object> with = new LinkedHashMap<>();
     Object rawWith = m.get("with");
@@ -271,9 +278,9 @@ final class RunbookParser {
       with.putAll(map(rawWith));
       recordWithPositions(path + ".with", "with", rawWith, positions);
     } else if (rawWith != null) {
-      tree.problem(tree.valueAt(path + ".with"), "'with' must be a map of input name to value");
+      problem(tree.valueAt(path + ".with"), "'with' must be a map of input name to value");
     }
-    if (hasSteps && rawWith != null) tree.problem(tree.keyAt(path + ".with"), label + ": a group has no inputs ('with')");
+    if (hasSteps && use.isEmpty() && rawWith != null) problem(tree.keyAt(path + ".with"), "a group has no inputs ('with')");
     Optional<String> on = string(m, path, "on", false);
     Optional<String> when = string(m, path, "when", false);
     Optional<String> foreach = foreach(m, path);
@@ -285,6 +292,7 @@ final class RunbookParser {
     Optional<Duration> timeout = duration(m, path, "timeout");
     RetrySpec retry = retry(m, path);
     List<Require> require = require(m, path);
+    context = outerContext;
     List<StepDecl> nested = hasSteps ? steps(m.get("steps"), path + ".steps") : List.of();
     return new StepDecl(id, use, with, on, when, require, retry, timeout, foreach, as, parallel, maxParallel, nested,
         confirm, pos, Map.copyOf(positions));
@@ -326,7 +334,7 @@ final class RunbookParser {
     if (v == null) return RetrySpec.NONE;
     String p = path + ".retry";
     if (!(v instanceof Map<?, ?>)) {
-      tree.problem(tree.valueAt(p), "'retry' must be a map like { attempts: 3, backoff: 5s }");
+      problem(tree.valueAt(p), "'retry' must be a map like { attempts: 3, backoff: 5s }");
       return RetrySpec.NONE;
     }
     Map<String, Object> r = map(v);
@@ -345,7 +353,7 @@ final class RunbookParser {
     for (int i = 0; i < items.size(); i++) {
       String ip = v instanceof List<?> ? p + "[" + i + "]" : p;
       if (!(items.get(i) instanceof Map<?, ?>)) {
-        tree.problem(tree.valueAt(ip), "each 'require' item is a map { that: <condition>, because: <why> }");
+        problem(tree.valueAt(ip), "each 'require' item is a map { that: <condition>, because: <why> }");
         continue;
       }
       Map<String, Object> r = map(items.get(i));
@@ -353,7 +361,7 @@ final class RunbookParser {
       Optional<String> that = string(r, ip, "that", true);
       Optional<String> because = string(r, ip, "because", false);
       if (because.isEmpty() && !r.containsKey("because")) {
-        tree.problem(tree.valueAt(ip), "require needs 'because': the message an operator reads when it is false");
+        problem(tree.valueAt(ip), "require needs 'because': the message an operator reads when it is false");
       }
       out.add(new Require(that.orElse("true"), because.orElse(""), tree.valueAt(ip + ".that")));
     }

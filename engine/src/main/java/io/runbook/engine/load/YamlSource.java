@@ -60,19 +60,21 @@ final class YamlSource {
         .setAllowRecursiveKeys(false)
         .setCodePointLimit(MAX_BYTES)
         .build();
+    DepthLimited parser = new DepthLimited(new ParserImpl(settings, new StreamReader(settings, text)));
     try {
-      Composer composer = new Composer(settings, new DepthLimited(new ParserImpl(settings, new StreamReader(settings, text))));
-      return composer.getSingleNode();
+      return new Composer(settings, parser).getSingleNode();
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
       SourcePos pos = mark.map(m -> new SourcePos(label, m.getLine() + 1, m.getColumn() + 1)).orElse(new SourcePos(label, 1, 1));
-      String what = e.getProblem() == null ? e.getMessage() : e.getProblem();
-      if (e.getContext() != null && !e.getContext().isBlank() && what != null && !what.contains("found")) {
-        what = e.getContext() + ": " + what;
+      String what = oneLine(e.getProblem() == null ? e.getMessage() : e.getProblem());
+      if (e.getContext() != null && !e.getContext().isBlank()) {
+        what += " (" + oneLine(e.getContext()) + e.getContextMark().filter(m -> e.getProblemMark().isPresent())
+            .map(m -> " that starts at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("") + ")";
       }
-      throw new ValidationException(new Problem(pos, "YAML: " + oneLine(what)));
+      throw new ValidationException(new Problem(pos, "YAML: " + what));
     } catch (YamlEngineException e) {
-      throw new ValidationException(new Problem(new SourcePos(label, 1, 1), "YAML: " + oneLine(e.getMessage())));
+      // Errors without a mark (too many aliases): point at the last event read.
+      throw new ValidationException(new Problem(new SourcePos(label, parser.line, parser.col), "YAML: " + oneLine(e.getMessage())));
     } catch (DepthExceeded e) {
       throw new ValidationException(new Problem(new SourcePos(label, e.line, e.col),
           "YAML: nested more than " + MAX_DEPTH + " levels deep"));
@@ -148,6 +150,8 @@ final class YamlSource {
   private static final class DepthLimited implements Parser {
     private final Parser inner;
     private int depth;
+    int line = 1;
+    int col = 1;
 
     DepthLimited(Parser inner) { this.inner = inner; }
 
@@ -163,6 +167,10 @@ final class YamlSource {
     @Override
     public Event next() {
       Event e = inner.next();
+      e.getStartMark().ifPresent(m -> {
+        line = m.getLine() + 1;
+        col = m.getColumn() + 1;
+      });
       switch (e.getEventId()) {
         case MappingStart, SequenceStart -> {
           if (++depth > MAX_DEPTH) {

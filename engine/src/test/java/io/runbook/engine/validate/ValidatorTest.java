@@ -1,0 +1,154 @@
+package io.runbook.engine.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.load.InventoryLoader;
+import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.model.Problem;
+import io.runbook.engine.testtypes.Note;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidatorTest {
+  @TempDir Path tmp;
+
+  private List<String> problems(String steps) throws Exception {
+    Path f = tmp.resolve("rb.yaml");
+    Files.writeString(f, "runbook: t\nparams:\n  primary: { type: host, default: db1 }\n"
+        + "  replicas: { type: list<host>, default: [db2] }\n  n: { type: int, default: 1 }\nsteps:\n" + steps);
+    Inventory inv = InventoryLoader.load(Path.of("src/test/resources/valid/inventory.yaml"));
+    var rb = RunbookLoader.parse(f);
+    return Validator.validate(rb, Note.registry(), Optional.of(inv)).stream().map(Problem::message).toList();
+  }
+
+  @Test
+  void insideAForeachGroupLaterStepsSeeTheCurrentItem() throws Exception {
+    assertEquals(List.of(), problems("""
+          - id: each
+            foreach: ${{ params.replicas }}
+            as: r
+            steps:
+              - id: st
+                use: db.state
+                on: ${{ r }}
+              - id: say
+                use: test.note
+                with: { message: "${{ r }} ${{ steps.st.gtid }}" }
+          - id: after
+            use: test.note
+            with: { message: "${{ steps.each.items[0].st.gtid }} ${{ steps.each.items[0].say.printed }}" }
+        """));
+  }
+
+  @Test
+  void aTypedForeachStepHasItems() throws Exception {
+    assertEquals(List.of(), problems("""
+          - id: states
+            foreach: ${{ params.replicas }}
+            as: r
+            use: db.state
+            on: ${{ r }}
+            require:
+              - that: r != params.primary
+                because: a replica is not the primary
+          - id: after
+            use: test.note
+            with:
+              message: "${{ join(params.replicas, ',') }}"
+              times: "${{ size(steps.states.items) }}"
+              tags: "${{ [steps.states.items[0].gtid] }}"
+        """));
+  }
+
+  @Test
+  void whenAndForeachDoNotSeeTheStepsOwnItem() throws Exception {
+    List<String> p = problems("""
+          - id: states
+            foreach: ${{ params.replicas }}
+            as: r
+            when: r != 'db9'
+            use: db.state
+            on: ${{ r }}
+        """);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).contains("unknown name 'r'"), p.toString());
+  }
+
+  @Test
+  void nestedLoopsNeedDistinctNamesAndReservedNamesAreRefused() throws Exception {
+    List<String> p = problems("""
+          - id: outer
+            foreach: ${{ params.replicas }}
+            as: r
+            steps:
+              - id: inner
+                foreach: ${{ [1, 2] }}
+                as: r
+                use: test.note
+                with: { message: hi }
+          - id: other
+            foreach: ${{ [1] }}
+            as: steps
+            use: test.note
+            with: { message: hi }
+        """);
+    assertEquals(2, p.size(), p.toString());
+    assertTrue(p.get(0).contains("already the item of an enclosing foreach"), p.toString());
+    assertTrue(p.get(1).contains("would hide the built-in 'steps'"), p.toString());
+  }
+
+  @Test
+  void plainGroupsHaveNoOutputsButTheirStepsDo() throws Exception {
+    List<String> p = problems("""
+          - id: group
+            steps:
+              - id: st
+                use: db.state
+                on: db1
+          - id: ok
+            use: test.note
+            with: { message: "${{ steps.st.gtid }}" }
+          - id: bad
+            use: test.note
+            with: { message: "${{ steps.group.st }}" }
+        """);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).contains("group 'group' has no outputs of its own"), p.toString());
+  }
+
+  @Test
+  void inputTypesAreCheckedAgainstExpressionTypes() throws Exception {
+    List<String> p = problems("""
+          - id: pick
+            use: cloud.snapshot.find
+            with:
+              disk: "${{ hosts[params.primary].dataDisk.name }}"
+              atOrBefore: "${{ run.startedAt - duration('1h') }}"
+              maxAge: "${{ params.n }}"
+          - id: swap
+            use: cloud.vm.attach-disk
+            on: ${{ params.primary }}
+            with: { disk: "${{ steps.pick.snapshot }}", lun: "${{ steps.pick.sizeGb }}", replaceExisting: "${{ params.n > 0 }}" }
+        """);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).contains("input 'maxAge' expects duration, but the expression gives int"), p.toString());
+  }
+
+  @Test
+  void unknownStepTypesStillHaveTheirExpressionsChecked() throws Exception {
+    List<String> p = problems("""
+          - id: x
+            use: no.such
+            with: { a: "${{ params.nope }}" }
+        """);
+    assertEquals(2, p.size(), p.toString());
+    assertTrue(p.get(0).contains("unknown step type 'no.such'"), p.toString());
+    assertTrue(p.get(1).contains("'params' has no field 'nope'"), p.toString());
+  }
+}
