@@ -19,8 +19,14 @@ final class CliProcess {
   private CliProcess() {}
 
   static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> args) throws Exception {
+    return builder(workDir, env, List.of(), args);
+  }
+
+  static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xshare:auto");
@@ -36,9 +42,13 @@ final class CliProcess {
   }
 
   static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
+    return run(workDir, env, List.of(), args);
+  }
+
+  static Result run(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
     Path out = Files.createTempFile(workDir, "out", ".txt");
     Path err = Files.createTempFile(workDir, "err", ".txt");
-    Process p = builder(workDir, env, List.of(args))
+    Process p = builder(workDir, env, jvmOptions, List.of(args))
         .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null")).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -47,6 +47,18 @@ class CliTest {
   }
 
   @Test
+  void validateLoadsNoCloudDatabaseOrSshClasses() throws Exception {
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), List.of("-Xlog:class+load=info"), "validate", EXAMPLES.toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> heavy = r.out().lines()
+        .filter(l -> l.contains(" com.azure.") || l.contains(" org.mariadb.") || l.contains(" com.jcraft.")
+            || l.contains(" io.netty.") || l.contains(" reactor."))
+        .toList();
+    assertTrue(heavy.isEmpty(), "validate must stay light; loaded: " + heavy.stream().limit(10).toList());
+    assertTrue(r.out().contains(" io.runbook.engine.load.RunbookLoader "), "the log really lists classes");
+  }
+
+  @Test
   void runResolvesANameUnderRunbookHomeAndNeedsNoInventoryForCoreSteps() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("runbooks"));
