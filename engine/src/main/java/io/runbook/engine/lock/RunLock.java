@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * One run per inventory target at a time: {@code <state-dir>/locks/<inventory>.lock} names its holder
- * (run id, pid, host, start). It is created atomically (a hard link of a fully written file), so a reader
+ * (run id, pid, host, start); a run without an inventory locks {@code run-<run-id>}, so that it is not resumed
+ * twice at once. It is created atomically (a hard link of a fully written file), so a reader
  * never sees a half-written lock. A lock whose pid is dead on this host is stale and taken over with a warning.
  */
 public final class RunLock implements AutoCloseable {
@@ -28,7 +29,8 @@ public final class RunLock implements AutoCloseable {
     private final Holder holder;
 
     HeldException(String target, Holder holder) {
-      super("inventory " + target + " is in use by " + holder.describe()
+      super((target.startsWith("run-") ? "run " + target.substring(4) : "inventory " + target) + " is in use by "
+          + holder.describe()
           + "; wait for it to end, or stop it and resume it later");
       this.holder = holder;
     }

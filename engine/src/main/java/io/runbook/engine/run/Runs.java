@@ -184,8 +184,8 @@ public final class Runs {
   /** A run that died after its last record left its lock behind: take it over and let it go. */
   private void releaseStaleLock(JournalRecord started, String runId) {
     JsonNode inv = started.get("inventory");
-    if (inv == null || inv.isNull()) return;
-    try (RunLock lock = RunLock.acquire(settings.state().locks(), inv.get("name").asText(), runId,
+    String target = inv == null || inv.isNull() ? "run-" + runId : inv.get("name").asText();
+    try (RunLock lock = RunLock.acquire(settings.state().locks(), target, runId,
         m -> settings.console().println("warning: " + m))) {
       // acquired and released: nothing else to do
     } catch (RunLock.HeldException | IOException e) {
@@ -225,22 +225,20 @@ public final class Runs {
                              String runId, Instant startedAt, Path runDir, Redactor redactor, SecretResolver secrets,
                              RunHistory history, List<JournalRecord> opening, String banner) {
     Cancellation cancellation = settings.cancellation();
-    RunLock lock = null;
-    if (locked) {
-      try {
-        lock = RunLock.acquire(settings.state().locks(), inventory.inventory(), runId,
-            m -> settings.console().println("warning: " + m));
-      } catch (RunLock.HeldException e) {
-        return RunOutcome.refused(e.getMessage(), null);
-      } catch (IOException e) {
-        return RunOutcome.refused("cannot take the lock of inventory " + inventory.inventory() + ": " + e.getMessage(),
-            "check --state-dir");
-      }
+    // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
+    String target = locked ? inventory.inventory() : "run-" + runId;
+    RunLock lock;
+    try {
+      lock = RunLock.acquire(settings.state().locks(), target, runId, m -> settings.console().println("warning: " + m));
+    } catch (RunLock.HeldException e) {
+      return RunOutcome.refused(e.getMessage(), null);
+    } catch (IOException e) {
+      return RunOutcome.refused("cannot take the lock " + target + ": " + e.getMessage(), "check --state-dir");
     }
     try {
       Files.createDirectories(runDir);
     } catch (IOException e) {
-      if (lock != null) lock.close();
+      lock.close();
       return RunOutcome.refused("cannot create the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
     }
     cancellation.markActive();
@@ -280,7 +278,7 @@ public final class Runs {
       return new RunOutcome(runId, runDir, RunStatus.FAILED, "run " + runId + " could not be recorded: " + e.getMessage(),
           "check the state folder " + settings.state().root());
     } finally {
-      if (lock != null) lock.close();
+      lock.close();
       cancellation.markStopped();
     }
   }

@@ -154,6 +154,35 @@ class ResumeTest {
   }
 
   @Test
+  void aRunThatIsStillGoingCannotBeResumedAtTheSameTime() throws Exception {
+    RunHarness h = harness();
+    h.write(THREE_STEPS);
+    AtomicReference<RunOutcome> out = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        out.set(h.start(THREE_STEPS));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    t.start();
+    ExecutorTest.waitUntil(() -> uncertain.runs.get() == 1);
+    String runId;
+    try (var runs = Files.list(dir.resolve("state/runs"))) {
+      runId = runs.findFirst().orElseThrow().getFileName().toString();
+    }
+    RunHarness second = new RunHarness(dir, record, flaky, uncertain);
+    RunOutcome refused = second.resume(runId, Runs.Decisions.NONE);
+    assertEquals(RunStatus.INVALID, refused.status());
+    assertTrue(refused.message().contains("is in use by run " + runId + " (pid " + ProcessHandle.current().pid()),
+        refused.message());
+    h.cancellation.cancelAndWait(java.time.Duration.ofSeconds(10));
+    t.join(10_000);
+    assertEquals(RunStatus.INTERRUPTED, out.get().status());
+    assertEquals(1, uncertain.runs.get());
+  }
+
+  @Test
   void aChangedRunbookIsRefusedUnlessForced() throws Exception {
     RunHarness h = harness();
     RunOutcome interrupted = interruptInMiddle(h);
