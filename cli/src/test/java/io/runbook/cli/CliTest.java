@@ -114,7 +114,7 @@ class CliTest {
           - id: wait
             use: core.exec
             with:
-              command: [sh, -c, 'test -f "$M" || exec sleep 60']
+              command: [sh, -c, 'test -f "$M" || exec sleep 67.25']
               env: { M: "${{ params.marker }}" }
               effect: READS
           - id: after
@@ -140,6 +140,10 @@ class CliTest {
     assertTrue(journal.contains("\"type\":\"step-interrupted\",\"at\"") && journal.contains("\"step\":\"wait\""), journal);
     assertTrue(journal.contains("\"status\":\"interrupted\",\"exitCode\":130"), journal);
 
+    // The interrupted step's command was killed, not left behind.
+    try (var ps = ProcessHandle.allProcesses()) {
+      assertTrue(ps.noneMatch(h -> h.info().commandLine().orElse("").contains("sleep 67.25")), "sleep left running");
+    }
     Files.writeString(marker, "");
     CliProcess.Result resumed = CliProcess.run(dir, Map.of(), "--state-dir", state.toString(), "resume", runId);
     assertEquals(0, resumed.exit(), resumed.all());

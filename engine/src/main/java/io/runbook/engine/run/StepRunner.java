@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeoutException;
  * interrupted), and on resume the restore of finished steps and the reconciliation of an in-doubt step.
  */
 public final class StepRunner implements StepVisitor, AutoCloseable {
+  /** How long an interrupted step gets to stop before the executor moves on without it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
   private final RunSession s;
   private final StepRegistry registry;
   private final RunHistory history;
@@ -215,16 +219,25 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
 
   /** Runs one attempt on a worker thread, interrupted when the timeout runs out or the run is cancelled. */
   private <T> T attempt(BoundStep b, Callable<T> work) throws StepFailure, InterruptedException {
-    Future<T> f = workers.submit(work);
+    CountDownLatch ended = new CountDownLatch(1);
+    Future<T> f = workers.submit(() -> {
+      try {
+        return work.call();
+      } finally {
+        ended.countDown();
+      }
+    });
     s.cancellation().track(f);
     try {
       Optional<Duration> timeout = b.decl().timeout();
       return timeout.isPresent() ? f.get(timeout.get().toMillis(), TimeUnit.MILLISECONDS) : f.get();
     } catch (TimeoutException e) {
       f.cancel(true);
+      awaitEnd(b, ended);
       throw new StepFailure("timed out after " + Durations.format(b.decl().timeout().get()), safeToRepeat(b),
           "raise its timeout: or find out why it is slow", null);
     } catch (CancellationException e) {
+      awaitEnd(b, ended);
       throw new InterruptedException("cancelled");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -235,6 +248,21 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
           "this is a bug in the step type; the stack trace is in " + s.runDir().resolve("run.log"), cause);
     } finally {
       s.cancellation().untrack(f);
+    }
+  }
+
+  /**
+   * After an interrupt, gives the step a moment to stop (a command to be killed, a call to be abandoned) so that
+   * what is journaled next describes a step that has really stopped, when it cooperates.
+   */
+  private void awaitEnd(BoundStep b, CountDownLatch ended) {
+    try {
+      if (!ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        s.log().say("warning: step " + b.path() + " did not stop within " + Durations.format(STOP_GRACE)
+            + " of being interrupted; it is left running in the background");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
