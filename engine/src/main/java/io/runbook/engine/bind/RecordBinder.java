@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Binds plain values (String, Long, Double, Boolean, Instant, Duration, List, Map, null: what YAML and templates
@@ -28,9 +27,6 @@ import java.util.Set;
  * behind inventories, step inputs, and the validator's checks of literal inputs.
  */
 public final class RecordBinder {
-  /** Secret values must never appear in a message; only the key is named. */
-  static final Set<Class<?>> SECRET_TYPES = Set.of(SecretRef.class);
-
   /** A problem at {@code path} ("transport.port", "start[0]"); {@code atKey} when it is about the key itself. */
   public record BindProblem(String path, String message, boolean atKey) {}
 
@@ -46,11 +42,11 @@ public final class RecordBinder {
       Object inner = bind(value, typeArg(type, 0), path);
       return inner == null ? null : Optional.of(inner);
     }
+    if (raw == Object.class) return value; // null included: e.g. an SQL parameter
     if (value == null) {
       problem(path, "must not be empty (null)");
       return null;
     }
-    if (raw == Object.class) return value;
     if (raw == String.class) {
       if (value instanceof String || value instanceof Long || value instanceof Double || value instanceof Boolean) {
         return value.toString();
@@ -105,24 +101,18 @@ public final class RecordBinder {
     if (List.class.isAssignableFrom(raw) || raw == Collection.class) {
       if (!(value instanceof List<?> list)) return mismatch(path, "a list", value);
       List<Object> out = new ArrayList<>(list.size());
-      boolean ok = true;
-      for (int i = 0; i < list.size(); i++) {
-        Object item = bind(list.get(i), typeArg(type, 0), path + "[" + i + "]");
-        ok &= item != null;
-        out.add(item);
-      }
-      return ok ? List.copyOf(out) : null;
+      int before = problems.size();
+      for (int i = 0; i < list.size(); i++) out.add(bind(list.get(i), typeArg(type, 0), path + "[" + i + "]"));
+      return problems.size() == before ? java.util.Collections.unmodifiableList(out) : null;
     }
     if (Map.class.isAssignableFrom(raw)) {
       if (!(value instanceof Map<?, ?> map)) return mismatch(path, "a map", value);
       Map<String, Object> out = new LinkedHashMap<>();
-      boolean ok = true;
+      int before = problems.size();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        Object item = bind(e.getValue(), typeArg(type, 1), join(path, String.valueOf(e.getKey())));
-        ok &= item != null;
-        out.put(String.valueOf(e.getKey()), item);
+        out.put(String.valueOf(e.getKey()), bind(e.getValue(), typeArg(type, 1), join(path, String.valueOf(e.getKey()))));
       }
-      return ok ? java.util.Collections.unmodifiableMap(out) : null;
+      return problems.size() == before ? java.util.Collections.unmodifiableMap(out) : null;
     }
     if (raw.isRecord()) return record(raw, value, path);
     problem(path, "cannot bind a value of type " + raw.getSimpleName());
@@ -133,11 +123,10 @@ public final class RecordBinder {
     if (!(value instanceof Map<?, ?> map)) return mismatch(path, "a map of " + names(raw), value);
     RecordComponent[] components = raw.getRecordComponents();
     List<String> known = Arrays.stream(components).map(RecordComponent::getName).toList();
-    boolean ok = true;
+    int before = problems.size();
     for (Object key : map.keySet()) {
       if (!known.contains(String.valueOf(key))) {
         problem(join(path, String.valueOf(key)), "unknown key '" + key + "'" + hint(String.valueOf(key), known), true);
-        ok = false;
       }
     }
     Object[] args = new Object[components.length];
@@ -147,15 +136,13 @@ public final class RecordBinder {
       types[i] = rc.getType();
       String key = rc.getName();
       Object v = map.get(key);
-      if (v == null && rc.getType() != Optional.class) {
+      if (v == null && rc.getType() != Optional.class && rc.getType() != Object.class) {
         problem(path, (map.containsKey(key) ? "'" + key + "' must not be empty" : "missing required key '" + key + "'"));
-        ok = false;
         continue;
       }
       args[i] = bind(v, rc.getGenericType(), join(path, key));
-      ok &= args[i] != null;
     }
-    if (!ok) return null;
+    if (problems.size() != before) return null;
     try {
       Constructor<?> ctor = raw.getDeclaredConstructor(types);
       ctor.setAccessible(true);

@@ -245,7 +245,7 @@ final class ExprParser {
           char d = s.charAt(i);
           if (Character.isLetterOrDigit(d) || d == '_') {
             i++;
-          } else if (d == '-' && i + 1 < s.length() && Character.isLetterOrDigit(s.charAt(i + 1))) {
+          } else if (d == '-' && i + 1 < s.length() && (Character.isLetterOrDigit(s.charAt(i + 1)) || s.charAt(i + 1) == '_')) {
             i += 2; // a '-' glued between letters/digits belongs to the name: steps.new-disk
           } else {
             break;

@@ -1,6 +1,5 @@
 package io.runbook.engine.expr;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The static type of an expression: a primitive, list&lt;T&gt;, map&lt;string,T&gt;, a record of named fields, or dyn. */
@@ -43,9 +42,10 @@ public sealed interface Type permits Type.Prim, Type.ListOf, Type.MapOf, Type.Re
    * reason (a step that runs later, a step inside a foreach); the checker reports the reason instead of "unknown".
    */
   record RecordOf(String name, Map<String, Type> fields, Map<String, String> unavailable) implements Type {
+    /** The maps are not copied: a caller may pass views that compute fields on demand (large runbooks). */
     public RecordOf {
-      fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-      unavailable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(unavailable));
+      fields = java.util.Collections.unmodifiableMap(fields);
+      unavailable = java.util.Collections.unmodifiableMap(unavailable);
     }
 
     public RecordOf(String name, Map<String, Type> fields) { this(name, fields, Map.of()); }

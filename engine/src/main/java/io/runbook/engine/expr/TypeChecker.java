@@ -3,7 +3,6 @@ package io.runbook.engine.expr;
 import io.runbook.engine.util.Durations;
 import io.runbook.engine.util.Spelling;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -291,6 +290,4 @@ final class TypeChecker {
       throw error(c.function() + "() takes " + n + " argument" + (n == 1 ? "" : "s") + ", not " + c.args().size(), c.at());
     }
   }
-
-  static Map<String, Type> none() { return Map.of(); }
 }

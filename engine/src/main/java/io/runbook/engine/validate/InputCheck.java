@@ -8,6 +8,7 @@ import io.runbook.engine.expr.Type;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.spi.Doc;
 import io.runbook.engine.util.Spelling;
 import java.lang.reflect.ParameterizedType;
@@ -26,12 +27,14 @@ final class InputCheck {
   private final StepDecl step;
   private final String label;
   private final Type.RecordOf scope;
+  private final java.util.Set<String> secretParams;
 
-  InputCheck(List<Problem> problems, StepDecl step, String label, Type.RecordOf scope) {
+  InputCheck(List<Problem> problems, StepDecl step, String label, Type.RecordOf scope, java.util.Set<String> secretParams) {
     this.problems = problems;
     this.step = step;
     this.label = label;
     this.scope = scope;
+    this.secretParams = secretParams;
   }
 
   /** {@code inputType} null: the step type is unknown; only the expressions are checked. */
@@ -83,6 +86,15 @@ final class InputCheck {
       return;
     }
     if (raw instanceof String s && Templates.hasTemplate(s)) {
+      if (rawClass == SecretRef.class) {
+        for (String secret : secretParams) {
+          if (java.util.regex.Pattern.compile("params\\s*\\.\\s*" + secret + "\\b").matcher(s).find()) {
+            problem(path, label + ": input '" + inputName(path) + "' takes a secret reference, but secret parameter '"
+                + secret + "' holds the resolved value at run time; write the reference here (env:NAME, file:PATH)");
+            return;
+          }
+        }
+      }
       expression(s, target, path);
       return;
     }

@@ -53,34 +53,68 @@ final class ScopeTypes {
     return new Type.RecordOf("scope", fields);
   }
 
+  /**
+   * What {@code steps} holds at {@code here}: computed per id on demand, because a runbook of a thousand steps
+   * would otherwise build a thousand maps of a thousand entries.
+   */
   private Type.RecordOf steps(StepIndex.Entry here) {
-    Map<String, Type> visible = new LinkedHashMap<>();
-    Map<String, String> unavailable = new LinkedHashMap<>();
-    for (StepIndex.Entry other : index.byId.values()) {
-      StepDecl t = other.decl();
-      String id = t.id();
-      if (t == here.decl()) {
-        unavailable.put(id, "step '" + id + "' cannot use its own outputs");
-      } else if (here.insideOf(t)) {
-        unavailable.put(id, t.foreach().isPresent()
-            ? "step '" + id + "' is still running here; its items are known after it ends"
-            : "group '" + id + "' has no outputs of its own; refer to its steps by their ids");
-      } else if (other.order() > here.order()) {
-        unavailable.put(id, "step '" + id + "' runs later (line " + t.pos().line() + "); a step can only use the "
-            + "outputs of steps before it");
-      } else {
-        Optional<StepDecl> loop = loopOutside(other, here);
-        if (loop.isPresent()) {
-          unavailable.put(id, "step '" + id + "' runs inside foreach '" + loop.get().id() + "'; use steps."
-              + loop.get().id() + ".items");
-        } else if (t.isGroup() && t.foreach().isEmpty()) {
-          unavailable.put(id, "group '" + id + "' has no outputs of its own; refer to its steps by their ids");
-        } else {
-          visible.put(id, outputs(t));
-        }
-      }
+    return new Type.RecordOf("steps", new StepsView<>(here, Type.class), new StepsView<>(here, String.class));
+  }
+
+  /** Visible step outputs (V = Type) or the reasons steps are not usable here (V = String), by id. */
+  private final class StepsView<V> extends java.util.AbstractMap<String, V> {
+    private final StepIndex.Entry here;
+    private final Class<V> kind;
+
+    StepsView(StepIndex.Entry here, Class<V> kind) {
+      this.here = here;
+      this.kind = kind;
     }
-    return new Type.RecordOf("steps", visible, unavailable);
+
+    @Override
+    public V get(Object key) {
+      StepIndex.Entry other = index.byId.get(key);
+      if (other == null) return null;
+      Object r = classify(other, here);
+      return kind.isInstance(r) ? kind.cast(r) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) { return get(key) != null; }
+
+    @Override
+    public java.util.Set<Entry<String, V>> entrySet() {
+      java.util.Set<Entry<String, V>> out = new java.util.LinkedHashSet<>();
+      for (String id : index.byId.keySet()) {
+        V v = get(id);
+        if (v != null) out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(id, v));
+      }
+      return out;
+    }
+  }
+
+  /** The output type of {@code other} as seen from {@code here}, or the reason (a String) it cannot be used. */
+  private Object classify(StepIndex.Entry other, StepIndex.Entry here) {
+    StepDecl t = other.decl();
+    String id = t.id();
+    if (t == here.decl()) return "step '" + id + "' cannot use its own outputs";
+    if (here.insideOf(t)) {
+      return t.foreach().isPresent()
+          ? "step '" + id + "' is still running here; its items are known after it ends"
+          : "group '" + id + "' has no outputs of its own; refer to its steps by their ids";
+    }
+    if (other.order() > here.order()) {
+      return "step '" + id + "' runs later (line " + t.pos().line() + "); a step can only use the outputs of steps "
+          + "before it";
+    }
+    Optional<StepDecl> loop = loopOutside(other, here);
+    if (loop.isPresent()) {
+      return "step '" + id + "' runs inside foreach '" + loop.get().id() + "'; use steps." + loop.get().id() + ".items";
+    }
+    if (t.isGroup() && t.foreach().isEmpty()) {
+      return "group '" + id + "' has no outputs of its own; refer to its steps by their ids";
+    }
+    return outputs(t);
   }
 
   /** The innermost foreach around {@code other} that does not also enclose {@code here}. */
@@ -91,8 +125,19 @@ final class ScopeTypes {
     return Optional.empty();
   }
 
+  private final Map<StepDecl, Type> outputCache = new java.util.IdentityHashMap<>();
+
   /** What {@code steps.<id>} holds once the step has run. */
   Type outputs(StepDecl t) {
+    Type cached = outputCache.get(t);
+    if (cached == null) {
+      cached = computeOutputs(t);
+      outputCache.put(t, cached);
+    }
+    return cached;
+  }
+
+  private Type computeOutputs(StepDecl t) {
     if (t.foreach().isPresent()) {
       Type item = t.isGroup() ? groupItem(t) : single(t);
       return new Type.RecordOf(t.id(), Map.of("items", new Type.ListOf(item)));

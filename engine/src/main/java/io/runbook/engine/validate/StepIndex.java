@@ -20,6 +20,7 @@ final class StepIndex {
   /** First declaration of each id (later duplicates are reported, not indexed). */
   final Map<String, Entry> byId = new LinkedHashMap<>();
   final List<Entry> duplicates = new ArrayList<>();
+  private final Map<StepDecl, Entry> entries = new java.util.IdentityHashMap<>();
 
   StepIndex(List<StepDecl> steps) { add(steps, List.of()); }
 
@@ -27,6 +28,7 @@ final class StepIndex {
     for (StepDecl s : steps) {
       Entry e = new Entry(s, all.size(), ancestors);
       all.add(e);
+      entries.put(s, e);
       if (s.id() != null && !s.id().isEmpty()) {
         if (byId.containsKey(s.id())) duplicates.add(e);
         else byId.put(s.id(), e);
@@ -38,7 +40,8 @@ final class StepIndex {
   }
 
   Entry entry(StepDecl s) {
-    for (Entry e : all) if (e.decl() == s) return e;
-    throw new IllegalArgumentException("not indexed: " + s.id());
+    Entry e = entries.get(s);
+    if (e == null) throw new IllegalArgumentException("not indexed: " + s.id());
+    return e;
   }
 }

@@ -3,7 +3,9 @@ package io.runbook.engine.validate;
 import io.runbook.engine.expr.ExprException;
 import io.runbook.engine.expr.Templates;
 import io.runbook.engine.expr.Type;
+import io.runbook.engine.bind.ParamType;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Require;
 import io.runbook.engine.model.Runbook;
@@ -29,6 +31,7 @@ public final class Validator {
   private final StepIndex index;
   private final ScopeTypes scopes;
   private final List<Problem> problems = new ArrayList<>();
+  private final java.util.Set<String> secretParams = new java.util.HashSet<>();
 
   private Validator(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
     this.rb = rb;
@@ -36,6 +39,7 @@ public final class Validator {
     this.inventory = inventory.filter(i -> i != Inventory.EMPTY);
     this.index = new StepIndex(rb.steps());
     this.scopes = new ScopeTypes(rb, index, registry);
+    rb.params().values().stream().filter(ParamDecl::secret).forEach(p -> secretParams.add(p.name()));
   }
 
   public static List<Problem> validate(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
@@ -50,7 +54,26 @@ public final class Validator {
       problem(dup.decl().posOf("id"), "duplicate step id '" + dup.decl().id() + "' (first used at line "
           + first.pos().line() + "); step ids are unique across the whole runbook, nested groups included");
     }
+    inventory.ifPresent(this::hostDefaults);
     steps(rb.steps(), new LinkedHashMap<>());
+  }
+
+  /** Host parameters' defaults must name hosts of the inventory the run is checked against. */
+  private void hostDefaults(Inventory inv) {
+    for (ParamDecl p : rb.params().values()) {
+      Optional<ParamType> type = ParamType.parse(p.type());
+      if (type.isEmpty() || p.defaultValue().isEmpty()) continue;
+      boolean host = type.get().kind() == ParamType.Kind.HOST;
+      boolean hosts = type.get().kind() == ParamType.Kind.LIST && type.get().element().kind() == ParamType.Kind.HOST;
+      Object d = p.defaultValue().get();
+      List<?> names = hosts && d instanceof List<?> l ? l : host ? List.of(d) : List.of();
+      for (Object name : names) {
+        if (inv.host(String.valueOf(name)).isEmpty()) {
+          problem(p.pos(), "parameter '" + p.name() + "': default host '" + name + "' is not in inventory '"
+              + inv.inventory() + "'" + Spelling.hint(String.valueOf(name), inv.hosts().keySet()));
+        }
+      }
+    }
   }
 
   private void problem(SourcePos pos, String message) { problems.add(new Problem(pos, message)); }
@@ -76,8 +99,7 @@ public final class Validator {
         problem(s.posOf("use"), label + ": unknown step type '" + use + "'" + hint);
       }
     }
-    // when and foreach are evaluated once, before the loop: the step's own 'as' is not in scope for them.
-    s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", outer));
+    // foreach is evaluated once, before the loop; when, require, on and with are evaluated for each item.
     Map<String, Type> innerVars = new LinkedHashMap<>(outerVars);
     if (s.foreach().isPresent()) {
       Type element = Type.DYN;
@@ -120,12 +142,13 @@ public final class Validator {
       problem(s.posOf("timeout"), label + ": 'timeout' must be longer than zero");
     }
     Type.RecordOf inner = scopes.at(s, innerVars);
+    s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", inner));
     for (Require r : s.require()) {
       expectType(r.that(), true, Type.BOOL, r.pos(), label + ": 'require.that'", inner);
     }
     host(s, type, inner);
     if (!s.isGroup()) {
-      new InputCheck(problems, s, label, inner).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
+      new InputCheck(problems, s, label, inner, secretParams).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
     }
     steps(s.steps(), innerVars);
   }
@@ -146,10 +169,7 @@ public final class Validator {
       problem(s.posOf("on"), label + ": 'on' applies to a step with 'use'; put it on the steps of the group");
       return;
     }
-    if (type.isPresent() && !needs) {
-      problem(s.posOf("on"), label + ": step type " + s.use().get() + " does not act on a host; remove 'on'");
-      return;
-    }
+    // A step type that does not need a host may still use one when given (ctx.target()), so 'on' is allowed.
     if (Templates.hasTemplate(on)) {
       expectType(on, false, Type.STRING, s.posOf("on"), label + ": 'on'", scope);
     } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {

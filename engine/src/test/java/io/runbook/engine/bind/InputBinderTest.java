@@ -19,6 +19,19 @@ import org.junit.jupiter.api.Test;
 class InputBinderTest {
   record Login(String user, SecretRef password, Optional<List<Integer>> ports, Map<String, Duration> waits) {}
 
+  record Query(String sql, Optional<List<Object>> params) {}
+
+  @Test
+  void objectValuesMayBeNull() {
+    java.util.ArrayList<Object> params = new java.util.ArrayList<>();
+    params.add(1L);
+    params.add(null);
+    Map<String, Object> raw = new LinkedHashMap<>();
+    raw.put("sql", "select ?, ?");
+    raw.put("params", params);
+    assertEquals(params, InputBinder.bind(raw, Query.class).params().orElseThrow());
+  }
+
   @Test
   void bindsPlainValuesIntoTheRecord() {
     AttachDisk.Input in = InputBinder.bind(Map.of("disk", "d1", "lun", 9L, "replaceExisting", true), AttachDisk.Input.class);

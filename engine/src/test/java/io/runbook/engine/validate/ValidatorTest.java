@@ -67,10 +67,10 @@ class ValidatorTest {
   }
 
   @Test
-  void whenAndForeachDoNotSeeTheStepsOwnItem() throws Exception {
+  void foreachDoesNotSeeItsOwnItemButWhenDoes() throws Exception {
     List<String> p = problems("""
           - id: states
-            foreach: ${{ params.replicas }}
+            foreach: ${{ [r] }}
             as: r
             when: r != 'db9'
             use: db.state
