@@ -15,6 +15,7 @@ import io.runbook.engine.load.InventoryLoader;
 import io.runbook.engine.load.RunbookLoader;
 import io.runbook.engine.lock.RunLock;
 import io.runbook.engine.model.ParamDecl;
+import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.model.ValidationException;
@@ -23,6 +24,7 @@ import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.spi.StepType;
+import io.runbook.engine.validate.Validator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -95,7 +97,7 @@ public final class Runs {
     JournalRecord first = JournalRecord.of(JournalRecord.RUN_STARTED, null);
     first.json().setAll(started);
     return execute(rb, req.inventory(), req.inventoryFile().isPresent(), params, runId, now, runDir, redactor,
-        secrets, null, List.of(first), "run " + runId + ": " + rb.name());
+        secrets, null, null, List.of(first), "run " + runId + ": " + rb.name());
   }
 
   public RunOutcome resume(String runId, Decisions decisions) {
@@ -119,7 +121,9 @@ public final class Runs {
     contents.tornTail().ifPresent(t -> settings.console().println("warning: " + t));
     if (history.finished().map(f -> "succeeded".equals(f.text("status"))).orElse(false)) {
       releaseStaleLock(history.started(), runId);
-      return new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, "run " + runId + " already succeeded; nothing to do", null);
+      String message = "run " + runId + " already succeeded; nothing to do";
+      settings.console().println(message);
+      return new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, message, null);
     }
     JournalRecord begin = history.started();
     Path runbookPath = Path.of(begin.get("runbook").get("path").asText());
@@ -150,6 +154,16 @@ public final class Runs {
       return RunOutcome.refused(String.join(" and ", changed) + " changed since run " + runId + " started",
           "review the change; to resume against the changed files anyway: runbook resume " + runId + " --force");
     }
+    boolean hasInventory = inv != null && !inv.isNull();
+    if (hasInventory) {
+      List<Problem> problems = Validator.validate(rb, registry, Optional.of(inventory));
+      if (!problems.isEmpty()) {
+        return RunOutcome.refused("the runbook does not fit the inventory any more:\n"
+            + new ValidationException(problems).getMessage(), null);
+      }
+    }
+    Optional<String> refusal = preflight(rb, hasInventory);
+    if (refusal.isPresent()) return RunOutcome.refused(refusal.get(), null);
     Optional<String> bad = checkDecisions(history, decisions);
     if (bad.isPresent()) return RunOutcome.refused(bad.get(), null);
     Map<String, Object> params;
@@ -166,19 +180,14 @@ public final class Runs {
     } catch (IOException | IllegalStateException e) {
       return RunOutcome.refused("cannot resume run " + runId + ": " + e.getMessage(), null);
     }
-    try {
-      JournalReader.dropTornTail(journalFile, contents);
-    } catch (IOException e) {
-      return RunOutcome.refused("cannot repair the journal's torn last line: " + e.getMessage(), null);
-    }
     List<JournalRecord> opening = new ArrayList<>();
     opening.add(JournalRecord.of(JournalRecord.RUN_RESUMED, null).with("pid", ProcessHandle.current().pid())
         .with("forced", changed.isEmpty() ? null : String.join("; ", changed)));
     decisions.assumeDone().forEach(p -> opening.add(decision(p, RunHistory.ASSUME_DONE)));
     decisions.rerun().forEach(p -> opening.add(decision(p, RunHistory.RERUN)));
     decisions.approve().forEach(p -> opening.add(decision(p, RunHistory.APPROVE)));
-    return execute(rb, inventory, inv != null && !inv.isNull(), params, runId, startedAt, runDir, redactor, secrets,
-        history, opening, "resuming run " + runId + ": " + rb.name());
+    return execute(rb, inventory, hasInventory, params, runId, startedAt, runDir, redactor, secrets,
+        history, contents, opening, "resuming run " + runId + ": " + rb.name());
   }
 
   /** A run that died after its last record left its lock behind: take it over and let it go. */
@@ -223,7 +232,8 @@ public final class Runs {
 
   private RunOutcome execute(Runbook rb, Inventory inventory, boolean locked, Map<String, Object> params,
                              String runId, Instant startedAt, Path runDir, Redactor redactor, SecretResolver secrets,
-                             RunHistory history, List<JournalRecord> opening, String banner) {
+                             RunHistory history, JournalReader.Contents earlier, List<JournalRecord> opening,
+                             String banner) {
     Cancellation cancellation = settings.cancellation();
     // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
     String target = locked ? inventory.inventory() : "run-" + runId;
@@ -237,9 +247,11 @@ public final class Runs {
     }
     try {
       Files.createDirectories(runDir);
+      // Only the lock holder may cut a torn last line: a live writer's line may just be half-way.
+      if (earlier != null) JournalReader.dropTornTail(runDir.resolve(JournalWriter.FILE_NAME), earlier);
     } catch (IOException e) {
       lock.close();
-      return RunOutcome.refused("cannot create the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
+      return RunOutcome.refused("cannot prepare the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
     }
     cancellation.markActive();
     try (RunLog log = new RunLog(settings.console(), runDir.resolve("run.log"), redactor);
