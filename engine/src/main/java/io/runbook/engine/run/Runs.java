@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runbook.engine.bind.ParamBinder;
 import io.runbook.engine.bind.Values;
-import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.journal.Json;
 import io.runbook.engine.journal.JournalReader;
@@ -17,13 +16,11 @@ import io.runbook.engine.lock.RunLock;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
-import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.secret.SecretResolver;
-import io.runbook.engine.spi.StepType;
 import io.runbook.engine.validate.Validator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,7 +63,7 @@ public final class Runs {
 
   public RunOutcome start(Start req) {
     Runbook rb = req.runbook();
-    Optional<String> refusal = preflight(rb, req.inventoryFile().isPresent());
+    Optional<String> refusal = Preflight.check(rb, registry, req.inventoryFile().isPresent(), settings.yes(), settings.operator());
     if (refusal.isPresent()) return RunOutcome.refused(refusal.get(), null);
     Instant now = Instant.now();
     String runId = StateDir.newRunId(now);
@@ -162,7 +159,7 @@ public final class Runs {
             + new ValidationException(problems).getMessage(), null);
       }
     }
-    Optional<String> refusal = preflight(rb, hasInventory);
+    Optional<String> refusal = Preflight.check(rb, registry, hasInventory, settings.yes(), settings.operator());
     if (refusal.isPresent()) return RunOutcome.refused(refusal.get(), null);
     Optional<String> bad = checkDecisions(history, decisions);
     if (bad.isPresent()) return RunOutcome.refused(bad.get(), null);
@@ -267,7 +264,7 @@ public final class Runs {
           settings.operator(), cancellation, settings.yes());
       RunOutcome outcome;
       try (StepRunner runner = new StepRunner(session, registry, history)) {
-        new StepWalker(registry, inventory, runner, cancellation).walk(rb.steps(), rootScope(rb, inventory, params,
+        new StepWalker(registry, inventory, runner, cancellation).walk(rb.steps(), Scope.forRun(inventory, params,
             runId, startedAt));
         outcome = new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, "run " + runId + " succeeded", null);
       } catch (RunStopped stop) {
@@ -309,37 +306,6 @@ public final class Runs {
     if (o.hint() != null) log.say("next: " + o.hint());
   }
 
-  /** Refusals before anything runs: steps that need an inventory without one, confirmations nobody can give. */
-  private Optional<String> preflight(Runbook rb, boolean haveInventory) {
-    List<String> needInventory = new ArrayList<>();
-    List<String> needConfirm = new ArrayList<>();
-    forEachTyped(rb.steps(), "", (path, pair) -> {
-      StepType<?, ?> type = pair.type();
-      if (type.needsHost() || type.needsCloud()) needInventory.add(path + " (" + type.name() + ")");
-      if (StepRunner.needsConfirmation(type, pair.decl())) needConfirm.add(path + " (" + type.name() + ")");
-    });
-    if (!haveInventory && !needInventory.isEmpty()) {
-      return Optional.of("steps " + String.join(", ", needInventory) + " need hosts or a cloud: give an inventory with -i FILE");
-    }
-    if (!needConfirm.isEmpty() && !settings.yes() && !settings.operator().interactive()) {
-      return Optional.of("steps " + String.join(", ", needConfirm) + " need confirmation and there is no terminal to"
-          + " ask; nothing was run. Run again with --yes if they are meant to run");
-    }
-    return Optional.empty();
-  }
-
-  private record Typed(StepDecl decl, StepType<?, ?> type) {}
-
-  private void forEachTyped(List<StepDecl> steps, String prefix, java.util.function.BiConsumer<String, Typed> action) {
-    for (StepDecl d : steps) {
-      if (d.isGroup()) {
-        forEachTyped(d.steps(), prefix + d.id() + "/", action);
-      } else {
-        registry.find(d.use().get()).ifPresent(t -> action.accept(prefix + d.id(), new Typed(d, t)));
-      }
-    }
-  }
-
   /** Secret parameters hold references; the scope gets their values, registered for redaction. */
   private static Map<String, Object> resolveSecretParams(Runbook rb, Map<String, Object> params, SecretResolver secrets) {
     Map<String, Object> out = new LinkedHashMap<>(params);
@@ -358,23 +324,6 @@ public final class Runs {
       }
     }
     return out;
-  }
-
-  private static Scope rootScope(Runbook rb, Inventory inventory, Map<String, Object> params, String runId,
-                                 Instant startedAt) {
-    Map<String, Object> globals = new LinkedHashMap<>();
-    Map<String, Object> p = new LinkedHashMap<>();
-    params.forEach((k, v) -> p.put(k, Values.of(v)));
-    globals.put("params", p);
-    Map<String, Object> hosts = new LinkedHashMap<>();
-    for (Host h : inventory.hosts().values()) hosts.put(h.name(), Values.of(h));
-    globals.put("hosts", hosts);
-    globals.put("cloud", inventory.cloud() == null ? null : Values.of(inventory.cloud()));
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("id", runId);
-    run.put("startedAt", startedAt);
-    globals.put("run", run);
-    return Scope.root(globals);
   }
 
   static String sha256(Path file) {

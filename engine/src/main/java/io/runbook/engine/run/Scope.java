@@ -1,5 +1,9 @@
 package io.runbook.engine.run;
 
+import io.runbook.engine.bind.Values;
+import io.runbook.engine.inventory.Host;
+import io.runbook.engine.inventory.Inventory;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +28,23 @@ public final class Scope {
 
   /** The top scope of a run: {@code globals} holds params, hosts, cloud and run. */
   public static Scope root(Map<String, Object> globals) { return new Scope(null, globals, null, null); }
+
+  /** The top scope of a run: its parameter values, the inventory's hosts and cloud, and the run's id and start. */
+  public static Scope forRun(Inventory inventory, Map<String, Object> params, String runId, Instant startedAt) {
+    Map<String, Object> globals = new LinkedHashMap<>();
+    Map<String, Object> p = new LinkedHashMap<>();
+    params.forEach((k, v) -> p.put(k, Values.of(v)));
+    globals.put("params", p);
+    Map<String, Object> hosts = new LinkedHashMap<>();
+    for (Host h : inventory.hosts().values()) hosts.put(h.name(), Values.of(h));
+    globals.put("hosts", hosts);
+    globals.put("cloud", inventory.cloud() == null ? null : Values.of(inventory.cloud()));
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("id", runId);
+    run.put("startedAt", startedAt);
+    globals.put("run", run);
+    return root(globals);
+  }
 
   /** A child scope for one foreach item, binding {@code name} to {@code value}. */
   public Scope item(String name, Object value) { return new Scope(this, globals, name, value); }
