@@ -67,6 +67,10 @@ final class TypeChecker {
     if (hint.isEmpty() && !record.fields().isEmpty() && record.fields().size() <= 12) {
       hint = "; known: " + String.join(", ", record.fields().keySet());
     }
+    if (hint.isEmpty() && record.fields().isEmpty()) {
+      hint = record.name().equals("params") ? "; the runbook declares no parameters (add them under params:)"
+          : record.name().equals("steps") ? "; no step has run before this one" : "; it has no fields";
+    }
     throw error(where + hint, at);
   }
 

@@ -20,11 +20,12 @@ public final class InventoryLoader {
 
   public static Inventory load(Path file) throws ValidationException {
     String label = file.toString();
-    var root = YamlSource.read(file);
+    var doc = YamlSource.document(file);
+    var root = doc.root();
     if (root.isEmpty()) {
       throw new ValidationException(new Problem(new SourcePos(label, 1, 1), "the inventory file is empty"));
     }
-    PlainTree tree = new PlainTree(label);
+    PlainTree tree = new PlainTree(label, doc.text());
     Object plain = tree.convert(root.get(), "");
     List<Problem> problems = new ArrayList<>(tree.problems);
     if (!(plain instanceof Map<?, ?> top)) {

@@ -24,7 +24,15 @@ final class PlainTree {
   final Map<String, SourcePos> valuePos = new HashMap<>();
   final List<Problem> problems = new ArrayList<>();
 
-  PlainTree(String file) { this.file = file; }
+  private final List<String> lines;
+
+  PlainTree(String file) { this(file, null); }
+
+  /** {@code text}: the source, to place block scalars' text exactly. */
+  PlainTree(String file, String text) {
+    this.file = file;
+    this.lines = text == null ? null : List.of(text.split("\r?\n", -1));
+  }
 
   /** Where the key at {@code path} was written; falls back to its value, then to the file start. */
   SourcePos keyAt(String path) {
@@ -45,7 +53,7 @@ final class PlainTree {
   static String join(String path, String key) { return path.isEmpty() ? key : path + "." + key; }
 
   Object convert(Node node, String path) {
-    valuePos.put(path, YamlSource.contentPos(file, node));
+    valuePos.put(path, YamlSource.contentPos(file, node, lines));
     if (node instanceof ScalarNode s) return scalar(s);
     if (node instanceof SequenceNode seq) {
       List<Object> out = new ArrayList<>();

@@ -51,12 +51,13 @@ public final class RunbookLoader {
     } catch (IOException e) {
       throw new ValidationException(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + e));
     }
-    var root = YamlSource.read(file);
+    var doc = YamlSource.document(file);
+    var root = doc.root();
     if (root.isEmpty()) {
       throw new ValidationException(new Problem(new SourcePos(file.toString(), 1, 1), "the file is empty; a runbook "
           + "needs at least 'runbook:' and 'steps:'"));
     }
-    PlainTree tree = new PlainTree(file.toString());
+    PlainTree tree = new PlainTree(file.toString(), doc.text());
     Object plain = tree.convert(root.get(), "");
     Runbook rb = new RunbookParser(tree).parse(plain, file, sha);
     return new Parsed(rb, tree.problems);

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -35,8 +36,13 @@ final class YamlSource {
 
   private YamlSource() {}
 
+  /** A file's text and the root node of its single document (empty when the file holds no document). */
+  record Document(String text, Optional<Node> root) {}
+
   /** The root node of the file's single document; empty when the file holds no document. */
-  static Optional<Node> read(Path file) throws ValidationException {
+  static Optional<Node> read(Path file) throws ValidationException { return document(file).root(); }
+
+  static Document document(Path file) throws ValidationException {
     String label = file.toString();
     byte[] bytes;
     try {
@@ -48,7 +54,8 @@ final class YamlSource {
     } catch (IOException e) {
       throw new ValidationException(new Problem(new SourcePos(label, 0, 0), "cannot read the file: " + e));
     }
-    return parse(label, decode(label, bytes));
+    String text = decode(label, bytes);
+    return new Document(text, parse(label, text));
   }
 
   static Optional<Node> parse(String label, String text) throws ValidationException {
@@ -123,14 +130,22 @@ final class YamlSource {
    * Where a scalar's text starts: past the opening quote of a quoted scalar, so an offset into the value maps to
    * a column (exact for single-line scalars without escapes).
    */
-  static SourcePos contentPos(String file, Node node) {
+  static SourcePos contentPos(String file, Node node, List<String> lines) {
     SourcePos p = pos(file, node);
     if (node instanceof ScalarNode s
         && (s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED || s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED)) {
       return new SourcePos(file, p.line(), p.col() + 1);
     }
     if (node instanceof ScalarNode s && (s.getScalarStyle() == ScalarStyle.LITERAL || s.getScalarStyle() == ScalarStyle.FOLDED)) {
-      return new SourcePos(file, p.line() + 1, p.col()); // content starts on the next line; column is approximate
+      // The mark is the '|' or '>' indicator; the text starts at the first non-blank line below it.
+      for (int i = p.line(); lines != null && i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.isBlank()) continue;
+        int indent = 0;
+        while (indent < line.length() && line.charAt(indent) == ' ') indent++;
+        return new SourcePos(file, i + 1, indent + 1);
+      }
+      return new SourcePos(file, p.line() + 1, p.col());
     }
     return p;
   }
