@@ -83,6 +83,21 @@ class CliTest {
   }
 
   @Test
+  void theRetryExampleRetriesAReadOnlyCheckAndTheTimeoutStopsASlowStep() throws Exception {
+    String state = dir.resolve("state").toString();
+    String example = EXAMPLES.resolve("retry-and-timeout.yaml").toString();
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", example, "-p", "workdir=" + dir);
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("attempt 2/4 failed"), r.out());
+    assertTrue(r.out().contains("ready after: check 3"), r.out());
+
+    CliProcess.Result slow = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", example, "-p", "workdir=" + dir,
+        "-p", "slow=true");
+    assertEquals(1, slow.exit(), slow.all());
+    assertTrue(slow.out().contains("step wait failed: timed out after 1s"), slow.out());
+  }
+
+  @Test
   void anApprovalGateStopsWithExit4AndResumeApproveContinues() throws Exception {
     String state = dir.resolve("state").toString();
     CliProcess.Result waiting = CliProcess.run(dir, Map.of(), "--state-dir", state, "run",
