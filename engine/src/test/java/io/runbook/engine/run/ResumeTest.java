@@ -68,6 +68,36 @@ class ResumeTest {
   }
 
   @Test
+  void aFailedForeachItemIsRunAgainAndFinishedItemsKeepTheirOutputs() throws Exception {
+    RunHarness h = harness();
+    RunOutcome failed = h.start("""
+        runbook: foreach-resume
+        params:
+          names: { type: list<string>, default: [a, b, c] }
+        steps:
+          - id: each
+            use: test.flaky
+            foreach: ${{ params.names }}
+            as: name
+            parallel: true
+            with: { key: "${{ name }}", failures: "${{ name == 'b' ? 1 : 0 }}", retryable: false }
+          - id: sum
+            use: test.record
+            with: { value: "${{ steps.each.items[0].attempts }}${{ steps.each.items[1].attempts }}${{ steps.each.items[2].attempts }}" }
+        """);
+    assertEquals(RunStatus.FAILED, failed.status(), h.consoleText());
+    assertTrue(failed.message().contains("each[1]"), failed.message());
+    assertEquals(1, flaky.calls.get("a").get());
+    assertEquals(1, flaky.calls.get("c").get(), "the other items still ran");
+    RunOutcome resumed = h.resume(failed.runId(), Runs.Decisions.NONE);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), h.consoleText());
+    assertEquals(1, flaky.calls.get("a").get(), "finished items are not run again");
+    assertEquals(2, flaky.calls.get("b").get());
+    assertEquals(1, flaky.calls.get("c").get());
+    assertEquals(List.of("121"), record.seen, "restored and new item outputs, in item order");
+  }
+
+  @Test
   void ctrlCInterruptsTheStepAndAnUnknownNonIdempotentStepWaitsForTheOperator() throws Exception {
     RunHarness h = harness();
     RunOutcome interrupted = interruptInMiddle(h);
