@@ -163,7 +163,7 @@ public final class RecordBinder {
         String n = ((Enum<?>) c).name();
         if (n.equalsIgnoreCase(s) || n.replace('_', '-').equalsIgnoreCase(s)) return c;
       }
-      problem(path, "'" + s + "' is not one of " + String.join(", ", names) + hint(s, names));
+      problem(path, "'" + s + "' is not one of " + String.join(", ", names) + Spelling.hint(s, names));
       return null;
     }
     return mismatch(path, "one of " + String.join(", ", names), value);

@@ -2,7 +2,6 @@ package io.runbook.engine.load;
 
 import io.runbook.engine.bind.ParamType;
 import io.runbook.engine.model.ParamDecl;
-import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Require;
 import io.runbook.engine.model.RetrySpec;
 import io.runbook.engine.model.Runbook;

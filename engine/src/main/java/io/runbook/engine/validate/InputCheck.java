@@ -119,7 +119,7 @@ final class InputCheck {
     binder.bind(raw, target, "");
     for (RecordBinder.BindProblem p : binder.problems()) {
       String at = p.path().isEmpty() ? path : path + (p.path().startsWith("[") ? "" : ".") + p.path();
-      problem(at, label + ": input '" + inputName(at) + "' " + p.message());
+      problem(at, label + ": input '" + inputName(at) + "'" + (p.message().startsWith("must") ? " " : ": ") + p.message());
     }
   }
 
