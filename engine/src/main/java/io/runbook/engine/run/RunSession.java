@@ -6,7 +6,6 @@ import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretResolver;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * What every step of one run shares: ids, inventory, secrets (and their redactor), clients, the run folder,
@@ -24,10 +23,4 @@ public record RunSession(
     JournalWriter journal,
     Operator operator,
     Cancellation cancellation,
-    boolean confirmed) {
-
-  /** A session's secret resolver reading {@code env:} references from {@code env}. */
-  public static SecretResolver secretsFor(Redactor redactor, Map<String, String> env) {
-    return new SecretResolver(redactor, env);
-  }
-}
+    boolean confirmed) {}
