@@ -63,6 +63,32 @@ public final class Templates {
     return Type.STRING;
   }
 
+  /** The outcome of checking a text: its type (null when it has errors) and one error per faulty expression. */
+  public record Checked(Type type, List<ExprException> errors) {}
+
+  /** Like {@link #typeOf}, but checks every template of the text and reports each faulty one. */
+  public static Checked check(String text, Type.RecordOf scope, boolean bare) {
+    List<Part> parts;
+    try {
+      if (bare && !hasTemplate(text)) return new Checked(typeOf(text, scope, true), List.of());
+      parts = parts(text);
+    } catch (ExprException e) {
+      return new Checked(null, List.of(e));
+    }
+    List<ExprException> errors = new ArrayList<>();
+    Type single = null;
+    for (Part p : parts) {
+      if (p.expr() == null) continue;
+      try {
+        single = check(text, p, scope);
+      } catch (ExprException e) {
+        errors.add(e);
+      }
+    }
+    if (!errors.isEmpty()) return new Checked(null, List.copyOf(errors));
+    return new Checked(parts.size() == 1 && parts.get(0).expr() != null ? single : Type.STRING, List.of());
+  }
+
   /** Parses every expression in a text (syntax only). */
   public static void checkSyntax(String text, boolean bare) {
     if (bare && !hasTemplate(text)) parseBare(text);

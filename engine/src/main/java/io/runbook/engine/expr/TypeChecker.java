@@ -101,7 +101,10 @@ final class TypeChecker {
         return field(r, name, path, ix.index().at());
       }
       if (!Type.assignable(key, Type.STRING)) throw error("a field name must be a string, not " + key, ix.index().at());
-      return Type.DYN;
+      // A key known only at run time: the fields' common type (all hosts are Hosts), else dyn.
+      Type common = null;
+      for (Type f : r.fields().values()) common = common == null ? f : unify(common, f);
+      return common == null ? Type.DYN : common;
     }
     if (target == Type.DYN) return Type.DYN;
     throw error("cannot index '" + path + "' (a " + target + ")", ix.at());

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks a step's {@code with:} against its input record: unknown and missing inputs, literal values that do not
@@ -27,9 +28,9 @@ final class InputCheck {
   private final StepDecl step;
   private final String label;
   private final Type.RecordOf scope;
-  private final java.util.Set<String> secretParams;
+  private final Set<String> secretParams;
 
-  InputCheck(List<Problem> problems, StepDecl step, String label, Type.RecordOf scope, java.util.Set<String> secretParams) {
+  InputCheck(List<Problem> problems, StepDecl step, String label, Type.RecordOf scope, Set<String> secretParams) {
     this.problems = problems;
     this.step = step;
     this.label = label;
@@ -39,8 +40,8 @@ final class InputCheck {
 
   /** {@code inputType} null: the step type is unknown; only the expressions are checked. */
   void check(Class<?> inputType) {
-    if (inputType == null) {
-      value(step.with(), Object.class, "with");
+    if (inputType == null || !inputType.isRecord()) {
+      value(step.with(), Object.class, "with"); // unknown type, or inputs that are not a record: expressions only
       return;
     }
     record(step.with(), inputType, "with", step.posOf("use"));
@@ -124,14 +125,13 @@ final class InputCheck {
   }
 
   private void expression(String text, java.lang.reflect.Type target, String path) {
-    Type t;
-    try {
-      t = Templates.typeOf(text, scope, false);
-    } catch (ExprException e) {
+    Templates.Checked checked = Templates.check(text, scope, false);
+    for (ExprException e : checked.errors()) {
       problems.add(new Problem(Validator.at(pos(path), text, e.offset()), label + ": input '" + inputName(path) + "': "
           + e.reason()));
-      return;
     }
+    Type t = checked.type();
+    if (t == null) return;
     Type wanted = JavaTypes.of(target);
     if (!fits(t, wanted)) {
       problem(path, label + ": input '" + inputName(path) + "' expects " + wanted + ", but the expression gives " + t);

@@ -5,6 +5,7 @@ import io.runbook.engine.expr.JavaTypes;
 import io.runbook.engine.expr.Type;
 import io.runbook.engine.inventory.CloudSpec;
 import io.runbook.engine.inventory.Host;
+import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
@@ -24,13 +25,22 @@ final class ScopeTypes {
   private final StepIndex index;
   private final StepRegistry registry;
   private final Type.RecordOf params;
-  private final Type hosts = new Type.MapOf(JavaTypes.of(Host.class));
+  private final Type hosts;
   private final Type cloud = JavaTypes.of(CloudSpec.class);
   private final Type run = new Type.RecordOf("run", Map.of("id", Type.STRING, "startedAt", Type.TIMESTAMP));
 
-  ScopeTypes(Runbook rb, StepIndex index, StepRegistry registry) {
+  ScopeTypes(Runbook rb, StepIndex index, StepRegistry registry, Optional<Inventory> inventory) {
     this.index = index;
     this.registry = registry;
+    Type host = JavaTypes.of(Host.class);
+    if (inventory.isPresent()) {
+      // Checked against a real inventory, hosts['db3'] is caught before the run.
+      Map<String, Type> byName = new LinkedHashMap<>();
+      for (String name : inventory.get().hosts().keySet()) byName.put(name, host);
+      this.hosts = new Type.RecordOf("hosts", byName);
+    } else {
+      this.hosts = new Type.MapOf(host);
+    }
     Map<String, Type> p = new LinkedHashMap<>();
     for (ParamDecl d : rb.params().values()) {
       p.put(d.name(), ParamType.parse(d.type()).map(ParamType::exprType).orElse(Type.DYN));

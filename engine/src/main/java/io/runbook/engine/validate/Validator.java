@@ -38,7 +38,7 @@ public final class Validator {
     this.registry = registry;
     this.inventory = inventory.filter(i -> i != Inventory.EMPTY);
     this.index = new StepIndex(rb.steps());
-    this.scopes = new ScopeTypes(rb, index, registry);
+    this.scopes = new ScopeTypes(rb, index, registry, this.inventory);
     rb.params().values().stream().filter(ParamDecl::secret).forEach(p -> secretParams.add(p.name()));
   }
 
@@ -179,12 +179,9 @@ public final class Validator {
   }
 
   private Type typeOf(String text, boolean bare, SourcePos pos, String what, Type.RecordOf scope) {
-    try {
-      return Templates.typeOf(text, scope, bare);
-    } catch (ExprException e) {
-      problem(at(pos, text, e.offset()), what + ": " + e.reason());
-      return null;
-    }
+    Templates.Checked checked = Templates.check(text, scope, bare);
+    for (ExprException e : checked.errors()) problem(at(pos, text, e.offset()), what + ": " + e.reason());
+    return checked.type();
   }
 
   private void expectType(String text, boolean bare, Type wanted, SourcePos pos, String what, Type.RecordOf scope) {
