@@ -55,4 +55,13 @@ public interface StepContext {
 
   /** When the step's {@code timeout:} runs out, if it has one. Long waits must stop by then. */
   Optional<Instant> deadline();
+
+  /**
+   * Asks the operator a question on the terminal and returns the typed line; empty when the run has no
+   * terminal (then a gate throws {@link AwaitingOperator}).
+   */
+  default Optional<String> ask(String prompt) { return Optional.empty(); }
+
+  /** The operator approved this step ahead of time ({@code runbook resume RUN --approve STEP}). */
+  default boolean approved() { return false; }
 }

@@ -19,6 +19,12 @@ public interface StepType<I, O> {
 
   Effect effect();
 
+  /**
+   * The effect of one use of the step. Types whose effect depends on the input (core.exec's {@code effect:})
+   * override it; confirmation and resume decisions use it.
+   */
+  default Effect effectOf(I input) { return effect(); }
+
   /** Running it twice has the same effect as running it once; resume may re-run it when in doubt. */
   default boolean idempotent() { return effect() == Effect.READS; }
 

@@ -1,0 +1,88 @@
+package io.runbook.cli;
+
+import io.runbook.engine.run.StateDir;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code runbook} command: validate, run and resume runbooks. Never prints a stack trace. */
+@Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
+    description = "Validate, run and resume declarative runbooks.",
+    subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
+        "3:a precondition (require) was false", "4:waiting for an operator decision (approval or in-doubt step)",
+        "130:interrupted (resumable)"})
+public final class Main implements Runnable {
+  @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+      description = "Where runs, journals and locks live (default: $RUNBOOK_STATE_DIR or ~/.runbook)")
+  Path stateDir;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() { spec.commandLine().usage(System.out); }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line and returns the exit code; everything unexpected ends up in last-error.log. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      Path log = writeLastError(stateDirOf(cmd), e);
+      err.println("runbook: internal error: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      err.println("the details are in " + log);
+      return 1;
+    });
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) {
+      err.println("runbook: internal error: " + t);
+      return 1;
+    }
+  }
+
+  /** The state folder: --state-dir, else $RUNBOOK_STATE_DIR, else ~/.runbook. */
+  static StateDir stateDir(Path option) {
+    if (option != null) return new StateDir(option);
+    String env = System.getenv("RUNBOOK_STATE_DIR");
+    if (env != null && !env.isBlank()) return new StateDir(Path.of(env));
+    return new StateDir(Path.of(System.getProperty("user.home"), ".runbook"));
+  }
+
+  private static StateDir stateDirOf(CommandLine cmd) {
+    CommandLine c = cmd;
+    while (c.getParent() != null) c = c.getParent();
+    return stateDir(((Main) c.getCommand()).stateDir);
+  }
+
+  static Path writeLastError(StateDir state, Throwable e) {
+    Path file = state.lastError();
+    StringWriter sw = new StringWriter();
+    e.printStackTrace(new PrintWriter(sw));
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, Instant.now() + "\n" + sw, StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException ignored) {
+      // Nowhere to write it; the one-line message on stderr must do.
+    }
+    return file;
+  }
+}

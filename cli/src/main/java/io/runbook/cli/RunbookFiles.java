@@ -1,0 +1,59 @@
+package io.runbook.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Finds runbooks: a NAME means the shipped {@code runbooks/NAME.yaml} (under $RUNBOOK_HOME), then {@code ./runbooks/NAME.yaml}. */
+final class RunbookFiles {
+  private RunbookFiles() {}
+
+  /** The file a NAME or path stands for, or empty when there is none; {@code tried} gets the places looked at. */
+  static Optional<Path> resolve(String nameOrFile, List<String> tried) {
+    Path direct = Path.of(nameOrFile);
+    if (Files.isRegularFile(direct)) return Optional.of(direct);
+    tried.add(direct.toString());
+    if (nameOrFile.contains("/") || nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml")) return Optional.empty();
+    List<Path> candidates = new ArrayList<>();
+    String home = System.getenv("RUNBOOK_HOME");
+    if (home != null && !home.isBlank()) candidates.add(Path.of(home, "runbooks", nameOrFile + ".yaml"));
+    candidates.add(Path.of("runbooks", nameOrFile + ".yaml"));
+    for (Path p : candidates) {
+      if (Files.isRegularFile(p)) return Optional.of(p);
+      tried.add(p.toString());
+    }
+    return Optional.empty();
+  }
+
+  /** The YAML files under the given files and folders, in a stable order. */
+  static List<Path> yamlFiles(List<Path> paths) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.walk(p)) {
+          s.filter(Files::isRegularFile)
+              .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted().forEach(out::add);
+        }
+      } else {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** What a YAML file is, by its top-level key. */
+  enum Kind { RUNBOOK, INVENTORY, OTHER }
+
+  static Kind kindOf(Path file) throws IOException {
+    for (String line : Files.readAllLines(file)) {
+      if (line.startsWith("runbook:")) return Kind.RUNBOOK;
+      if (line.startsWith("inventory:")) return Kind.INVENTORY;
+    }
+    return Kind.OTHER;
+  }
+}

@@ -1,0 +1,39 @@
+package io.runbook.cli;
+
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.Cancellation;
+import io.runbook.engine.run.Operator;
+import io.runbook.engine.run.RunOutcome;
+import io.runbook.engine.run.Runs;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** What run and resume share: the settings of this process and Ctrl-C handling. */
+final class Session {
+  /** How long Ctrl-C waits for the running step to stop and the journal to close. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  private Session() {}
+
+  /**
+   * Settings for a run of this process. Ctrl-C (SIGINT) or SIGTERM runs a shutdown hook that interrupts the
+   * current step and waits until the journal records it; the JVM then exits with 130 (143 for SIGTERM).
+   */
+  static Runs runs(Main main, StepRegistry registry, boolean yes) {
+    Cancellation cancellation = new Cancellation();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> cancellation.cancelAndWait(STOP_GRACE), "runbook-stop"));
+    return new Runs(new Runs.Settings(Main.stateDir(main.stateDir), System.out, Operator.console(), cancellation,
+        System.getenv(), yes), registry);
+  }
+
+  /** Reports a run refused before it started (the run itself already reported its end) and returns the exit code. */
+  static int finish(RunOutcome outcome, PrintWriter err) {
+    if (outcome.runId() == null || outcome.runDir() == null) {
+      err.println("runbook: " + outcome.message());
+      if (outcome.hint() != null) err.println("next: " + outcome.hint());
+    }
+    err.flush();
+    System.out.flush();
+    return outcome.exitCode();
+  }
+}

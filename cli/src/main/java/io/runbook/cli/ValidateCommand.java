@@ -1,0 +1,67 @@
+package io.runbook.cli;
+
+import io.runbook.engine.load.InventoryLoader;
+import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.model.Problem;
+import io.runbook.engine.model.SourcePos;
+import io.runbook.engine.model.ValidationException;
+import io.runbook.engine.registry.StepRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code runbook validate PATH...}: every problem of every runbook and inventory, as file:line:col: message. */
+@Command(name = "validate", description = "Check runbooks and inventories completely; nothing runs. Exit 2 when any problem.")
+final class ValidateCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook or inventory files, or folders of them")
+  List<Path> paths;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
+    registry.problems().forEach(p -> out.println("warning: " + p));
+    List<Problem> problems = new ArrayList<>();
+    int checked = 0;
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        problems.add(new Problem(new SourcePos(p.toString(), 0, 0), "no such file or folder"));
+        continue;
+      }
+      boolean explicit = !Files.isDirectory(p);
+      for (Path file : RunbookFiles.yamlFiles(List.of(p))) {
+        RunbookFiles.Kind kind = RunbookFiles.kindOf(file);
+        try {
+          switch (kind) {
+            case RUNBOOK -> RunbookLoader.load(file, registry);
+            case INVENTORY -> InventoryLoader.load(file);
+            case OTHER -> {
+              if (!explicit) continue; // params files and the like may sit beside runbooks
+              problems.add(new Problem(new SourcePos(file.toString(), 1, 1),
+                  "not a runbook or an inventory: it has no top-level runbook: or inventory: key"));
+            }
+          }
+          checked++;
+        } catch (ValidationException e) {
+          checked++;
+          problems.addAll(e.problems());
+        }
+      }
+    }
+    for (Problem pr : problems) out.println(pr.pos() + ": " + pr.message());
+    out.println(checked + (checked == 1 ? " file" : " files") + " checked, "
+        + (problems.isEmpty() ? "no problems" : problems.size() + (problems.size() == 1 ? " problem" : " problems")));
+    out.flush();
+    return problems.isEmpty() ? 0 : 2;
+  }
+}

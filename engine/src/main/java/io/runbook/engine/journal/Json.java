@@ -1,0 +1,47 @@
+package io.runbook.engine.journal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.runbook.engine.secret.Redactor;
+import java.util.Map;
+
+/** The one JSON mapping of the journal: records, inputs and outputs as JSON with ISO times and durations. */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new Jdk8Module())
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+  private Json() {}
+
+  /** Any value (record, map, list, scalar) as a JSON tree with every text redacted. */
+  public static JsonNode redactedTree(Object value, Redactor redactor) {
+    JsonNode tree = MAPPER.valueToTree(value);
+    return redact(tree, redactor);
+  }
+
+  static JsonNode redact(JsonNode node, Redactor redactor) {
+    if (node == null) return null;
+    if (node.isTextual()) {
+      String r = redactor.redact(node.textValue());
+      return r.equals(node.textValue()) ? node : TextNode.valueOf(r);
+    }
+    if (node instanceof ObjectNode o) {
+      for (Map.Entry<String, JsonNode> e : o.properties()) e.setValue(redact(e.getValue(), redactor));
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) a.set(i, redact(a.get(i), redactor));
+    }
+    return node;
+  }
+}

@@ -1,0 +1,45 @@
+package io.runbook.engine.run;
+
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.StepType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Refusals before anything runs: steps that need an inventory without one, confirmations nobody can give. */
+final class Preflight {
+  private Preflight() {}
+
+  /** Why the run cannot start, or empty when it can. */
+  static Optional<String> check(Runbook rb, StepRegistry registry, boolean haveInventory, boolean yes, Operator operator) {
+    List<String> needInventory = new ArrayList<>();
+    List<String> needConfirm = new ArrayList<>();
+    collect(rb.steps(), "", registry, needInventory, needConfirm);
+    if (!haveInventory && !needInventory.isEmpty()) {
+      return Optional.of("steps " + String.join(", ", needInventory) + " need hosts or a cloud: give an inventory with -i FILE");
+    }
+    if (!needConfirm.isEmpty() && !yes && !operator.interactive()) {
+      return Optional.of("steps " + String.join(", ", needConfirm) + " need confirmation and there is no terminal to"
+          + " ask; nothing was run. Run again with --yes if they are meant to run");
+    }
+    return Optional.empty();
+  }
+
+  private static void collect(List<StepDecl> steps, String prefix, StepRegistry registry, List<String> needInventory,
+                              List<String> needConfirm) {
+    for (StepDecl d : steps) {
+      if (d.isGroup()) {
+        collect(d.steps(), prefix + d.id() + "/", registry, needInventory, needConfirm);
+        continue;
+      }
+      Optional<StepType<?, ?>> found = registry.find(d.use().get());
+      if (found.isEmpty()) continue;
+      StepType<?, ?> type = found.get();
+      String what = prefix + d.id() + " (" + type.name() + ")";
+      if (type.needsHost() || type.needsCloud()) needInventory.add(what);
+      if (StepRunner.needsConfirmation(type, d)) needConfirm.add(what);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.runbook.engine.run;
+
+import io.runbook.engine.model.Require;
+import io.runbook.engine.model.StepDecl;
+
+/**
+ * What happens to each step the {@link StepWalker} reaches: the executor runs and journals it; a dry-run
+ * planner would call {@code plan} instead. The walker owns the order, scopes and expressions; the visitor
+ * owns the effects.
+ */
+public interface StepVisitor {
+  /** What an earlier attempt of this run did with the step at {@code path}. */
+  default Prior prior(String path, StepDecl decl) { return Prior.NONE; }
+
+  /** {@code when} was false. */
+  void skipped(String path, StepDecl decl, String reason) throws RunStopped;
+
+  /** A {@code require} was evaluated right before the step; a run stops when it does not hold. */
+  void precondition(String path, Require require, boolean holds) throws RunStopped;
+
+  /** The step could not be prepared (an expression failed, an input did not bind, an unknown host). */
+  void cannotPrepare(String path, StepDecl decl, String message) throws RunStopped;
+
+  /** Runs (or plans) the step; returns its output record, or null when it has none. */
+  Object execute(BoundStep step) throws RunStopped;
+
+  /** The step was in doubt after a crash: reconcile it, then run it if needed. Returns its output record. */
+  default Object resumeInDoubt(BoundStep step) throws RunStopped { return execute(step); }
+}

@@ -1,0 +1,236 @@
+package io.runbook.engine.run;
+
+import io.runbook.engine.bind.InputBinder;
+import io.runbook.engine.bind.Values;
+import io.runbook.engine.expr.Templates;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.Require;
+import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.StepType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Walks a runbook's steps in order: evaluates {@code when}, {@code require}, {@code foreach} and {@code on},
+ * renders {@code with:} into the step's input record, and hands each typed step to a {@link StepVisitor}.
+ * Step outputs are recorded in the {@link Scope} for later steps. Knows nothing of journals or running.
+ *
+ * <p>Paths name each execution of a step: {@code id}, {@code group/id}, {@code loop[0]}, {@code loop[1]/id}
+ * (foreach items count from 0). Inside a foreach, {@code when}, {@code require} and {@code on} are evaluated
+ * for each item, with the {@code as} variable bound.
+ */
+public final class StepWalker {
+  private final StepRegistry registry;
+  private final Inventory inventory;
+  private final StepVisitor visitor;
+  private final Cancellation cancellation;
+
+  public StepWalker(StepRegistry registry, Inventory inventory, StepVisitor visitor, Cancellation cancellation) {
+    this.registry = registry;
+    this.inventory = inventory;
+    this.visitor = visitor;
+    this.cancellation = cancellation;
+  }
+
+  /** Walks the steps in order; stops at the first step that stops the run. */
+  public void walk(List<StepDecl> steps, Scope scope) throws RunStopped {
+    walk(steps, scope, "");
+  }
+
+  private void walk(List<StepDecl> steps, Scope scope, String prefix) throws RunStopped {
+    for (StepDecl d : steps) walkStep(d, scope, prefix);
+  }
+
+  private void walkStep(StepDecl d, Scope scope, String prefix) throws RunStopped {
+    String path = prefix + d.id();
+    if (d.foreach().isEmpty()) {
+      Object out = walkOne(d, scope, path);
+      if (out != null && !d.isGroup()) scope.put(d.id(), out);
+      return;
+    }
+    cancellation.check(path);
+    Object listValue;
+    try {
+      listValue = Templates.evaluate(d.foreach().get(), scope.vars());
+    } catch (RuntimeException e) {
+      visitor.cannotPrepare(path, d, "foreach " + d.foreach().get() + ": " + e.getMessage());
+      return;
+    }
+    if (!(listValue instanceof List<?> items)) {
+      visitor.cannotPrepare(path, d, "foreach " + d.foreach().get() + " gave "
+          + (listValue == null ? "null" : listValue.getClass().getSimpleName()) + ", not a list");
+      return;
+    }
+    String as = d.as().orElse("item");
+    List<Object> outputs = d.parallel() && items.size() > 1
+        ? walkItemsInParallel(d, scope, path, as, items)
+        : walkItemsInOrder(d, scope, path, as, items);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("items", outputs);
+    scope.put(d.id(), result);
+  }
+
+  private List<Object> walkItemsInOrder(StepDecl d, Scope scope, String path, String as, List<?> items)
+      throws RunStopped {
+    List<Object> outputs = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      outputs.add(walkItem(d, scope, path + "[" + i + "]", as, items.get(i)));
+    }
+    return outputs;
+  }
+
+  private List<Object> walkItemsInParallel(StepDecl d, Scope scope, String path, String as, List<?> items)
+      throws RunStopped {
+    int threads = d.maxParallel() > 0 ? Math.min(d.maxParallel(), items.size()) : items.size();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "foreach-" + path);
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicBoolean stopping = new AtomicBoolean();
+    try {
+      List<Future<Object>> futures = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        String itemPath = path + "[" + i + "]";
+        Object item = items.get(i);
+        futures.add(pool.submit(() -> {
+          // After one item stopped the run, items not yet started are not started.
+          if (stopping.get()) return null;
+          try {
+            return walkItem(d, scope, itemPath, as, item);
+          } catch (RunStopped | RuntimeException e) {
+            stopping.set(true);
+            throw e;
+          }
+        }));
+      }
+      List<Object> outputs = new ArrayList<>();
+      RunStopped first = null;
+      for (Future<Object> f : futures) {
+        try {
+          outputs.add(f.get());
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RunStopped rs) {
+            if (first == null || rank(rs) > rank(first)) first = rs;
+          } else if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          } else {
+            throw new IllegalStateException(e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RunStopped(RunStatus.INTERRUPTED, "interrupted in " + path, null);
+        }
+      }
+      if (first != null) throw first;
+      return outputs;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Which of several items' stops wins: an interruption over a failure over a precondition over a wait. */
+  private static int rank(RunStopped s) {
+    return switch (s.status()) {
+      case INTERRUPTED -> 4;
+      case FAILED -> 3;
+      case PRECONDITION_FALSE -> 2;
+      default -> 1;
+    };
+  }
+
+  private Object walkItem(StepDecl d, Scope scope, String itemPath, String as, Object item) throws RunStopped {
+    Scope itemScope = scope.item(as, item);
+    Object out = walkOne(d, itemScope, itemPath);
+    return d.isGroup() ? itemScope.own() : out;
+  }
+
+  /** One execution of a step (typed or group); returns a typed step's outputs as plain values, else null. */
+  private Object walkOne(StepDecl d, Scope scope, String path) throws RunStopped {
+    cancellation.check(path);
+    Prior prior = visitor.prior(path, d);
+    switch (prior.kind()) {
+      case SKIPPED -> { return null; }
+      case DONE -> { if (!d.isGroup()) return prior.outputs(); }
+      default -> { }
+    }
+    boolean inDoubt = prior.kind() == Prior.Kind.IN_DOUBT;
+    // An in-doubt step passed its when and require when it started; its own effect may have changed them since.
+    if (!inDoubt) {
+      if (d.when().isPresent()) {
+        Optional<Boolean> when = condition(d, path, "when", d.when().get(), scope);
+        if (when.isEmpty()) return null;
+        if (!when.get()) {
+          visitor.skipped(path, d, "when " + d.when().get() + " is false");
+          return null;
+        }
+      }
+      for (Require r : d.require()) {
+        Optional<Boolean> holds = condition(d, path, "require", r.that(), scope);
+        if (holds.isEmpty()) return null;
+        visitor.precondition(path, r, holds.get());
+      }
+    }
+    if (d.isGroup()) {
+      walk(d.steps(), scope, path + "/");
+      return null;
+    }
+    BoundStep bound = bind(d, path, scope);
+    if (bound == null) return null;
+    Object out = inDoubt ? visitor.resumeInDoubt(bound) : visitor.execute(bound);
+    return out == null ? new LinkedHashMap<String, Object>() : Values.of(out);
+  }
+
+  private Optional<Boolean> condition(StepDecl d, String path, String key, String expr, Scope scope)
+      throws RunStopped {
+    Object v;
+    try {
+      v = Templates.evaluate(expr, scope.vars());
+    } catch (RuntimeException e) {
+      visitor.cannotPrepare(path, d, key + " " + expr + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    if (v instanceof Boolean b) return Optional.of(b);
+    visitor.cannotPrepare(path, d, key + " " + expr + " gave " + v + ", not true or false");
+    return Optional.empty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private BoundStep bind(StepDecl d, String path, Scope scope) throws RunStopped {
+    Optional<StepType<?, ?>> found = registry.find(d.use().get());
+    if (found.isEmpty()) {
+      visitor.cannotPrepare(path, d, "unknown step type " + d.use().get());
+      return null;
+    }
+    StepType<Object, Object> type = (StepType<Object, Object>) found.get();
+    Map<String, Object> vars = scope.vars();
+    Optional<String> host = Optional.empty();
+    try {
+      if (d.on().isPresent()) {
+        String on = d.on().get();
+        Object name = on.contains("${{") ? Templates.evaluate(on, vars) : on.trim();
+        if (!(name instanceof String s) || inventory.host(s).isEmpty()) {
+          visitor.cannotPrepare(path, d, "on: " + on + " names host '" + name + "', which inventory "
+              + inventory.inventory() + " does not have; known hosts: " + String.join(", ", inventory.hosts().keySet()));
+          return null;
+        }
+        host = Optional.of(s);
+      }
+      Object rendered = Templates.render(d.with(), vars);
+      Object input = InputBinder.bind(rendered, type.inputType());
+      return new BoundStep(path, d, type, input, host);
+    } catch (RuntimeException e) {
+      visitor.cannotPrepare(path, d, e.getMessage());
+      return null;
+    }
+  }
+}
