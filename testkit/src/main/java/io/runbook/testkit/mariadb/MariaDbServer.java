@@ -125,7 +125,10 @@ public final class MariaDbServer implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl() + "?user=root&connectTimeout=5000");
   }
 
-  /** Creates the datadir if it is empty, then starts mariadbd on a free port and waits until it accepts queries. */
+  /**
+   * Creates the datadir if it is empty, then starts mariadbd and waits until it accepts queries. The first start
+   * picks a free port; a restart reuses it.
+   */
   public synchronized MariaDbServer start() {
     if (isRunning()) return this;
     Path binary = SERVER_BINARIES.stream().filter(Files::isExecutable).findFirst()
@@ -134,14 +137,17 @@ public final class MariaDbServer implements AutoCloseable {
       Files.createDirectories(dir);
       if (!Files.isDirectory(datadir.resolve("mysql"))) installDatadir();
       IllegalStateException last = null;
-      for (int attempt = 0; attempt < 3; attempt++) { // the free port may be taken by a parallel test between probe and bind
-        port = freePort();
+      // A restarted server keeps its port (replicas and clients point at it); a new one probes for a free port,
+      // which a parallel test may take between probe and bind: then probe again.
+      boolean keepPort = port != 0;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        if (!keepPort) port = freePort();
         try {
           launch(binary);
           return this;
         } catch (IllegalStateException e) {
           last = e;
-          if (!readErrorLog().contains("Address already in use")) throw e;
+          if (keepPort || !readErrorLog().contains("Address already in use")) throw e;
         }
       }
       throw last;
