@@ -121,6 +121,29 @@ public final class MariaDbClient implements AutoCloseable {
 
   public List<Map<String, Object>> query(String sql) throws StepFailure { return query(sql, List.of()); }
 
+  /**
+   * A query inside a READ ONLY transaction, rolled back afterwards: a statement that tries to write fails instead
+   * of changing anything (used by steps that may run during a dry-run).
+   */
+  public synchronized List<Map<String, Object>> readOnly(String sql, List<?> params) throws StepFailure {
+    Connection c = connection();
+    try {
+      try (Statement st = c.createStatement()) {
+        st.execute("START TRANSACTION READ ONLY");
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        return ps.execute() ? rows(ps.getResultSet()) : List.of();
+      } finally {
+        try (Statement st = c.createStatement()) {
+          st.execute("ROLLBACK");
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(sql, e);
+    }
+  }
+
   /** The first row of a query, or an empty map. */
   public Map<String, Object> row(String sql, List<?> params) throws StepFailure {
     List<Map<String, Object>> rows = query(sql, params);
@@ -155,6 +178,16 @@ public final class MariaDbClient implements AutoCloseable {
       return Math.max(ps.getUpdateCount(), 0);
     } catch (SQLException e) {
       throw failure(shown, e, sql.equals(shown) ? null : sql);
+    }
+  }
+
+  /** Whether anything listens on the server's port (a TCP connect, no login): false once a shutdown finished. */
+  public boolean acceptsConnections() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+      return true;
+    } catch (java.io.IOException refusedOrUnreachable) {
+      return false;
     }
   }
 
