@@ -203,8 +203,10 @@ public final class MariaDbClient implements AutoCloseable {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
     String message = scrub(e.getMessage(), secretText);
+    // By SQLState and code only: the driver's exception classes are not reliable here (it reports
+    // "No database selected" as SQLTransientConnectionException).
     boolean connectionLevel = state.startsWith("08") || code == 1053 /* server shutdown in progress */
-        || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLTimeoutException;
+        || code == 2002 || code == 2003 || code == 2006 || code == 2013 /* client: cannot connect, gone, lost */;
     boolean transientConflict = state.startsWith("40") || code == 1205 /* lock wait timeout */ || code == 1213;
     String text = where() + ": " + shorten(statement) + " failed: " + message
         + " [SQLState " + (state.isEmpty() ? "-" : state) + ", error " + code + "]";
