@@ -92,8 +92,15 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     }
     GtidList primaryPos = parse(primary.value("SELECT @@global.gtid_binlog_pos"), primary);
     List<String> divergence = gtid.divergenceFrom(primaryPos);
+    String from = gtid.toString();
+    if (divergence.isEmpty() && in.gtid().isPresent()) {
+      // A given start position does not erase what the replica itself already wrote: that must not be ahead either.
+      GtidList own = parse(replica.value("SELECT @@global.gtid_binlog_pos"), replica);
+      divergence = own.divergenceFrom(primaryPos);
+      from = "its own @@gtid_binlog_pos " + own;
+    }
     if (!divergence.isEmpty()) {
-      throw StepFailure.fatal(replica.where() + ": refusing to link to " + t.primary().name() + " from " + gtid
+      throw StepFailure.fatal(replica.where() + ": refusing to link to " + t.primary().name() + " from " + from
               + ", the primary's binlog (" + primaryPos + ") cannot continue it: " + String.join("; ", divergence),
           "the replica has transactions the primary does not: check that you restored the right snapshot on "
               + t.primary().name() + " and that no one wrote to " + replica.hostName()

@@ -150,6 +150,10 @@ class ReplicationStepsTest {
     assertTrue(f.getMessage().contains("domain 9"), f.getMessage());
     assertFalse(f.retryable());
     assertEquals("Yes", ReplicationPair.replicaStatus(replica).get("Slave_SQL_Running"), "nothing was changed");
+    String primaryNow = primary.queryValue("SELECT @@gtid_binlog_pos");
+    StepFailure given = assertThrows(StepFailure.class, () -> new LinkReplica().run(link(Optional.of(primaryNow)), onReplica));
+    assertTrue(given.getMessage().contains("from its own @@gtid_binlog_pos") && given.getMessage().contains("domain 9"),
+        "a valid given position does not hide the replica's own stray writes: " + given.getMessage());
 
     // A given position ahead of the primary in a shared domain is refused too, and an empty one as well.
     String primaryPos = primary.queryValue("SELECT @@gtid_binlog_pos");
