@@ -63,7 +63,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     String change;
     try {
       Target t = target(in, ctx);
-      change = changeMaster(t, "***", in);
+      change = changeMaster(t, "'***'", in);
     } catch (StepFailure f) {
       change = "CHANGE MASTER TO ... (" + f.getMessage() + ")";
     }

@@ -115,7 +115,7 @@ class ReplicationStepsTest {
     assertEquals("RESET REPLICA", sql.get(1));
     assertEquals("SET GLOBAL gtid_slave_pos = '0-1-5'", sql.get(2));
     assertEquals("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
-        + ", MASTER_USER='replicator', MASTER_PASSWORD=***, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1", sql.get(3));
+        + ", MASTER_USER='replicator', MASTER_PASSWORD='***', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1", sql.get(3));
     assertEquals("START REPLICA", sql.get(4));
     assertFalse(String.join("\n", sql).contains(TestDb.REPL_PASSWORD));
   }
