@@ -90,6 +90,16 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
           "give gtid: explicitly (e.g. from db.gtid.from-backup), or check that " + replica.hostName()
               + " booted from a copy of the primary's data with the binlog on");
     }
+    Map<String, Object> self = replica.row("SELECT @@global.server_id AS id, @@global.read_only AS ro", List.of());
+    String primaryId = primary.value("SELECT @@global.server_id");
+    if (String.valueOf(self.get("id")).equals(primaryId)) {
+      throw StepFailure.fatal(replica.where() + " and " + t.primary().name() + " have the same server_id " + primaryId
+              + ": a replica ignores events carrying its own server_id",
+          "check that the inventory does not point both hosts at one server, and give each server a unique server_id");
+    }
+    if (!WaitUntil.truthy(self.get("ro"))) {
+      ctx.log().warn(replica.hostName() + " is writable (read_only OFF): writes there would diverge it from " + t.primary().name());
+    }
     GtidList primaryPos = parse(primary.value("SELECT @@global.gtid_binlog_pos"), primary);
     List<String> divergence = gtid.divergenceFrom(primaryPos);
     String from = gtid.toString();

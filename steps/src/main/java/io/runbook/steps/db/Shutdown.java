@@ -15,6 +15,8 @@ import java.util.Optional;
  * Shuts the server down, by default with {@code SHUTDOWN WAIT FOR ALL REPLICAS} so that connected replicas receive
  * every committed transaction before the binlog dump threads end, then confirms the port is closed. Best preceded
  * by db.read-only and db.drain so no client commits while replicas catch up. Destroys the service, not data.
+ * The port closes when the shutdown begins; the process may still be sending to replicas and flushing InnoDB for a
+ * moment after, so a runbook confirms the process has ended (service status) before it touches the data disk.
  */
 @Doc("Shut MariaDB down (by default waiting until connected replicas have every committed transaction) and confirm it is gone")
 public final class Shutdown implements StepType<Shutdown.Input, Shutdown.Output> {

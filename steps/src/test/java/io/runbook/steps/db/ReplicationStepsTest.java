@@ -141,6 +141,16 @@ class ReplicationStepsTest {
 
   @Test
   @Order(5)
+  void linkingAServerToItselfIsRefused() {
+    try (var same = TestDb.context("replica", TestDb.host("primary", primary), TestDb.host("replica", primary))) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new LinkReplica().run(link(Optional.empty()), same));
+      assertTrue(f.getMessage().contains("have the same server_id " + primary.serverId()), f.getMessage());
+    }
+    assertTrue(ReplicationPair.replicaStatus(primary).isEmpty(), "the primary was not touched");
+  }
+
+  @Test
+  @Order(6)
   void divergedReplicaIsRefusedBeforeAnythingChanges() throws Exception {
     // A write on the replica in a domain the primary never wrote: the replica has history the primary lacks.
     replica.sql("SET SESSION gtid_domain_id = 9", "SET SESSION sql_log_bin = 1", "INSERT INTO app.t VALUES (90, 'stray')");
@@ -167,7 +177,7 @@ class ReplicationStepsTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void relinkAfterTheReplicasDatadirWasReplacedByACopyOfThePrimarys() throws Exception {
     // The clone case: rebuild the diverged replica from a crash-consistent copy of the primary's datadir.
     primary.sql("INSERT INTO app.t VALUES (4, 'four')");
@@ -189,7 +199,7 @@ class ReplicationStepsTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void stopAppliesWhatWasReceivedThenForgetsThePrimary() throws Exception {
     primary.sql("INSERT INTO app.t VALUES (6, 'six')");
     awaitReceived();
@@ -205,7 +215,7 @@ class ReplicationStepsTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void promoteMakesTheReplicaAWritablePrimary() throws Exception {
     replica.sql("SET GLOBAL read_only = ON");
     primary.sql("INSERT INTO app.t VALUES (7, 'seven')");
