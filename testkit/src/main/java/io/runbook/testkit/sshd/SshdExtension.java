@@ -47,7 +47,7 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
   }
 
   /** Closes the server when JUnit closes the store. */
-  private record Handle(Sshd sshd) implements ExtensionContext.Store.CloseableResource {
+  private record Handle(Sshd sshd) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() { sshd.close(); }
   }
