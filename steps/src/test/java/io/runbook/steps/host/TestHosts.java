@@ -46,6 +46,12 @@ public final class TestHosts {
     return new Inventory("test", null, all);
   }
 
+  /** A context whose target host "db1" is reached over {@code kind} ("ssh" via the test sshd, or "local"). */
+  public static StandaloneStepContext context(String kind, Sshd sshd, StepLog log) {
+    Host h = host("db1", "ssh".equals(kind) ? ssh(sshd) : local());
+    return context(inventory(h), "db1", log, Path.of("target"));
+  }
+
   public static StandaloneStepContext context(Inventory inventory, String target, StepLog log, Path runDir) {
     return StandaloneStepContext.builder().inventory(inventory).target(target).log(log).runDir(runDir).build();
   }
