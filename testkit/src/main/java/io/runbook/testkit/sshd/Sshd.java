@@ -32,7 +32,11 @@ public final class Sshd implements AutoCloseable {
 
   private Sshd(Path dir, Map<String, String> sessionEnv) {
     this.dir = dir;
-    this.sessionEnv = new LinkedHashMap<>(sessionEnv);
+    // HOME points into the server's folder so the login user's own shell start-up files (a root ~/.bashrc that
+    // runs pyenv costs 0.5 s per command here) do not run in test sessions; callers may override it.
+    this.sessionEnv = new LinkedHashMap<>();
+    this.sessionEnv.put("HOME", dir.resolve("home").toString());
+    this.sessionEnv.putAll(sessionEnv);
   }
 
   /** Starts a server whose files live in {@code dir} (created; deleted on close). */
@@ -140,7 +144,7 @@ public final class Sshd implements AutoCloseable {
     if (!Files.isExecutable(SSHD)) {
       throw new IllegalStateException("openssh-server is not installed (" + SSHD + " missing): run bin/install-prereqs");
     }
-    Files.createDirectories(dir);
+    Files.createDirectories(dir.resolve("home"));
     // sshd refuses to start without its privilege-separation directory.
     Files.createDirectories(Path.of("/run/sshd"));
     run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "runbook-test-host", "-f",
@@ -184,11 +188,9 @@ public final class Sshd implements AutoCloseable {
         "StrictModes no",
         "LogLevel VERBOSE",
         "Subsystem sftp internal-sftp"));
-    if (!sessionEnv.isEmpty()) {
-      StringBuilder set = new StringBuilder("SetEnv");
-      sessionEnv.forEach((k, v) -> set.append(' ').append(k).append('=').append(v));
-      lines.add(set.toString());
-    }
+    StringBuilder set = new StringBuilder("SetEnv");
+    sessionEnv.forEach((k, v) -> set.append(' ').append(k).append('=').append(v));
+    lines.add(set.toString());
     Files.write(dir.resolve("sshd_config"), lines, StandardCharsets.UTF_8);
   }
 
