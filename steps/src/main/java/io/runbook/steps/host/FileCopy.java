@@ -12,15 +12,22 @@ import java.util.Optional;
 
 /** One verified, resumable file copy from one transport to another (see {@link HostCopy}). */
 final class FileCopy {
-  private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+  /** Progress is reported at most this often, so small files never print any. */
+  static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
   private final HostTransport src;
   private final HostTransport dst;
   private final FileInfo source;
   private final String dest;
   private final StepContext ctx;
+  private final long progressEveryNanos;
 
   FileCopy(HostTransport src, HostTransport dst, FileInfo source, String dest, StepContext ctx) {
+    this(src, dst, source, dest, ctx, PROGRESS_EVERY_NANOS);
+  }
+
+  FileCopy(HostTransport src, HostTransport dst, FileInfo source, String dest, StepContext ctx, long progressEveryNanos) {
+    this.progressEveryNanos = progressEveryNanos;
     this.src = src;
     this.dst = dst;
     this.source = source;
@@ -86,7 +93,7 @@ final class FileCopy {
     }
   }
 
-  /** Reports progress at most once a second, so small files never print any. */
+  /** Counts bytes and reports progress now and then. */
   private final class Progress {
     long bytes;
     private long lastReport = System.nanoTime();
@@ -96,7 +103,7 @@ final class FileCopy {
     void add(long n) {
       bytes += n;
       long now = System.nanoTime();
-      if (now - lastReport >= PROGRESS_EVERY_NANOS) {
+      if (now - lastReport >= progressEveryNanos) {
         lastReport = now;
         long pct = source.size() == 0 ? 100 : bytes * 100 / source.size();
         ctx.log().progress("copy " + source.path() + ": " + mib(bytes) + " of " + mib(source.size()) + " MiB (" + pct + "%)");

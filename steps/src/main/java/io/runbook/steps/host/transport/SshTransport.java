@@ -192,9 +192,11 @@ public final class SshTransport implements HostTransport {
       long deadline = command.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
       while (!ch.isClosed()) {
         if (System.nanoTime() > deadline) {
+          boolean signalled = terminate(ch);
           throw StepFailure.fatal(describe() + ": `" + line + "` did not finish within "
-                  + Durations.format(command.timeout().get()) + "; the session was closed but the command may still run on the host",
-              "raise the step's timeout, or check on the host what it is waiting for");
+                  + Durations.format(command.timeout().get()) + (signalled ? "; it was sent SIGTERM"
+                  : "; sshd refused to signal it (it does for root logins), so it may still be running on the host"),
+              "check on the host (ps) that it is gone; raise the step's timeout, or find out what it waits for");
         }
         Thread.sleep(20);
       }
@@ -202,6 +204,12 @@ public final class SshTransport implements HostTransport {
       out.close();
       err.close();
       int code = ch.getExitStatus();
+      String signal = ch.getExitSignal();
+      if (code < 0 && signal != null && s.isConnected()) {
+        // Killed by a signal on the host: report it as a shell would (128 + signal number), like a local process.
+        return new CommandResult(128 + signalNumber(signal), out.text(),
+            err.text() + "killed by signal " + signal + "\n", out.truncated() || err.truncated());
+      }
       if (code < 0 || !s.isConnected()) throw dropped("running `" + line + "`", null);
       return new CommandResult(code, out.text(), err.text(), out.truncated() || err.truncated());
     } catch (JSchException | IOException e) {
@@ -210,6 +218,36 @@ public final class SshTransport implements HostTransport {
       ch.disconnect();
       for (Thread t : pumps) t.interrupt();
     }
+  }
+
+  // OpenSSH accepts "signal" channel requests, except for root logins (no post-auth privilege separation there);
+  // without one the command outlives the closed channel.
+  private static boolean terminate(ChannelExec ch) {
+    try {
+      ch.sendSignal("TERM");
+      return true;
+    } catch (Exception notSupported) {
+      return false;
+    }
+  }
+
+  private static int signalNumber(String name) {
+    return switch (name) {
+      case "HUP" -> 1;
+      case "INT" -> 2;
+      case "QUIT" -> 3;
+      case "ILL" -> 4;
+      case "ABRT" -> 6;
+      case "FPE" -> 8;
+      case "KILL" -> 9;
+      case "USR1" -> 10;
+      case "SEGV" -> 11;
+      case "USR2" -> 12;
+      case "PIPE" -> 13;
+      case "ALRM" -> 14;
+      case "TERM" -> 15;
+      default -> 0;
+    };
   }
 
   private static Thread pump(InputStream in, LineCapture to) {

@@ -24,7 +24,7 @@ public final class Transports {
   public static HostTransport forHost(StepContext ctx, Host host) throws StepFailure {
     TransportSpec spec = host.transport();
     if (spec == null || spec.isLocal()) {
-      return ctx.shared("host-transport:" + host.name(), () -> new LocalTransport(host.name()));
+      return ctx.<HostTransport>shared("host-transport:" + host.name(), () -> new LocalTransport(host.name()));
     }
     if (!"ssh".equals(spec.kind())) {
       throw StepFailure.fatal("host " + host.name() + ": unknown transport kind '" + spec.kind() + "'",
@@ -38,7 +38,7 @@ public final class Transports {
 
   /** The engine's own machine, for copies to and from a local folder. */
   public static HostTransport engineMachine(StepContext ctx) {
-    return ctx.shared("host-transport:(engine)", () -> new LocalTransport("this machine"));
+    return ctx.<HostTransport>shared("host-transport:(engine)", () -> new LocalTransport("this machine"));
   }
 
   private static SshTarget sshTarget(StepContext ctx, Host host, TransportSpec spec) throws StepFailure {

@@ -238,11 +238,24 @@ class SshTransportTest {
   }
 
   @Test
-  void commandTimeoutStopsWaiting(Sshd sshd) throws Exception {
+  void commandTimeoutStopsWaitingAndSaysWhetherTheCommandWasSignalled(Sshd sshd) throws Exception {
     try (StandaloneStepContext c = ctx(TestHosts.host("db1", TestHosts.ssh(sshd)), new RecordingLog())) {
-      StepFailure f = assertThrows(StepFailure.class, () -> Transports.forTarget(c)
-          .exec(HostCommand.of("sleep", "20").withTimeout(Duration.ofMillis(300)), StepLogs.NONE));
+      HostTransport t = Transports.forTarget(c);
+      StepFailure f = assertThrows(StepFailure.class, () -> t
+          .exec(HostCommand.of("sleep", "23.456").withTimeout(Duration.ofMillis(300)), StepLogs.NONE));
       assertTrue(f.getMessage().contains("did not finish within 300ms"), f.getMessage());
+      // The tests log in as root, and sshd refuses signal requests for root sessions: the message must say so.
+      assertTrue(f.getMessage().contains("sshd refused to signal it"), f.getMessage());
+      t.exec(HostCommand.of("pkill", "-f", "sleep 23[.]456"), StepLogs.NONE);
+    }
+  }
+
+  @Test
+  void aCommandKilledByASignalIsAnExitCodeNotADroppedConnection(Sshd sshd) throws Exception {
+    try (StandaloneStepContext c = ctx(TestHosts.host("db1", TestHosts.ssh(sshd)), new RecordingLog())) {
+      CommandResult r = Transports.forTarget(c).exec(HostCommand.script("kill -KILL $$"), StepLogs.NONE);
+      assertEquals(137, r.exitCode());
+      assertTrue(r.stderr().contains("killed by signal KILL"), r.stderr());
     }
   }
 
