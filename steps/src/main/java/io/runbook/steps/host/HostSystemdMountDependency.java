@@ -93,7 +93,7 @@ public final class HostSystemdMountDependency
       throw StepFailure.fatal("step " + ctx.stepId() + ": unit '" + unit + "' is not a service unit name like docker.service");
     }
     String mp = in.mountPoint().isPresent() ? in.mountPoint().get()
-        : MountTarget.resolve(ctx, Optional.empty(), Optional.of("/unused"), Optional.empty(), Optional.empty(), Optional.empty()).mountPoint();
+        : MountTarget.mountPointOf(ctx, Optional.empty());
     String dir = in.unitDir().orElse("/etc/systemd/system") + "/" + unit + ".d";
     return new Target(unit, SystemdUnits.mountUnit(mp), dir, dir + "/" + DROP_IN_NAME);
   }

@@ -77,7 +77,7 @@ public final class HostUnmount implements StepType<HostUnmount.Input, HostUnmoun
 
   private static String mountPoint(Input in, StepContext ctx) throws StepFailure {
     if (in.mountPoint().isPresent()) return in.mountPoint().get();
-    return MountTarget.resolve(ctx, in.disk(), Optional.of("/unused"), Optional.empty(), Optional.empty(), Optional.empty()).mountPoint();
+    return MountTarget.mountPointOf(ctx, in.disk());
   }
 
   private static HostCommand command(Input in, String mp) {

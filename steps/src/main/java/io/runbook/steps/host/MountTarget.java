@@ -29,6 +29,11 @@ record MountTarget(String device, String mountPoint, Optional<String> fsType, Op
     return new MountTarget(dev, mp, fs, mark);
   }
 
+  /** The mount point of the host's {@code data} or {@code backup} disk from the inventory. */
+  static String mountPointOf(StepContext ctx, Optional<String> disk) throws StepFailure {
+    return disk(ctx, ctx.requireTarget(), disk, true).map(DiskSpec::mount).orElseThrow();
+  }
+
   private static Optional<DiskSpec> disk(StepContext ctx, Host host, Optional<String> which, boolean needed) throws StepFailure {
     String name = which.orElse("data");
     Optional<DiskSpec> spec = switch (name) {
