@@ -23,6 +23,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,8 +34,7 @@ class HostCopyTest {
   private Path dst;
 
   @BeforeEach
-  void folders() throws Exception {
-    Path base = Files.createDirectories(Path.of("target", "copy-" + System.nanoTime()).toAbsolutePath());
+  void folders(@TempDir Path base) throws Exception {
     src = Files.createDirectories(base.resolve("src"));
     dst = base.resolve("dst");
     write(src.resolve("bin.000001"), 300_000, "rw-r-----");

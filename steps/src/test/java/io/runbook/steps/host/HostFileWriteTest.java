@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,8 +27,7 @@ class HostFileWriteTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ssh", "local"})
-  void writesOnceThenReportsUnchangedAndFixesModeDrift(String kind, Sshd sshd) throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "fw-" + kind + "-" + System.nanoTime()).toAbsolutePath());
+  void writesOnceThenReportsUnchangedAndFixesModeDrift(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
     String path = dir + "/my.cnf";
     HostFileWrite.Input in = new HostFileWrite.Input(path, "[mysqld]\nserver-id=7\n", Optional.of("0640"), Optional.of("root"));
     try (StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,9 +58,8 @@ class HostMountTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ssh", "local"})
-  void mountCheckUnmountThroughASymlinkedDevicePath(String kind, Sshd sshd) throws Exception {
+  void mountCheckUnmountThroughASymlinkedDevicePath(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
     assumeTrue(LoopDisk.available(), "loop devices are not available on this machine");
-    Path dir = Files.createDirectories(Path.of("target", "mnt-" + kind + "-" + System.nanoTime()).toAbsolutePath());
     try (LoopDisk data = LoopDisk.create(dir, "data"); LoopDisk other = LoopDisk.create(dir, "other")) {
       // Like /dev/disk/azure/scsi1/lun9 -> ../../../sdc
       Path lun9 = Files.createSymbolicLink(dir.resolve("lun9"), Path.of(data.device));
@@ -106,9 +106,8 @@ class HostMountTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ssh", "local"})
-  void readOnlyMountByUuid(String kind, Sshd sshd) throws Exception {
+  void readOnlyMountByUuid(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
     assumeTrue(LoopDisk.available(), "loop devices are not available on this machine");
-    Path dir = Files.createDirectories(Path.of("target", "mntro-" + kind + "-" + System.nanoTime()).toAbsolutePath());
     try (LoopDisk backup = LoopDisk.create(dir, "backup")) {
       Path mp = dir.resolve("backup");
       try (StandaloneStepContext c = ctx(kind, sshd, disk("UUID=" + backup.uuid, mp, null))) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,8 +42,8 @@ class DbServiceCustomTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ssh", "local"})
-  void startWaitsForQueriesStopWaitsForDownBothIdempotentAndTheMountGuardBlocksAStart(String kind, Sshd sshd) throws Exception {
-    Path base = Files.createDirectories(Path.of("target", "svc-" + kind + "-" + System.nanoTime()).toAbsolutePath());
+  void startWaitsForQueriesStopWaitsForDownBothIdempotentAndTheMountGuardBlocksAStart(String kind, Sshd sshd, @TempDir Path base)
+      throws Exception {
     try (MariaDbServer server = MariaDbServer.builder(base, "db1").start()) {
       server.sql("CREATE USER 'runbook'@'%' IDENTIFIED BY '" + PASSWORD.replace("'", "\\'") + "'",
           "GRANT ALL ON *.* TO 'runbook'@'%'");

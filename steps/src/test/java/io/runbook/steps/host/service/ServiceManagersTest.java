@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,6 +68,13 @@ class ServiceManagersTest {
         *) echo "fake systemctl: unexpected: $*" >&2; exit 64 ;;
       esac
       """;
+
+  @AfterAll
+  static void removeFakes() throws Exception {
+    try (var all = Files.walk(FAKES)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
 
   @BeforeEach
   void fakes() throws Exception {
