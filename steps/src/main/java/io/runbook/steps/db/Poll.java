@@ -6,16 +6,16 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** The one way the db steps wait: ask again every {@code interval} until an answer, the timeout, or the step's deadline. */
-final class Poll {
+public final class Poll {
   /** One look at the condition: a value when it holds, null when not yet. */
-  interface Attempt<T> {
-    T get() throws StepFailure;
+  public interface Attempt<T> {
+    T get() throws StepFailure, InterruptedException;
   }
 
   private Poll() {}
 
   /** The first non-null answer, or null when time ran out. The first attempt is made immediately. */
-  static <T> T until(StepContext ctx, Duration timeout, Duration interval, Attempt<T> attempt)
+  public static <T> T until(StepContext ctx, Duration timeout, Duration interval, Attempt<T> attempt)
       throws StepFailure, InterruptedException {
     Instant end = Instant.now().plus(timeout);
     if (ctx.deadline().isPresent() && ctx.deadline().get().isBefore(end)) end = ctx.deadline().get();

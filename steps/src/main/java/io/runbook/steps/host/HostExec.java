@@ -1,0 +1,91 @@
+package io.runbook.steps.host;
+
+import io.runbook.engine.spi.Doc;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.Plan;
+import io.runbook.engine.spi.Reconciled;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Durations;
+import io.runbook.steps.host.transport.CommandResult;
+import io.runbook.steps.host.transport.HostCommand;
+import io.runbook.steps.host.transport.HostTransport;
+import io.runbook.steps.host.transport.Transports;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs a command (an argument list, quoted for the remote shell) or a script on a host; output streams to the run log. */
+@Doc("Run a command or a script on a host; stdout and stderr are streamed live and captured with the exit code")
+public final class HostExec implements StepType<HostExec.Input, HostExec.Output> {
+
+  @Doc("A command as an argument list, or a shell script; exactly one of the two")
+  public record Input(
+      @Doc("The command as an argument list; each element reaches the program as one argument, verbatim") Optional<List<String>> command,
+      @Doc("A shell script run by `sh -c` (use command for anything built from parameters)") Optional<String> script,
+      @Doc(value = "Run through `sudo -n`", defaultValue = "false") Optional<Boolean> sudo,
+      @Doc("Environment variables for the command") Optional<Map<String, String>> env,
+      @Doc("Kill the command after this long, e.g. 30s or 5m (the step's timeout also applies)") Optional<String> timeout,
+      @Doc(value = "Exit codes that count as success", defaultValue = "[0]") Optional<List<Integer>> allowExitCodes) {
+
+    /** The same input with other allowed exit codes. */
+    public Input withAllowed(List<Integer> codes) {
+      return new Input(command, script, sudo, env, timeout, Optional.of(codes));
+    }
+  }
+
+  @Doc("How the command ended")
+  public record Output(
+      @Doc("Exit code") int exitCode,
+      @Doc("Standard output (capped at 1 MiB)") String stdout,
+      @Doc("Standard error (capped at 1 MiB)") String stderr) {}
+
+  @Override public String name() { return "host.exec"; }
+  @Override public Class<Input> inputType() { return Input.class; }
+  @Override public Class<Output> outputType() { return Output.class; }
+  @Override public Effect effect() { return Effect.CHANGES; }
+  @Override public boolean needsHost() { return true; }
+
+  @Override
+  public Plan plan(Input in, StepContext ctx) {
+    try {
+      return Plan.command(ctx.stepId() + "@" + ctx.target().map(h -> h.name()).orElse("?"), command(in, ctx).commandLine());
+    } catch (StepFailure e) {
+      return Plan.note(e.getMessage());
+    }
+  }
+
+  @Override
+  public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    HostCommand cmd = command(in, ctx);
+    HostTransport host = Transports.forTarget(ctx);
+    CommandResult r = HostCommands.run(host, cmd, ctx);
+    if (!in.allowExitCodes().orElse(List.of(0)).contains(r.exitCode())) {
+      throw HostCommands.failed(host, cmd, r, ctx.stepId());
+    }
+    return new Output(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  @Override
+  public Reconciled<Output> reconcile(Input in, StepContext ctx) {
+    return Reconciled.unknown("a command's effect cannot be inspected in general; check the host, then --assume-done or --rerun");
+  }
+
+  private static HostCommand command(Input in, StepContext ctx) throws StepFailure {
+    if (in.command().isPresent() == in.script().isPresent()) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": give exactly one of `command` (argument list) or `script`");
+    }
+    if (in.command().isPresent() && in.command().get().isEmpty()) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": `command` is empty");
+    }
+    HostCommand cmd = in.command().isPresent() ? HostCommand.of(in.command().get()) : HostCommand.script(in.script().get());
+    try {
+      cmd = cmd.withEnv(in.env().orElse(Map.of())).withSudo(in.sudo().orElse(false));
+      if (in.timeout().isPresent()) cmd = cmd.withTimeout(Durations.parse(in.timeout().get()));
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": " + e.getMessage());
+    }
+    return cmd;
+  }
+}

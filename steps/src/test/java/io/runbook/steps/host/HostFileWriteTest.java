@@ -1,0 +1,76 @@
+package io.runbook.steps.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.spi.Reconciled;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.steps.host.TestHosts.RecordingLog;
+import io.runbook.testkit.sshd.Sshd;
+import io.runbook.testkit.sshd.SshdExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@ExtendWith(SshdExtension.class)
+class HostFileWriteTest {
+  private final HostFileWrite write = new HostFileWrite();
+  private final HostFileRead read = new HostFileRead();
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void writesOnceThenReportsUnchangedAndFixesModeDrift(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
+    String path = dir + "/my.cnf";
+    HostFileWrite.Input in = new HostFileWrite.Input(path, "[mysqld]\nserver-id=7\n", Optional.of("0640"), Optional.of("root"));
+    try (StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {
+      assertEquals(Reconciled.Status.NOT_DONE, write.reconcile(in, c).status());
+      HostFileWrite.Output first = write.run(in, c);
+      assertTrue(first.changed());
+      assertEquals("[mysqld]\nserver-id=7\n", Files.readString(Path.of(path)));
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))));
+      long inode = (Long) Files.getAttribute(Path.of(path), "unix:ino");
+
+      assertFalse(write.run(in, c).changed(), "same content, mode and owner: nothing to do");
+      assertEquals(inode, (Long) Files.getAttribute(Path.of(path), "unix:ino"), "the file was not rewritten");
+      assertEquals(Reconciled.Status.DONE, write.reconcile(in, c).status());
+
+      Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
+      assertTrue(write.run(in, c).changed(), "mode drift is repaired");
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))));
+
+      HostFileWrite.Output changed = write.run(new HostFileWrite.Input(path, "[mysqld]\nserver-id=8\n", Optional.of("0640"),
+          Optional.empty()), c);
+      assertTrue(changed.changed());
+      assertTrue(inode != (Long) Files.getAttribute(Path.of(path), "unix:ino"), "new content arrives by rename");
+      try (var left = Files.list(dir)) {
+        assertEquals(1, left.count(), "no temp file left behind");
+      }
+
+      HostFileRead.Output got = read.run(new HostFileRead.Input(path, Optional.empty()), c);
+      assertEquals("[mysqld]\nserver-id=8\n", got.content());
+      assertEquals(changed.sha256(), got.sha256());
+      StepFailure tooBig = assertThrows(StepFailure.class, () -> read.run(new HostFileRead.Input(path, Optional.of(4)), c));
+      assertTrue(tooBig.getMessage().contains("more than maxBytes 4"), tooBig.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void missingFolderAndBadModeAreClearFailures(String kind, Sshd sshd) throws Exception {
+    try (StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {
+      StepFailure f = assertThrows(StepFailure.class, () -> write.run(
+          new HostFileWrite.Input("/nonexistent-dir/x.conf", "x", Optional.empty(), Optional.empty()), c));
+      assertTrue(f.getMessage().contains("/nonexistent-dir does not exist on db1"), f.getMessage());
+      assertThrows(StepFailure.class, () -> write.run(
+          new HostFileWrite.Input("/tmp/x.conf", "x", Optional.of("rw-r--r--"), Optional.empty()), c));
+    }
+  }
+}
