@@ -112,7 +112,7 @@ public final class ArmEmulator implements AutoCloseable {
   /** The next operation never finishes (until {@link #finishOperations()}). */
   public void stallNextOperation() { router.stallNextOperation(); }
 
-  /** Lets every stalled or running operation succeed at its next poll (what Azure did while we were away). */
+  /** Finishes every running or stalled operation and job now, successfully (what Azure did while we were away). */
   public void finishOperations() { router.finishOperations(); }
 
   public void inject(Fault fault) { router.inject(fault); }

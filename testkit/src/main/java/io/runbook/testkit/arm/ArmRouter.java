@@ -92,8 +92,12 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     for (Operation op : operations.values()) {
       if (op.outcome == Operation.Outcome.STALLED) op.outcome = Operation.Outcome.SUCCEEDED;
       op.pollsLeft = 0;
+      op.advance();
     }
-    for (Job j : jobs.values()) j.pollsLeft = 0;
+    for (Job j : jobs.values()) {
+      j.pollsLeft = 0;
+      j.advance();
+    }
   }
 
   void inject(Fault f) { faults.add(new MutableFault(f, f.times())); }
@@ -284,7 +288,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         Operation op = newOperation("Microsoft.Compute", created.path("location").asText());
         op.onSuccess = () -> created.with("properties").put("provisioningState", "Succeeded");
         op.onFailure = () -> created.with("properties").put("provisioningState", "Failed");
-        return accepted(op, existing == null ? 201 : 200, created);
+        // Disks and snapshots answer a PUT with 200 or 202 (never 201), as the published API says.
+        return accepted(op, existing == null ? 202 : 200, created);
       }
       default:
         throw new Unexpected();
