@@ -258,7 +258,8 @@ public final class AzureCloud implements CloudProvider {
         throw StepFailure.fatal(what + " ended " + status + " (" + error + ") on " + resourceId,
             "look at the resource's activity log in Azure; fix the cause and run the step again");
       }
-      return OperationWatch.State.running(status.toString());
+      // Azure's own words for the state, as the portal and the REST API show them.
+      return OperationWatch.State.running(status == LongRunningOperationStatus.NOT_STARTED ? "NotStarted" : "InProgress");
     });
     try {
       return poller.getFinalResult();
