@@ -10,7 +10,10 @@ import io.runbook.engine.spi.StepType;
 import io.runbook.steps.cloud.CloudProvider.AttachedDisk;
 import io.runbook.steps.cloud.CloudProvider.Disk;
 import io.runbook.steps.cloud.CloudProvider.Vm;
+import io.runbook.engine.inventory.DiskSpec;
+import io.runbook.engine.inventory.Host;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Attaches a disk to the {@code on:} host's VM at a LUN, host caching off. With {@code replaceExisting} it first
@@ -48,7 +51,13 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
       String vm = ctx.requireTarget().vmName();
       CloudPlanner p = CloudProviders.planner(ctx);
       Plan plan = p.getVm(vm).then(p.getDisk(in.disk()));
-      if (in.replaceExisting().orElse(false)) plan = plan.then(p.detachDisk(vm, null, in.lun()));
+      if (in.replaceExisting().orElse(false)) {
+        // Which disk sits at the LUN is read at run time; the inventory's disk at that LUN is the expected one.
+        Host h = ctx.requireTarget();
+        String expected = Stream.of(h.dataDisk(), h.backupDisk()).flatMap(Optional::stream)
+            .filter(d -> d.lun() == in.lun()).map(DiskSpec::name).findFirst().orElse(null);
+        plan = plan.then(p.detachDisk(vm, expected, in.lun()));
+      }
       return plan.then(p.attachDisk(vm, in.disk(), in.lun()));
     } catch (StepFailure f) {
       return Plan.note(f.getMessage());
