@@ -24,13 +24,14 @@ public final class RunTags {
   }
 
   /**
-   * {@code <base>-<runId>}, cut to the 80 characters Azure allows and limited to letters, digits, '-', '_' and '.':
+   * {@code <base>-<runId>}, cut to the 80 characters Azure allows (keeping the run id end) and limited to letters, digits, '-', '_' and '.':
    * the same run (a retry, a resume) always derives the same name, so it never makes a second resource.
    */
   public static String derivedName(String base, StepContext ctx) {
     String raw = base + "-" + ctx.runId();
     String clean = raw.replaceAll("[^A-Za-z0-9_.-]", "-");
     if (clean.length() > 80) clean = clean.substring(clean.length() - 80);
-    return clean.replaceAll("^[^A-Za-z0-9]+", "");
+    // Azure names start with a letter or digit and end with a letter, digit or underscore.
+    return clean.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9_]+$", "");
   }
 }

@@ -62,9 +62,11 @@ public final class AzureCloud implements CloudProvider {
               "give all three for a service principal, or none to use DefaultAzureCredential");
         }
         credential = new ClientSecretCredentialBuilder().tenantId(spec.tenant().get()).clientId(spec.clientId().get())
-            .clientSecret(ctx.secret(spec.clientSecret().get())).build();
+            .clientSecret(ctx.secret(spec.clientSecret().get()))
+            .authorityHost(environment(spec).getActiveDirectoryEndpoint()).build();
       } else {
-        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder();
+        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder()
+            .authorityHost(environment(spec).getActiveDirectoryEndpoint());
         spec.tenant().ifPresent(b::tenantId);
         credential = b.build();
       }
@@ -93,17 +95,31 @@ public final class AzureCloud implements CloudProvider {
           "add cloud.subscription and cloud.resourceGroup to the inventory");
     }
     AzurePlanner names = new AzurePlanner(spec);
-    Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-    if (spec.endpoint().isPresent()) {
-      endpoints.put("resourceManagerEndpointUrl", names.endpoint() + "/");
-    }
-    AzureProfile profile = new AzureProfile(spec.tenant().orElse(null), spec.subscription().get(),
-        new AzureEnvironment(endpoints));
+    AzureProfile profile = new AzureProfile(spec.tenant().orElse(null), spec.subscription().get(), environment(spec));
     ComputeManager.Configurable conf = ComputeManager.configure().withRetryOptions(settings.retry());
     if (settings.httpClient() != null) conf = conf.withHttpClient(settings.httpClient());
     ComputeManager manager = conf.authenticate(settings.credential(), profile);
     return new AzureCloud(names, manager.serviceClient(), settings.pollInterval());
   }
+
+  /**
+   * The cloud of {@code cloud.endpoint}: a sovereign cloud when it is that cloud's Resource Manager endpoint (so tokens
+   * come from its login host), else public Azure with the Resource Manager calls sent to the endpoint (an emulator).
+   */
+  static AzureEnvironment environment(CloudSpec spec) {
+    if (spec.endpoint().isEmpty()) return AzureEnvironment.AZURE;
+    String wanted = trimSlash(spec.endpoint().get());
+    for (AzureEnvironment env : AzureEnvironment.knownEnvironments()) {
+      if (env.getResourceManagerEndpoint() != null && trimSlash(env.getResourceManagerEndpoint()).equalsIgnoreCase(wanted)) {
+        return env;
+      }
+    }
+    Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+    endpoints.put("resourceManagerEndpointUrl", wanted + "/");
+    return new AzureEnvironment(endpoints);
+  }
+
+  private static String trimSlash(String url) { return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; }
 
   // ---- reads
 
