@@ -34,7 +34,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private static final Pattern COMPUTE_LIST = Pattern.compile(RG + "Microsoft\\.Compute/(disks|snapshots)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern VM = Pattern.compile(RG + "Microsoft\\.Compute/virtualMachines/([^/]+)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern VM_ACTION = Pattern.compile(RG + "Microsoft\\.Compute/virtualMachines/([^/]+)/(start|powerOff|deallocate|attachDetachDataDisks|instanceView)$", Pattern.CASE_INSENSITIVE);
-  private static final Pattern OPERATION = Pattern.compile("^/subscriptions/([^/]+)/providers/(Microsoft\\.Compute|Microsoft\\.DataProtection)/locations/([^/]+)/(operations|operationStatus)/([^/]+)$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern OPERATION = Pattern.compile("^/subscriptions/([^/]+)/providers/(Microsoft\\.Compute|Microsoft\\.DataProtection)/locations/([^/]+)/(operations|operationStatus|operationResults)/([^/]+)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern BACKUP_INSTANCE = Pattern.compile(RG + "Microsoft\\.DataProtection/backupVaults/([^/]+)/backupInstances/([^/]+)/(recoveryPoints|validateRestore|restore)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern JOB = Pattern.compile(RG + "Microsoft\\.DataProtection/backupVaults/([^/]+)/backupJobs/([^/]+)$", Pattern.CASE_INSENSITIVE);
 
@@ -220,7 +220,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
           return vmAction(method, m.group(2), m.group(3), m.group(4), req);
         }
         if ((m = OPERATION.matcher(path)).find() && method.equals("GET") && api != null) {
-          return operation(m.group(5), "true".equals(query(req, "monitor")));
+          return operation(m.group(5), "true".equals(query(req, "monitor")) || m.group(4).equals("operationResults"));
         }
         if ((m = BACKUP_INSTANCE.matcher(path)).find() && DATA_PROTECTION_API.equals(api)) {
           return backupInstance(method, path.substring(0, path.lastIndexOf('/')), m.group(2), m.group(3), m.group(5), req);
@@ -434,10 +434,12 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   }
 
   private String operationUrl(Operation op, boolean monitor) {
-    String kind = op.provider.equals("Microsoft.Compute") ? "operations" : "operationStatus";
-    String api = op.provider.equals("Microsoft.Compute") ? COMPUTE_VMS_API : DATA_PROTECTION_API;
+    // Compute: .../operations/{id} (?monitor=true for Location); Data Protection: operationStatus / operationResults.
+    boolean compute = op.provider.equals("Microsoft.Compute");
+    String kind = compute ? "operations" : monitor ? "operationResults" : "operationStatus";
+    String api = compute ? COMPUTE_VMS_API : DATA_PROTECTION_API;
     return baseUrl + "/subscriptions/" + subscription + "/providers/" + op.provider + "/locations/" + op.location
-        + "/" + kind + "/" + op.id + "?" + (monitor ? "monitor=true&" : "") + "api-version=" + api;
+        + "/" + kind + "/" + op.id + "?" + (monitor && compute ? "monitor=true&" : "") + "api-version=" + api;
   }
 
   private ResponseDefinition accepted(Operation op, int status, JsonNode body) {
@@ -510,8 +512,9 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
       op.errorMessage = "A disk with the id " + targetId + " already exists.";
     } else if (action.equals("restore")) {
       String jobId = UUID.randomUUID().toString();
-      props.put("jobId", jobId);
-      Job job = new Job(polls.get(), () -> {
+      // As the service does: the full resource id of the job.
+      props.put("jobId", id(rg, "Microsoft.DataProtection/backupVaults", vault) + "/backupJobs/" + jobId);
+      Job job = new Job(props.get("jobId").asText(), polls.get(), () -> {
         Matcher m = Pattern.compile(RG + ".*/disks/([^/]+)$", Pattern.CASE_INSENSITIVE).matcher(targetId);
         if (!m.find()) return;
         ObjectNode disk = base(targetId, m.group(3), "Microsoft.Compute/disks", location, null);
@@ -532,9 +535,11 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     if (job == null) return error(404, "ResourceNotFound", "Job " + jobId + " was not found.");
     String status = job.advance();
     ObjectNode n = JSON.createObjectNode();
-    n.put("id", jobId);
+    n.put("id", job.id);
     n.put("name", jobId);
-    n.putObject("properties").put("operation", "Restore").put("status", status).put("operationCategory", "Restore");
+    n.put("type", "Microsoft.DataProtection/BackupVaults/backupJobs");
+    n.putObject("properties").put("operation", "Restore").put("status", status).put("operationCategory", "Restore")
+        .put("dataSourceType", "Microsoft.Compute/disks").putNull("errorDetails");
     return ok(n);
   }
 
@@ -652,11 +657,13 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
 
   /** A Backup Vault job: InProgress for some polls, then Completed (applying its effect). */
   static final class Job {
+    final String id;
     int pollsLeft;
     final Runnable onComplete;
     boolean done;
 
-    Job(int pollsLeft, Runnable onComplete) {
+    Job(String id, int pollsLeft, Runnable onComplete) {
+      this.id = id;
       this.pollsLeft = pollsLeft;
       this.onComplete = onComplete;
     }

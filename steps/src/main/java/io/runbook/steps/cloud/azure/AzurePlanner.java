@@ -164,6 +164,7 @@ public final class AzurePlanner implements CloudPlanner {
     ObjectNode ds = target.putObject("datasourceInfo");
     ds.put("objectType", "Datasource");
     ds.put("resourceID", diskId(disk.name()));
+    ds.put("resourceUri", diskId(disk.name()));
     ds.put("resourceName", disk.name());
     ds.put("resourceType", "Microsoft.Compute/disks");
     ds.put("resourceLocation", disk.location());

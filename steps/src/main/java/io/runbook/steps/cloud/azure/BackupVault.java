@@ -70,13 +70,20 @@ final class BackupVault {
           + " but returned no job id", "look for the restore job in the Backup Vault and follow it there");
     }
     String vaultId = id.substring(0, id.indexOf("/backupInstances/"));
-    String jobUrl = names.endpoint() + vaultId + "/backupJobs/" + jobId + api;
+    // The service answers with the job's full resource id; accept a bare job name as well.
+    String jobPath = jobId.startsWith("/subscriptions/") ? jobId : vaultId + "/backupJobs/" + jobId;
+    String jobUrl = names.endpoint() + jobPath + api;
     OperationWatch.await(ctx, "restore job " + jobId + " (disk " + disk.name() + ")", pollInterval, () -> {
       JsonNode job = send(HttpMethod.GET, jobUrl, null, "read restore job " + jobId, vaultId);
       String status = job.path("properties").path("status").asText("Unknown");
       return switch (status) {
         case "Completed", "Succeeded" -> OperationWatch.State.finished(status);
-        case "Failed", "Cancelled", "CompletedWithWarnings" -> throw StepFailure.fatal(
+        case "CompletedWithWarnings" -> {
+          ctx.log().warn("restore job " + jobId + " completed with warnings: "
+              + errorText(job.path("properties").path("errorDetails").toString(), "no details"));
+          yield OperationWatch.State.finished(status);
+        }
+        case "Failed", "Cancelled" -> throw StepFailure.fatal(
             "restore job " + jobId + " of " + id + " ended " + status + ": "
                 + errorText(job.path("properties").path("errorDetails").toString(), "no details"),
             "look at the job in the Backup Vault; fix the cause and run the step again");
