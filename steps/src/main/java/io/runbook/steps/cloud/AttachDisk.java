@@ -82,6 +82,11 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
               + vm.name() + " at LUN " + in.lun(),
           "detach it there first (cloud.vm.detach-disk on that host) if it really should move");
     }
+    if (disk.zone() != null && vm.zone() != null && !disk.zone().equals(vm.zone())) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": disk " + disk.name() + " is in zone " + disk.zone() + " but VM "
+              + vm.name() + " is in zone " + vm.zone() + "; a zonal disk attaches only to a VM in its zone",
+          "make the disk next to this VM (cloud.disk.from-snapshot with `on:` this host)");
+    }
     String replaced = null;
     String replacedId = null;
     if (atLun.isPresent()) {

@@ -129,6 +129,17 @@ class DiskAndVmStepsTest {
   }
 
   @Test
+  void attachRefusesADiskFromAnotherZone() throws Exception {
+    arm.addDisk(RG, "zone2-disk", "westeurope", "2", 64);
+    try (var ctx = ctx("r4", "db1")) {
+      StepFailure f = assertThrows(StepFailure.class, () ->
+          new AttachDisk().run(new AttachDisk.Input("zone2-disk", 10, Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("is in zone 2 but VM db1-vm is in zone 1"), f.getMessage());
+      assertEquals(0, arm.requests("POST", "/attachDetachDataDisks$").size());
+    }
+  }
+
+  @Test
   void attachRefusesAnOccupiedLunWithoutReplaceExisting() throws Exception {
     arm.addDisk(RG, "spare", "westeurope", "1", 64);
     try (var ctx = ctx("r5", "db1")) {
