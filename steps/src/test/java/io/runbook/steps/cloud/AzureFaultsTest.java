@@ -13,43 +13,38 @@ import io.runbook.engine.spi.StepContext.Mode;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.cloud.azure.AzureCloud;
 import io.runbook.testkit.arm.ArmEmulator;
+import io.runbook.testkit.arm.ArmEmulatorExtension;
 import io.runbook.testkit.arm.Fault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Throttling, transient errors, broken connections, failed and slow operations, 4xx: retried or failed clearly. */
 class AzureFaultsTest {
   static final String VM_PATH = "/virtualMachines/db1-vm$";
+  @RegisterExtension static final ArmEmulatorExtension ARM = new ArmEmulatorExtension();
   static ArmEmulator arm;
   static AzureCloud cloud;
   EmulatedAzure.RecordingLog log;
 
   @BeforeAll
-  static void startEmulator() {
-    arm = EmulatedAzure.start();
+  static void connect() {
+    arm = ARM.get();
     cloud = EmulatedAzure.cloud(arm);
   }
 
-  @AfterAll
-  static void stopEmulator() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     EmulatedAzure.seedEstate(arm);
     arm.addSnapshot(SNAP_RG, "db1-snap", RG, "db1-data", Instant.parse("2026-11-20T10:00:00Z"));
     log = new EmulatedAzure.RecordingLog();
   }
 
-  @AfterEach
-  void noUnexpectedRequests() { assertEquals(List.of(), arm.unexpectedRequests()); }
 
   StandaloneStepContext ctx(Instant deadline) {
     return EmulatedAzure.context(arm, cloud, "rf", "db1", Mode.RUN, deadline, log);

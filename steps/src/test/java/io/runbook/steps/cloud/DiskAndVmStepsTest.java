@@ -15,40 +15,35 @@ import io.runbook.engine.spi.StepContext.Mode;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.cloud.azure.AzureCloud;
 import io.runbook.testkit.arm.ArmEmulator;
+import io.runbook.testkit.arm.ArmEmulatorExtension;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** cloud.disk.*, cloud.vm.* against the ARM emulator through the real Azure SDK. */
 class DiskAndVmStepsTest {
+  @RegisterExtension static final ArmEmulatorExtension ARM = new ArmEmulatorExtension();
   static ArmEmulator arm;
   static AzureCloud cloud;
   EmulatedAzure.RecordingLog log;
 
   @BeforeAll
-  static void startEmulator() {
-    arm = EmulatedAzure.start();
+  static void connect() {
+    arm = ARM.get();
     cloud = EmulatedAzure.cloud(arm);
   }
 
-  @AfterAll
-  static void stopEmulator() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     EmulatedAzure.seedEstate(arm);
     arm.addSnapshot(SNAP_RG, "db1-snap", RG, "db1-data", Instant.parse("2026-11-20T10:00:00Z"));
     log = new EmulatedAzure.RecordingLog();
   }
 
-  @AfterEach
-  void noUnexpectedRequests() { assertEquals(List.of(), arm.unexpectedRequests()); }
 
   StandaloneStepContext ctx(String runId, String host) {
     return EmulatedAzure.context(arm, cloud, runId, host, Mode.RUN, null, log);

@@ -14,35 +14,32 @@ import io.runbook.engine.spi.StepContext.Mode;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.cloud.azure.AzureCloud;
 import io.runbook.testkit.arm.ArmEmulator;
+import io.runbook.testkit.arm.ArmEmulatorExtension;
 import io.runbook.testkit.arm.ArmEmulator.RecoveryPointSeed;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** cloud.recovery-point.list / restore-disk: the Data Protection REST API over the SDK's pipeline, on the emulator. */
 class RecoveryPointStepsTest {
   static final Instant T = Instant.parse("2026-11-20T00:00:00Z");
+  @RegisterExtension static final ArmEmulatorExtension ARM = new ArmEmulatorExtension();
   static ArmEmulator arm;
   static AzureCloud cloud;
   EmulatedAzure.RecordingLog log;
 
   @BeforeAll
-  static void startEmulator() {
-    arm = EmulatedAzure.start();
+  static void connect() {
+    arm = ARM.get();
     cloud = EmulatedAzure.cloud(arm);
   }
 
-  @AfterAll
-  static void stopEmulator() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     EmulatedAzure.seedEstate(arm);
     arm.addBackupInstance(RG, EmulatedAzure.VAULT, "db1-data-bi", "westeurope", List.of(
         new RecoveryPointSeed("rp-b", T.plusSeconds(3600)),
@@ -51,8 +48,6 @@ class RecoveryPointStepsTest {
     log = new EmulatedAzure.RecordingLog();
   }
 
-  @AfterEach
-  void noUnexpectedRequests() { assertEquals(List.of(), arm.unexpectedRequests()); }
 
   StandaloneStepContext ctx(String runId) {
     return EmulatedAzure.context(arm, cloud, runId, "db1", Mode.RUN, null, log);

@@ -14,38 +14,33 @@ import io.runbook.engine.spi.StepContext.Mode;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.cloud.azure.AzureCloud;
 import io.runbook.testkit.arm.ArmEmulator;
+import io.runbook.testkit.arm.ArmEmulatorExtension;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** cloud.snapshot.create / list / find against the ARM emulator through the real Azure SDK. */
 class SnapshotStepsTest {
+  @RegisterExtension static final ArmEmulatorExtension ARM = new ArmEmulatorExtension();
   static ArmEmulator arm;
   static AzureCloud cloud;
   EmulatedAzure.RecordingLog log;
 
   @BeforeAll
-  static void startEmulator() {
-    arm = EmulatedAzure.start();
+  static void connect() {
+    arm = ARM.get();
     cloud = EmulatedAzure.cloud(arm);
   }
 
-  @AfterAll
-  static void stopEmulator() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     EmulatedAzure.seedEstate(arm);
     log = new EmulatedAzure.RecordingLog();
   }
 
-  @AfterEach
-  void noUnexpectedRequests() { assertEquals(java.util.List.of(), arm.unexpectedRequests()); }
 
   StandaloneStepContext ctx(String runId, Instant deadline) {
     return EmulatedAzure.context(arm, cloud, runId, "db1", Mode.RUN, deadline, log);
