@@ -1,15 +1,22 @@
 package io.runbook.testkit.arm;
 
+import static io.runbook.testkit.arm.ArmResponses.JSON;
+import static io.runbook.testkit.arm.ArmResponses.body;
+import static io.runbook.testkit.arm.ArmResponses.error;
+import static io.runbook.testkit.arm.ArmResponses.fault;
+import static io.runbook.testkit.arm.ArmResponses.notFound;
+import static io.runbook.testkit.arm.ArmResponses.ok;
+import static io.runbook.testkit.arm.ArmResponses.query;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.runbook.testkit.arm.ArmResponses.UnexpectedRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +34,6 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   static final String COMPUTE_VMS_API = "2025-04-01";
   static final String DATA_PROTECTION_API = "2024-04-01";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RG = "^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/";
   private static final Pattern COMPUTE_ITEM = Pattern.compile(RG + "Microsoft\\.Compute/(disks|snapshots)/([^/]+)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern COMPUTE_LIST = Pattern.compile(RG + "Microsoft\\.Compute/(disks|snapshots)$", Pattern.CASE_INSENSITIVE);
@@ -41,17 +46,15 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private final String subscription;
   private volatile String baseUrl;
   private final Map<String, ObjectNode> resources = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Map<String, Operation> operations = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<String, List<ObjectNode>> recoveryPoints = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Map<String, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<MutableFault> faults = Collections.synchronizedList(new ArrayList<>());
   private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicInteger polls = new AtomicInteger(1);
-  private volatile Operation.Outcome nextOutcome;
-  private volatile String nextErrorCode;
-  private volatile String nextErrorMessage;
+  private final ArmOperations ops;
 
-  ArmRouter(String subscription) { this.subscription = subscription; }
+  ArmRouter(String subscription) {
+    this.subscription = subscription;
+    this.ops = new ArmOperations(subscription);
+  }
 
   @Override
   public String getName() { return "arm-emulator"; }
@@ -59,7 +62,10 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   @Override
   public boolean applyGlobally() { return true; }
 
-  void baseUrl(String url) { baseUrl = url; }
+  void baseUrl(String url) {
+    baseUrl = url;
+    ops.baseUrl(url);
+  }
 
   String baseUrl() { return baseUrl; }
 
@@ -67,38 +73,22 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
 
   synchronized void reset() {
     resources.clear();
-    operations.clear();
+    ops.reset();
     recoveryPoints.clear();
-    jobs.clear();
     faults.clear();
     unexpected.clear();
-    polls.set(1);
-    nextOutcome = null;
   }
 
   List<String> unexpected() { return List.copyOf(unexpected); }
 
-  void operationPolls(int n) { polls.set(n); }
+  synchronized void operationPolls(int n) { ops.polls(n); }
 
-  void failNextOperation(String code, String message) {
-    nextErrorCode = code;
-    nextErrorMessage = message;
-    nextOutcome = Operation.Outcome.FAILED;
-  }
+  synchronized void failNextOperation(String code, String message) { ops.failNext(code, message); }
 
-  void stallNextOperation() { nextOutcome = Operation.Outcome.STALLED; }
+  synchronized void stallNextOperation() { ops.stallNext(); }
 
-  synchronized void finishOperations() {
-    for (Operation op : operations.values()) {
-      if (op.outcome == Operation.Outcome.STALLED) op.outcome = Operation.Outcome.SUCCEEDED;
-      op.pollsLeft = 0;
-      op.advance();
-    }
-    for (Job j : jobs.values()) {
-      j.pollsLeft = 0;
-      j.advance();
-    }
-  }
+  synchronized void finishOperations() { ops.finishAll(); }
+
 
   void inject(Fault f) { faults.add(new MutableFault(f, f.times())); }
 
@@ -195,7 +185,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         MutableFault f = it.next();
         if (f.fault.method().equals(method) && Pattern.compile(f.fault.pathRegex()).matcher(path).find()) {
           if (--f.left <= 0) it.remove();
-          return faultResponse(f.fault);
+          return fault(f.fault);
         }
       }
     }
@@ -220,16 +210,16 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
           return vmAction(method, m.group(2), m.group(3), m.group(4), req);
         }
         if ((m = OPERATION.matcher(path)).find() && method.equals("GET") && api != null) {
-          return operation(m.group(5), "true".equals(query(req, "monitor")) || m.group(4).equals("operationResults"));
+          return ops.poll(m.group(5), "true".equals(query(req, "monitor")) || m.group(4).equals("operationResults"));
         }
         if ((m = BACKUP_INSTANCE.matcher(path)).find() && DATA_PROTECTION_API.equals(api)) {
           return backupInstance(method, path.substring(0, path.lastIndexOf('/')), m.group(2), m.group(3), m.group(5), req);
         }
         if ((m = JOB.matcher(path)).find() && DATA_PROTECTION_API.equals(api) && method.equals("GET")) {
-          return job(m.group(4));
+          return ops.job(m.group(4));
         }
       }
-    } catch (Unexpected e) {
+    } catch (UnexpectedRequest e) {
       // falls through to the unexpected answer below
     }
     unexpected.add(method + " " + url);
@@ -253,9 +243,9 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
               + ". Detach it before deleting.");
         }
         existing.with("properties").put("provisioningState", "Deleting");
-        Operation op = newOperation("Microsoft.Compute", existing.path("location").asText());
+        ArmOperations.Operation op = ops.start("Microsoft.Compute", existing.path("location").asText());
         op.onSuccess = () -> resources.remove(key(id));
-        return accepted(op, 202, null);
+        return ops.accepted(op, 202, null);
       }
       case "PUT": {
         JsonNode body = body(req);
@@ -285,14 +275,14 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         if (body.has("tags")) created.set("tags", body.get("tags"));
         created.with("properties").put("provisioningState", existing == null ? "Creating" : "Updating");
         resources.put(key(id), created);
-        Operation op = newOperation("Microsoft.Compute", created.path("location").asText());
+        ArmOperations.Operation op = ops.start("Microsoft.Compute", created.path("location").asText());
         op.onSuccess = () -> created.with("properties").put("provisioningState", "Succeeded");
         op.onFailure = () -> created.with("properties").put("provisioningState", "Failed");
         // Disks and snapshots answer a PUT with 200 or 202 (never 201), as the published API says.
-        return accepted(op, existing == null ? 202 : 200, created);
+        return ops.accepted(op, existing == null ? 202 : 200, created);
       }
       default:
-        throw new Unexpected();
+        throw new UnexpectedRequest();
     }
   }
 
@@ -349,9 +339,9 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     ObjectNode vm = resources.get(key(id(rg, "Microsoft.Compute/virtualMachines", name)));
     if (vm == null) return notFound("Microsoft.Compute/virtualMachines", name, rg);
     if (action.equals("instanceView") && method.equals("GET")) return ok(instanceViewOf(vm));
-    if (!method.equals("POST")) throw new Unexpected();
+    if (!method.equals("POST")) throw new UnexpectedRequest();
     String location = vm.path("location").asText();
-    Operation op = newOperation("Microsoft.Compute", location);
+    ArmOperations.Operation op = ops.start("Microsoft.Compute", location);
     switch (action) {
       case "start" -> {
         vm.put("x-powerState", "starting");
@@ -403,9 +393,9 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         }
         op.result = vm.path("properties").path("storageProfile").deepCopy();
       }
-      default -> throw new Unexpected();
+      default -> throw new UnexpectedRequest();
     }
-    return accepted(op, 202, null);
+    return ops.accepted(op, 202, null);
   }
 
   private void attachNow(ObjectNode vm, ObjectNode disk, int lun, String caching) {
@@ -417,59 +407,6 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         .put("storageAccountType", disk.path("sku").path("name").asText());
     disk.put("managedBy", vm.get("id").asText());
     disk.with("properties").put("diskState", "Attached");
-  }
-
-  // ---- long-running operations
-
-  private Operation newOperation(String provider, String location) {
-    Operation op = new Operation(UUID.randomUUID().toString(), provider, location, polls.get());
-    if (nextOutcome != null) {
-      op.outcome = nextOutcome;
-      op.errorCode = nextErrorCode;
-      op.errorMessage = nextErrorMessage;
-      nextOutcome = null;
-    }
-    operations.put(op.id, op);
-    return op;
-  }
-
-  private String operationUrl(Operation op, boolean monitor) {
-    // Compute: .../operations/{id} (?monitor=true for Location); Data Protection: operationStatus / operationResults.
-    boolean compute = op.provider.equals("Microsoft.Compute");
-    String kind = compute ? "operations" : monitor ? "operationResults" : "operationStatus";
-    String api = compute ? COMPUTE_VMS_API : DATA_PROTECTION_API;
-    return baseUrl + "/subscriptions/" + subscription + "/providers/" + op.provider + "/locations/" + op.location
-        + "/" + kind + "/" + op.id + "?" + (monitor && compute ? "monitor=true&" : "") + "api-version=" + api;
-  }
-
-  private ResponseDefinition accepted(Operation op, int status, JsonNode body) {
-    ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-        .withHeader("Content-Type", "application/json")
-        .withHeader("Azure-AsyncOperation", operationUrl(op, false));
-    if (status == 202) b = b.withHeader("Location", operationUrl(op, true)).withHeader("Retry-After", "0");
-    return b.withBody(body == null ? "" : body.toString()).build();
-  }
-
-  private ResponseDefinition operation(String id, boolean monitor) {
-    Operation op = operations.get(id);
-    if (op == null) throw new Unexpected();
-    String status = op.advance();
-    if (monitor) {
-      if (status.equals("InProgress")) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(202)
-            .withHeader("Location", operationUrl(op, true)).withHeader("Retry-After", "0").build();
-      }
-      if (status.equals("Failed")) return error(400, op.errorCode, op.errorMessage);
-      return op.result == null ? ResponseDefinitionBuilder.responseDefinition().withStatus(200).build() : ok(op.result);
-    }
-    ObjectNode s = JSON.createObjectNode();
-    s.put("name", op.id);
-    s.put("status", status);
-    s.put("startTime", op.started.toString());
-    if (!status.equals("InProgress")) s.put("endTime", Instant.now().toString());
-    if (status.equals("Failed")) s.putObject("error").put("code", op.errorCode).put("message", op.errorMessage);
-    if (status.equals("Succeeded") && op.properties != null) s.set("properties", op.properties);
-    return ok(s);
   }
 
   // ---- Microsoft.DataProtection backup vault
@@ -491,7 +428,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
       page.set("value", value);
       return ok(page);
     }
-    if (!method.equals("POST")) throw new Unexpected();
+    if (!method.equals("POST")) throw new UnexpectedRequest();
     JsonNode body = body(req);
     JsonNode request = action.equals("validateRestore") ? body.path("restoreRequestObject") : body;
     if (!"AzureBackupRecoveryPointBasedRestoreRequest".equals(request.path("objectType").asText())) {
@@ -503,18 +440,18 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     JsonNode ds = request.path("restoreTargetInfo").path("datasourceInfo");
     String targetId = ds.path("resourceID").asText();
     String location = request.path("restoreTargetInfo").path("restoreLocation").asText();
-    Operation op = newOperation("Microsoft.DataProtection", location);
+    ArmOperations.Operation op = ops.start("Microsoft.DataProtection", location);
     ObjectNode props = JSON.createObjectNode().put("objectType", "OperationJobExtendedInfo");
     op.properties = props;
     if (resources.containsKey(key(targetId))) {
-      op.outcome = Operation.Outcome.FAILED;
+      op.outcome = ArmOperations.Operation.Outcome.FAILED;
       op.errorCode = "UserErrorDiskAlreadyExists";
       op.errorMessage = "A disk with the id " + targetId + " already exists.";
     } else if (action.equals("restore")) {
       String jobId = UUID.randomUUID().toString();
       // As the service does: the full resource id of the job.
       props.put("jobId", id(rg, "Microsoft.DataProtection/backupVaults", vault) + "/backupJobs/" + jobId);
-      Job job = new Job(props.get("jobId").asText(), polls.get(), () -> {
+      ops.startJob(props.get("jobId").asText(), () -> {
         Matcher m = Pattern.compile(RG + ".*/disks/([^/]+)$", Pattern.CASE_INSENSITIVE).matcher(targetId);
         if (!m.find()) return;
         ObjectNode disk = base(targetId, m.group(3), "Microsoft.Compute/disks", location, null);
@@ -525,22 +462,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
             .put("timeCreated", Instant.now().toString()).put("uniqueId", UUID.randomUUID().toString());
         resources.put(key(targetId), disk);
       });
-      jobs.put(jobId, job);
     }
-    return accepted(op, 202, null);
-  }
-
-  private ResponseDefinition job(String jobId) {
-    Job job = jobs.get(jobId);
-    if (job == null) return error(404, "ResourceNotFound", "Job " + jobId + " was not found.");
-    String status = job.advance();
-    ObjectNode n = JSON.createObjectNode();
-    n.put("id", job.id);
-    n.put("name", jobId);
-    n.put("type", "Microsoft.DataProtection/BackupVaults/backupJobs");
-    n.putObject("properties").put("operation", "Restore").put("status", status).put("operationCategory", "Restore")
-        .put("dataSourceType", "Microsoft.Compute/disks").putNull("errorDetails");
-    return ok(n);
+    return ops.accepted(op, 202, null);
   }
 
   // ---- plumbing
@@ -556,56 +479,6 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     return n;
   }
 
-  private static String query(LoggedRequest req, String name) {
-    QueryParameter q = req.queryParameter(name);
-    return q != null && q.isPresent() ? q.firstValue() : null;
-  }
-
-  private static JsonNode body(LoggedRequest req) {
-    try {
-      String b = req.getBodyAsString();
-      return b == null || b.isBlank() ? JSON.createObjectNode() : JSON.readTree(b);
-    } catch (Exception e) {
-      throw new Unexpected();
-    }
-  }
-
-  private static ResponseDefinition ok(JsonNode body) {
-    return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
-        .withHeader("Content-Type", "application/json").withBody(body.toString()).build();
-  }
-
-  private static ResponseDefinition notFound(String type, String name, String rg) {
-    return error(404, "ResourceNotFound", "The Resource '" + type + "/" + name + "' under resource group '" + rg
-        + "' was not found.");
-  }
-
-  static ResponseDefinition error(int status, String code, String message) {
-    ObjectNode n = JSON.createObjectNode();
-    n.putObject("error").put("code", code).put("message", message);
-    return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-        .withHeader("Content-Type", "application/json").withHeader("x-ms-failure-cause", "gateway")
-        .withBody(n.toString()).build();
-  }
-
-  private static ResponseDefinition faultResponse(Fault f) {
-    if (f.status() == 0) {
-      return ResponseDefinitionBuilder.responseDefinition()
-          .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
-    }
-    ObjectNode n = JSON.createObjectNode();
-    n.putObject("error").put("code", f.errorCode()).put("message", "Injected fault " + f.status() + " by the ARM emulator");
-    ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(f.status())
-        .withHeader("Content-Type", "application/json").withBody(n.toString());
-    if (f.retryAfterSeconds() != null) b = b.withHeader("Retry-After", String.valueOf(f.retryAfterSeconds()));
-    return b.build();
-  }
-
-  /** A route that exists but not with this method or body. */
-  private static final class Unexpected extends RuntimeException {
-    Unexpected() { super(null, null, false, false); }
-  }
-
   private static final class MutableFault {
     final Fault fault;
     int left;
@@ -616,64 +489,5 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     }
   }
 
-  /** An asynchronous operation: InProgress for some polls, then Succeeded (applying its effect) or Failed. */
-  static final class Operation {
-    enum Outcome { SUCCEEDED, FAILED, STALLED }
 
-    final String id;
-    final String provider;
-    final String location;
-    final Instant started = Instant.now();
-    int pollsLeft;
-    Outcome outcome = Outcome.SUCCEEDED;
-    String errorCode;
-    String errorMessage;
-    Runnable onSuccess = () -> {};
-    Runnable onFailure = () -> {};
-    JsonNode result;
-    ObjectNode properties;
-    private String finalStatus;
-
-    Operation(String id, String provider, String location, int pollsLeft) {
-      this.id = id;
-      this.provider = provider;
-      this.location = location;
-      this.pollsLeft = pollsLeft;
-    }
-
-    String advance() {
-      if (finalStatus != null) return finalStatus;
-      if (outcome == Outcome.STALLED || pollsLeft-- > 0) return "InProgress";
-      if (outcome == Outcome.FAILED) {
-        onFailure.run();
-        finalStatus = "Failed";
-      } else {
-        onSuccess.run();
-        finalStatus = "Succeeded";
-      }
-      return finalStatus;
-    }
-  }
-
-  /** A Backup Vault job: InProgress for some polls, then Completed (applying its effect). */
-  static final class Job {
-    final String id;
-    int pollsLeft;
-    final Runnable onComplete;
-    boolean done;
-
-    Job(String id, int pollsLeft, Runnable onComplete) {
-      this.id = id;
-      this.pollsLeft = pollsLeft;
-      this.onComplete = onComplete;
-    }
-
-    String advance() {
-      if (done) return "Completed";
-      if (pollsLeft-- > 0) return "InProgress";
-      onComplete.run();
-      done = true;
-      return "Completed";
-    }
-  }
 }
