@@ -1,0 +1,82 @@
+package io.runbook.steps.cloud;
+
+import io.runbook.engine.spi.Doc;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.Plan;
+import io.runbook.engine.spi.Reconciled;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepType;
+import io.runbook.steps.cloud.CloudProvider.Disk;
+import java.util.Optional;
+
+/**
+ * Deletes a managed disk, which DESTROYS its data. Refuses a disk that is attached to a VM, and one this run did
+ * not make (no {@code runbook-run} tag with this run's id) unless {@code force}.
+ */
+@Doc("Delete a managed disk (destroys its data); refuses attached disks, and disks this run did not make unless forced")
+public final class DeleteDisk implements StepType<DeleteDisk.Input, DeleteDisk.Output> {
+
+  @Doc("Which disk")
+  public record Input(
+      @Doc("Disk name or id") String disk,
+      @Doc(value = "Delete even a disk this run did not make", defaultValue = "false") Optional<Boolean> force) {}
+
+  @Doc("What happened")
+  public record Output(
+      @Doc("Disk name") String disk,
+      @Doc("Disk resource id") String diskId,
+      @Doc("False when there was no such disk") boolean deleted) {}
+
+  @Override public String name() { return "cloud.disk.delete"; }
+  @Override public Class<Input> inputType() { return Input.class; }
+  @Override public Class<Output> outputType() { return Output.class; }
+  @Override public Effect effect() { return Effect.DESTROYS; }
+  @Override public boolean idempotent() { return true; }
+  @Override public boolean needsCloud() { return true; }
+
+  @Override
+  public Plan plan(Input in, StepContext ctx) {
+    try {
+      CloudPlanner p = CloudProviders.planner(ctx);
+      return p.getDisk(in.disk()).then(p.deleteDisk(in.disk()));
+    } catch (StepFailure f) {
+      return Plan.note(f.getMessage());
+    }
+  }
+
+  @Override
+  public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    CloudProvider cloud = CloudProviders.open(ctx);
+    Optional<Disk> found = cloud.findDisk(in.disk());
+    if (found.isEmpty()) {
+      ctx.log().warn("disk " + in.disk() + " does not exist; nothing to delete");
+      return new Output(in.disk(), null, false);
+    }
+    Disk disk = found.get();
+    if (disk.attached()) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": refusing to delete disk " + disk.name() + ": it is attached to "
+          + disk.attachedTo(), "detach it first (cloud.vm.detach-disk) if it really is no longer needed");
+    }
+    if (!RunTags.madeByThisRun(disk.tags(), ctx) && !in.force().orElse(false)) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": refusing to delete disk " + disk.name() + " (" + disk.id()
+              + "): this run did not make it (tag " + RunTags.RUN + " is "
+              + disk.tags().getOrDefault(RunTags.RUN, "absent") + ")",
+          "if it really must go, set `force: true` on the step; take a snapshot first if in doubt");
+    }
+    cloud.deleteDisk(disk, ctx);
+    return new Output(disk.name(), disk.id(), true);
+  }
+
+  @Override
+  public Reconciled<Output> reconcile(Input in, StepContext ctx) {
+    try {
+      Optional<Disk> found = CloudProviders.open(ctx).findDisk(in.disk());
+      return found.isEmpty()
+          ? Reconciled.done(new Output(in.disk(), CloudProviders.planner(ctx).diskId(in.disk()), true))
+          : Reconciled.notDone();
+    } catch (StepFailure f) {
+      return Reconciled.unknown(f.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.runbook.steps.cloud;
+
+import io.runbook.engine.spi.Doc;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.Plan;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepType;
+import io.runbook.steps.cloud.CloudProvider.Vm;
+import java.util.List;
+
+/** Reads the {@code on:} host's VM: power state, placement and data disks by LUN. */
+@Doc("Read the host's VM: power state, region, zone and data disks by LUN")
+public final class VmStatus implements StepType<VmStatus.Input, VmStatus.Output> {
+
+  @Doc("Nothing: the VM is the `on:` host's")
+  public record Input() {}
+
+  @Doc("A data disk slot")
+  public record DataDisk(@Doc("LUN") int lun, @Doc("Disk name") String disk, @Doc("Disk resource id") String diskId) {}
+
+  @Doc("The VM")
+  public record Output(
+      @Doc("VM name") String vm,
+      @Doc("VM resource id") String vmId,
+      @Doc("running, stopped, deallocated, starting, stopping, deallocating or unknown") String powerState,
+      @Doc("Whether it is running") boolean running,
+      @Doc("Provisioning state") String provisioningState,
+      @Doc("Region") String location,
+      @Doc("Availability zone, or null") String zone,
+      @Doc("Data disks by LUN") List<DataDisk> dataDisks) {
+
+    static Output of(Vm vm) {
+      return new Output(vm.name(), vm.id(), vm.powerState(), "running".equals(vm.powerState()), vm.provisioningState(),
+          vm.location(), vm.zone(), vm.dataDisks().stream().map(d -> new DataDisk(d.lun(), d.diskName(), d.diskId())).toList());
+    }
+  }
+
+  @Override public String name() { return "cloud.vm.status"; }
+  @Override public Class<Input> inputType() { return Input.class; }
+  @Override public Class<Output> outputType() { return Output.class; }
+  @Override public Effect effect() { return Effect.READS; }
+  @Override public boolean needsHost() { return true; }
+  @Override public boolean needsCloud() { return true; }
+
+  @Override
+  public Plan plan(Input in, StepContext ctx) {
+    try {
+      return CloudProviders.planner(ctx).getVm(ctx.requireTarget().vmName());
+    } catch (StepFailure f) {
+      return Plan.note(f.getMessage());
+    }
+  }
+
+  @Override
+  public Output run(Input in, StepContext ctx) throws StepFailure {
+    return Output.of(CloudProviders.open(ctx).vm(ctx.requireTarget().vmName()));
+  }
+}

@@ -1,0 +1,209 @@
+package io.runbook.steps.cloud;
+
+import static io.runbook.steps.cloud.EmulatedAzure.RG;
+import static io.runbook.steps.cloud.EmulatedAzure.SNAP_RG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.spi.Reconciled;
+import io.runbook.engine.spi.StepContext.Mode;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.steps.cloud.azure.AzureCloud;
+import io.runbook.testkit.arm.ArmEmulator;
+import io.runbook.testkit.arm.ArmEmulatorExtension;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** cloud.disk.*, cloud.vm.* against the ARM emulator through the real Azure SDK. */
+class DiskAndVmStepsTest {
+  @RegisterExtension static final ArmEmulatorExtension ARM = new ArmEmulatorExtension();
+  static ArmEmulator arm;
+  static AzureCloud cloud;
+  EmulatedAzure.RecordingLog log;
+
+  @BeforeAll
+  static void connect() {
+    arm = ARM.get();
+    cloud = EmulatedAzure.cloud(arm);
+  }
+
+  @BeforeEach
+  void seed() {
+    EmulatedAzure.seedEstate(arm);
+    arm.addSnapshot(SNAP_RG, "db1-snap", RG, "db1-data", Instant.parse("2026-11-20T10:00:00Z"));
+    log = new EmulatedAzure.RecordingLog();
+  }
+
+
+  StandaloneStepContext ctx(String runId, String host) {
+    return EmulatedAzure.context(arm, cloud, runId, host, Mode.RUN, null, log);
+  }
+
+  JsonNode vmDisks(String vm) {
+    return arm.resource(arm.vmId(RG, vm)).path("properties").path("storageProfile").path("dataDisks");
+  }
+
+  @Test
+  void diskFromSnapshotLandsInTheVmsZoneWithTheInventorySkuAndTheRunTag() throws Exception {
+    try (var ctx = ctx("r1", "db2")) {
+      var in = new CreateDiskFromSnapshot.Input("db1-snap", "db2-data-r1", Optional.empty());
+      CreateDiskFromSnapshot.Output out = new CreateDiskFromSnapshot().run(in, ctx);
+      assertEquals(arm.diskId(RG, "db2-data-r1"), out.diskId());
+      assertEquals("2", out.zone(), "zone of db2-vm");
+      assertEquals("westeurope", out.location());
+      assertEquals("PremiumV2_LRS", out.sku(), "SKU from the inventory's dataDisk");
+      JsonNode disk = arm.resource(out.diskId());
+      assertEquals("r1", disk.path("tags").path(RunTags.RUN).asText());
+      assertEquals(arm.snapshotId(SNAP_RG, "db1-snap"), disk.path("properties").path("creationData").path("sourceResourceId").asText());
+      assertEquals(Reconciled.Status.DONE, new CreateDiskFromSnapshot().reconcile(in, ctx).status());
+      // a second run of the same step (retry/resume) makes nothing new
+      assertEquals(out.diskId(), new CreateDiskFromSnapshot().run(in, ctx).diskId());
+      assertEquals(1, arm.requests("PUT", "/disks/db2-data-r1$").size());
+    }
+    try (var other = ctx("r2", "db2")) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new CreateDiskFromSnapshot().run(
+          new CreateDiskFromSnapshot.Input("db1-snap", "db2-data-r1", Optional.empty()), other));
+      assertTrue(f.getMessage().contains("not made by this run"), f.getMessage());
+    }
+  }
+
+  @Test
+  void diskFromAMissingSnapshotFailsNamingIt() throws Exception {
+    try (var ctx = ctx("r1", "db1")) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new CreateDiskFromSnapshot().run(
+          new CreateDiskFromSnapshot.Input("nope", "x", Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("snapshot nope not found"), f.getMessage());
+      assertEquals(Reconciled.Status.NOT_DONE, new CreateDiskFromSnapshot().reconcile(
+          new CreateDiskFromSnapshot.Input("nope", "x", Optional.empty()), ctx).status());
+    }
+  }
+
+  @Test
+  void attachWithReplaceExistingSwapsTheDiskAtTheLunAndOutputsTheOldOne() throws Exception {
+    arm.addDisk(RG, "db1-data-new", "westeurope", "1", 256);
+    try (var ctx = ctx("r3", "db1")) {
+      var in = new AttachDisk.Input("db1-data-new", 9, Optional.of(true));
+      AttachDisk.Output out = new AttachDisk().run(in, ctx);
+      assertEquals("db1-data", out.replacedDisk());
+      assertEquals(arm.diskId(RG, "db1-data"), out.replacedDiskId());
+      JsonNode disks = vmDisks("db1-vm");
+      assertEquals(1, disks.size());
+      assertEquals(9, disks.get(0).path("lun").asInt());
+      assertEquals("None", disks.get(0).path("caching").asText());
+      assertEquals(arm.diskId(RG, "db1-data-new"), disks.get(0).path("managedDisk").path("id").asText());
+      assertTrue(arm.resource(arm.diskId(RG, "db1-data")).path("managedBy").isMissingNode(), "old disk is free");
+      assertEquals(Reconciled.Status.DONE, new AttachDisk().reconcile(in, ctx).status());
+      // again: already there, nothing changes
+      AttachDisk.Output again = new AttachDisk().run(in, ctx);
+      assertNull(again.replacedDiskId());
+      assertEquals(2, arm.requests("POST", "/attachDetachDataDisks$").size(), "one detach + one attach");
+    }
+  }
+
+  @Test
+  void attachRefusesADiskAttachedToAnotherVm() throws Exception {
+    try (var ctx = ctx("r4", "db1")) {
+      StepFailure f = assertThrows(StepFailure.class, () ->
+          new AttachDisk().run(new AttachDisk.Input("db2-data", 10, Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("is attached to another VM: " + arm.vmId(RG, "db2-vm")), f.getMessage());
+      assertFalse(f.retryable());
+      assertEquals(0, arm.requests("POST", "/attachDetachDataDisks$").size(), "refused before asking Azure");
+      assertEquals(Reconciled.Status.NOT_DONE,
+          new AttachDisk().reconcile(new AttachDisk.Input("db2-data", 10, Optional.empty()), ctx).status());
+    }
+  }
+
+  @Test
+  void attachRefusesADiskFromAnotherZone() throws Exception {
+    arm.addDisk(RG, "zone2-disk", "westeurope", "2", 64);
+    try (var ctx = ctx("r4", "db1")) {
+      StepFailure f = assertThrows(StepFailure.class, () ->
+          new AttachDisk().run(new AttachDisk.Input("zone2-disk", 10, Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("is in zone 2 but VM db1-vm is in zone 1"), f.getMessage());
+      assertEquals(0, arm.requests("POST", "/attachDetachDataDisks$").size());
+    }
+  }
+
+  @Test
+  void attachRefusesAnOccupiedLunWithoutReplaceExisting() throws Exception {
+    arm.addDisk(RG, "spare", "westeurope", "1", 64);
+    try (var ctx = ctx("r5", "db1")) {
+      StepFailure f = assertThrows(StepFailure.class, () ->
+          new AttachDisk().run(new AttachDisk.Input("spare", 9, Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("LUN 9 of VM db1-vm holds disk db1-data"), f.getMessage());
+      assertTrue(f.hint().contains("replaceExisting"), f.hint());
+    }
+  }
+
+  @Test
+  void detachEmptiesTheLunAndIsIdempotent() throws Exception {
+    try (var ctx = ctx("r6", "db1")) {
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      assertEquals("db1-data", out.disk());
+      assertEquals(0, vmDisks("db1-vm").size());
+      DetachDisk.Output again = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      assertNull(again.diskId());
+      assertTrue(log.has("warn:", "already empty"));
+      assertEquals(Reconciled.Status.DONE, new DetachDisk().reconcile(new DetachDisk.Input(9), ctx).status());
+    }
+  }
+
+  @Test
+  void vmStatusStopDeallocateAndStart() throws Exception {
+    try (var ctx = ctx("r7", "db1")) {
+      VmStatus.Output s = new VmStatus().run(new VmStatus.Input(), ctx);
+      assertEquals("running", s.powerState());
+      assertTrue(s.running());
+      assertEquals("1", s.zone());
+      assertEquals(List.of(new VmStatus.DataDisk(9, "db1-data", arm.diskId(RG, "db1-data"))), s.dataDisks());
+
+      assertEquals("stopped", new StopVm().run(new StopVm.Input(Optional.empty()), ctx).powerState());
+      assertEquals("deallocated", new StopVm().run(new StopVm.Input(Optional.of(true)), ctx).powerState());
+      assertEquals(Reconciled.Status.DONE, new StopVm().reconcile(new StopVm.Input(Optional.of(true)), ctx).status());
+      assertEquals(1, arm.requests("POST", "/deallocate$").size());
+      assertEquals(Reconciled.Status.NOT_DONE, new StartVm().reconcile(new StartVm.Input(), ctx).status());
+      assertEquals("running", new StartVm().run(new StartVm.Input(), ctx).powerState());
+      assertTrue(log.has("progress:", "start VM db1-vm"), log.lines.toString());
+      new StartVm().run(new StartVm.Input(), ctx);
+      assertEquals(1, arm.requests("POST", "/start$").size(), "starting a running VM sends nothing");
+    }
+  }
+
+  @Test
+  void deleteRefusesAttachedDisksAndDisksOfOtherRunsUnlessForced() throws Exception {
+    arm.addDisk(RG, "leftover", "westeurope", "1", 64);
+    try (var ctx = ctx("r8", null)) {
+      StepFailure attached = assertThrows(StepFailure.class, () ->
+          new DeleteDisk().run(new DeleteDisk.Input("db1-data", Optional.of(true)), ctx));
+      assertTrue(attached.getMessage().contains("attached to " + arm.vmId(RG, "db1-vm")), attached.getMessage());
+
+      StepFailure foreign = assertThrows(StepFailure.class, () ->
+          new DeleteDisk().run(new DeleteDisk.Input("leftover", Optional.empty()), ctx));
+      assertTrue(foreign.getMessage().contains("this run did not make it"), foreign.getMessage());
+      assertTrue(foreign.hint().contains("force: true"));
+      assertEquals(0, arm.requests("DELETE", "/disks/").size());
+
+      DeleteDisk.Output out = new DeleteDisk().run(new DeleteDisk.Input("leftover", Optional.of(true)), ctx);
+      assertTrue(out.deleted());
+      assertNull(arm.resource(arm.diskId(RG, "leftover")));
+      assertFalse(new DeleteDisk().run(new DeleteDisk.Input("leftover", Optional.empty()), ctx).deleted());
+      assertEquals(Reconciled.Status.DONE,
+          new DeleteDisk().reconcile(new DeleteDisk.Input("leftover", Optional.empty()), ctx).status());
+    }
+    try (var ctx = ctx("r9", "db1")) {
+      var made = new CreateDiskFromSnapshot().run(new CreateDiskFromSnapshot.Input("db1-snap", "scratch-r9", Optional.empty()), ctx);
+      assertTrue(new DeleteDisk().run(new DeleteDisk.Input(made.disk(), Optional.empty()), ctx).deleted(),
+          "a disk this run made needs no force");
+    }
+  }
+}

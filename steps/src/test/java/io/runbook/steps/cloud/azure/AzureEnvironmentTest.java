@@ -1,0 +1,35 @@
+package io.runbook.steps.cloud.azure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.azure.core.management.AzureEnvironment;
+import io.runbook.engine.inventory.CloudSpec;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** cloud.endpoint: a sovereign cloud's endpoint picks that cloud (login host included); any other only redirects ARM calls. */
+class AzureEnvironmentTest {
+  static CloudSpec spec(Optional<String> endpoint) {
+    return new CloudSpec("azure", Optional.of("s"), Optional.empty(), Optional.of("rg"), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), endpoint, Optional.empty());
+  }
+
+  @Test
+  void noEndpointIsPublicAzure() {
+    assertSame(AzureEnvironment.AZURE, AzureCloud.environment(spec(Optional.empty())));
+  }
+
+  @Test
+  void aSovereignEndpointPicksThatCloud() {
+    AzureEnvironment env = AzureCloud.environment(spec(Optional.of("https://management.chinacloudapi.cn")));
+    assertSame(AzureEnvironment.AZURE_CHINA, env);
+  }
+
+  @Test
+  void anyOtherEndpointRedirectsOnlyResourceManagerCalls() {
+    AzureEnvironment env = AzureCloud.environment(spec(Optional.of("https://127.0.0.1:8443/")));
+    assertEquals("https://127.0.0.1:8443/", env.getResourceManagerEndpoint());
+    assertEquals(AzureEnvironment.AZURE.getActiveDirectoryEndpoint(), env.getActiveDirectoryEndpoint());
+  }
+}

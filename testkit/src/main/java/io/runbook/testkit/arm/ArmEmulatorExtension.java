@@ -1,0 +1,46 @@
+package io.runbook.testkit.arm;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One {@link ArmEmulator} per test class ({@code @RegisterExtension static}): started before the class, emptied before
+ * each test, and a test fails when the code under test sent a request the emulator does not serve.
+ */
+public final class ArmEmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+  private final Path workDir;
+  private ArmEmulator emulator;
+
+  public ArmEmulatorExtension() { this(Path.of("target", "arm-emulator")); }
+
+  public ArmEmulatorExtension(Path workDir) { this.workDir = workDir; }
+
+  /** The running emulator (after the class started). */
+  public ArmEmulator get() {
+    if (emulator == null) throw new IllegalStateException("the ARM emulator starts before the test class; register it static");
+    return emulator;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) { emulator = ArmEmulator.start(workDir); }
+
+  @Override
+  public void beforeEach(ExtensionContext context) { emulator.reset(); }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (!emulator.unexpectedRequests().isEmpty()) {
+      throw new AssertionError("the ARM emulator got requests it does not serve: " + emulator.unexpectedRequests());
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (emulator != null) emulator.close();
+    emulator = null;
+  }
+}

@@ -1,0 +1,34 @@
+package io.runbook.testkit.arm;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+
+/** The extension turns a request the emulator does not serve into a failed test. */
+class ArmEmulatorExtensionTest {
+  @Test
+  void anUnexpectedRequestFailsTheTestAfterIt() throws Exception {
+    ArmEmulatorExtension ext = new ArmEmulatorExtension();
+    ext.beforeAll(null);
+    try {
+      ext.beforeEach(null);
+      ext.afterEach(null); // nothing unexpected: passes
+      ext.beforeEach(null);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, ext.get().certificate().trustManagerFactory().getTrustManagers(), null);
+      HttpClient.newBuilder().sslContext(ssl).build().send(HttpRequest.newBuilder(
+          URI.create(ext.get().endpoint() + "/subscriptions/x/providers/Microsoft.Compute/galleries?api-version=1"))
+          .header("Authorization", "Bearer t").build(), HttpResponse.BodyHandlers.discarding());
+      AssertionError e = assertThrows(AssertionError.class, () -> ext.afterEach(null));
+      assertTrue(e.getMessage().contains("galleries"), e.getMessage());
+    } finally {
+      ext.afterAll(null);
+    }
+  }
+}
