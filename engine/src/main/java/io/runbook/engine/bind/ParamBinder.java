@@ -88,6 +88,41 @@ public final class ParamBinder {
     return out;
   }
 
+  /**
+   * The params of a called runbook ({@code use: runbook}) from the values its caller passed (already rendered):
+   * typed like a params file, defaults filled in. A secret parameter takes the caller's value as it is: the
+   * caller's own secret parameter is already resolved and registered for redaction.
+   */
+  public static Map<String, Object> bindCall(Runbook callee, Map<String, Object> given, Inventory inventory,
+      Instant now) throws ValidationException {
+    List<Problem> problems = new ArrayList<>();
+    SourcePos at = new SourcePos("runbook " + callee.name(), 0, 0);
+    for (String name : given.keySet()) {
+      if (!callee.params().containsKey(name)) {
+        problems.add(new Problem(at, "parameter '" + name + "' is not declared by runbook " + callee.name() + known(callee)));
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (ParamDecl p : callee.params().values()) {
+      Optional<ParamType> type = ParamType.parse(p.type());
+      Object raw = given.get(p.name());
+      if (raw == null) raw = p.defaultValue().orElse(null);
+      if (raw == null || type.isEmpty()) {
+        if (p.required()) problems.add(new Problem(at, "parameter '" + p.name() + "' is required (" + p.type() + ")"));
+        out.put(p.name(), null);
+        continue;
+      }
+      try {
+        out.put(p.name(), p.secret() && given.containsKey(p.name()) ? raw
+            : convert(p, type.get(), raw, false, inventory, now));
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(at, "parameter '" + p.name() + "': " + e.getMessage()));
+      }
+    }
+    if (!problems.isEmpty()) throw new ValidationException(problems);
+    return out;
+  }
+
   /** One parameter value, typed; secret parameters must be references and keep the reference text. */
   static Object convert(ParamDecl p, ParamType type, Object raw, boolean fromText, Inventory inventory, Instant now) {
     if (p.secret()) {

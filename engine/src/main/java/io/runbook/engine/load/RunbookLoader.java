@@ -28,23 +28,36 @@ public final class RunbookLoader {
 
   /** As {@link #load(Path, StepRegistry)}, also checking host names against an inventory. */
   public static Runbook load(Path file, StepRegistry registry, Optional<Inventory> inventory) throws ValidationException {
-    Parsed parsed = parseCollecting(file);
-    List<Problem> problems = new ArrayList<>(parsed.problems());
-    problems.addAll(Validator.validate(parsed.runbook(), registry, inventory));
-    if (!problems.isEmpty()) throw new ValidationException(sorted(problems));
-    return parsed.runbook();
+    return load(file, registry, inventory, RunbookLocator.fromEnvironment());
   }
 
-  /** Parses only (positions kept); throws on YAML errors and on shape errors (unknown keys, bad values). */
+  /**
+   * As {@link #load(Path, StepRegistry, Optional)}, finding the runbooks that {@code use: runbook} steps call with
+   * {@code locator}. Problems of a callee are reported at the callee's file.
+   */
+  public static Runbook load(Path file, StepRegistry registry, Optional<Inventory> inventory, RunbookLocator locator)
+      throws ValidationException {
+    List<Problem> problems = new ArrayList<>();
+    Runbook rb = new CalleeLoader(locator, problems).load(file);
+    problems.addAll(Validator.validate(rb, registry, inventory));
+    if (!problems.isEmpty()) throw new ValidationException(sorted(problems, file));
+    return rb;
+  }
+
+  /**
+   * Parses only (positions kept), with the runbooks it calls; throws on YAML errors, shape errors (unknown keys,
+   * bad values) and calls that cannot be resolved.
+   */
   public static Runbook parse(Path file) throws ValidationException {
-    Parsed parsed = parseCollecting(file);
-    if (!parsed.problems().isEmpty()) throw new ValidationException(sorted(parsed.problems()));
-    return parsed.runbook();
+    List<Problem> problems = new ArrayList<>();
+    Runbook rb = new CalleeLoader(RunbookLocator.fromEnvironment(), problems).load(file);
+    if (!problems.isEmpty()) throw new ValidationException(sorted(problems, file));
+    return rb;
   }
 
-  private record Parsed(Runbook runbook, List<Problem> problems) {}
+  record Parsed(Runbook runbook, List<Problem> problems) {}
 
-  private static Parsed parseCollecting(Path file) throws ValidationException {
+  static Parsed parseCollecting(Path file) throws ValidationException {
     String sha;
     try {
       sha = sha256(Files.readAllBytes(file));
@@ -63,10 +76,16 @@ public final class RunbookLoader {
     return new Parsed(rb, tree.problems);
   }
 
-  static List<Problem> sorted(List<Problem> problems) {
-    List<Problem> out = new ArrayList<>(problems);
-    out.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
-        : Integer.compare(a.pos().col(), b.pos().col()));
+  static List<Problem> sorted(List<Problem> problems) { return sorted(problems, null); }
+
+  /** In file order: the problems of {@code root} first, then those of the runbooks it calls, by file. */
+  static List<Problem> sorted(List<Problem> problems, Path root) {
+    String first = root == null ? null : root.toString();
+    List<Problem> out = new ArrayList<>(new java.util.LinkedHashSet<>(problems));
+    out.sort(java.util.Comparator.<Problem>comparingInt(p -> p.pos().file().equals(first) ? 0 : 1)
+        .thenComparing(p -> first == null ? "" : p.pos().file())
+        .thenComparingInt(p -> p.pos().line())
+        .thenComparingInt(p -> p.pos().col()));
     return out;
   }
 

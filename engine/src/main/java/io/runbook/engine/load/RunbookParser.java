@@ -1,6 +1,7 @@
 package io.runbook.engine.load;
 
 import io.runbook.engine.bind.ParamType;
+import io.runbook.engine.model.OutputDecl;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Require;
 import io.runbook.engine.model.RetrySpec;
@@ -28,13 +29,13 @@ import java.util.stream.Collectors;
  * validator can report its own problems in the same pass.
  */
 final class RunbookParser {
-  static final List<String> TOP_KEYS = List.of("runbook", "summary", "description", "params", "steps");
+  static final List<String> TOP_KEYS = List.of("runbook", "summary", "description", "params", "steps",
+      "outputs");
   static final List<String> STEP_KEYS = List.of("id", "use", "with", "on", "when", "require", "retry", "timeout",
       "foreach", "as", "parallel", "maxParallel", "steps", "confirm");
   static final List<String> PARAM_KEYS = List.of("type", "required", "default", "pattern", "description", "secret",
       "values");
-  static final Map<String, String> LATER = Map.of("outputs", "runbook outputs are not supported yet",
-      "verify", "verify blocks are not supported yet");
+  static final Map<String, String> LATER = Map.of("verify", "verify blocks are not supported yet");
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*");
 
   private final PlainTree tree;
@@ -65,7 +66,33 @@ final class RunbookParser {
     } else {
       steps = steps(top.get("steps"), "steps");
     }
-    return new Runbook(name, summary, description, params, steps, source, sha256);
+    Map<String, OutputDecl> outputs = outputs(top.get("outputs"));
+    return new Runbook(name, summary, description, params, steps, source, sha256, outputs, Map.of());
+  }
+
+  /** {@code outputs:} maps a name to a template over the runbook's params and steps (or a literal). */
+  private Map<String, OutputDecl> outputs(Object node) {
+    Map<String, OutputDecl> out = new LinkedHashMap<>();
+    if (node == null) return out;
+    if (!(node instanceof Map<?, ?>)) {
+      problem(tree.valueAt("outputs"), "'outputs' must be a map of output name to a value such as "
+          + "\"${{ steps.find.gtid }}\"");
+      return out;
+    }
+    for (Map.Entry<String, Object> e : map(node).entrySet()) {
+      String name = e.getKey();
+      String path = "outputs." + name;
+      if (!NAME.matcher(name).matches() || name.contains("-")) {
+        problem(tree.keyAt(path), "output name '" + name + "' must be letters, digits and '_', starting with a letter");
+      }
+      Object v = e.getValue();
+      if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+        out.put(name, new OutputDecl(name, v.toString(), tree.valueAt(path)));
+      } else {
+        problem(tree.valueAt(path), "output '" + name + "' must be a single value such as \"${{ steps.find.gtid }}\"");
+      }
+    }
+    return out;
   }
 
   @SuppressWarnings("unchecked")

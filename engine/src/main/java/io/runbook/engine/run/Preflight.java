@@ -16,7 +16,7 @@ final class Preflight {
   static Optional<String> check(Runbook rb, StepRegistry registry, boolean haveInventory, boolean yes, Operator operator) {
     List<String> needInventory = new ArrayList<>();
     List<String> needConfirm = new ArrayList<>();
-    collect(rb.steps(), "", registry, needInventory, needConfirm);
+    collect(rb, rb.steps(), "", registry, needInventory, needConfirm);
     if (!haveInventory && !needInventory.isEmpty()) {
       return Optional.of("steps " + String.join(", ", needInventory) + " need hosts or a cloud: give an inventory with -i FILE");
     }
@@ -27,11 +27,16 @@ final class Preflight {
     return Optional.empty();
   }
 
-  private static void collect(List<StepDecl> steps, String prefix, StepRegistry registry, List<String> needInventory,
-                              List<String> needConfirm) {
+  private static void collect(Runbook rb, List<StepDecl> steps, String prefix, StepRegistry registry,
+                              List<String> needInventory, List<String> needConfirm) {
     for (StepDecl d : steps) {
       if (d.isGroup()) {
-        collect(d.steps(), prefix + d.id() + "/", registry, needInventory, needConfirm);
+        collect(rb, d.steps(), prefix + d.id() + "/", registry, needInventory, needConfirm);
+        continue;
+      }
+      if (Runbook.isCall(d)) {
+        Runbook callee = rb.callees().get(d.id());
+        if (callee != null) collect(callee, callee.steps(), prefix + d.id() + "/", registry, needInventory, needConfirm);
         continue;
       }
       Optional<StepType<?, ?>> found = registry.find(d.use().get());

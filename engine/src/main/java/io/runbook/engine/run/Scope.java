@@ -46,6 +46,18 @@ public final class Scope {
     return root(globals);
   }
 
+  /**
+   * The top scope of a called runbook ({@code use: runbook}): the same hosts, cloud and run, its own params, and
+   * no steps yet: a callee sees only its own steps.
+   */
+  public Scope callee(Map<String, Object> params) {
+    Map<String, Object> g = new LinkedHashMap<>(globals);
+    Map<String, Object> p = new LinkedHashMap<>();
+    params.forEach((k, v) -> p.put(k, Values.of(v)));
+    g.put("params", p);
+    return root(g);
+  }
+
   /** A child scope for one foreach item, binding {@code name} to {@code value}. */
   public Scope item(String name, Object value) { return new Scope(this, globals, name, value); }
 

@@ -6,6 +6,7 @@ import io.runbook.engine.journal.Json;
 import io.runbook.engine.journal.JournalRecord;
 import io.runbook.engine.journal.RunHistory;
 import io.runbook.engine.model.Require;
+import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.AwaitingOperator;
@@ -105,6 +106,16 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     String text = "step " + path + ": " + message;
     s.journal().append(JournalRecord.of(JournalRecord.STEP_FAILED, path).with("kind", "prepare").with("message", text));
     throw new RunStopped(RunStatus.FAILED, text, "fix the runbook, inventory or parameters; see " + decl.pos());
+  }
+
+  @Override
+  public void enterRunbook(String path, StepDecl decl, Runbook callee) {
+    s.log().say("-> " + path + " (runbook " + callee.name() + ")");
+  }
+
+  @Override
+  public void leaveRunbook(String path, StepDecl decl, Runbook callee, java.util.Map<String, Object> outputs) {
+    s.log().say("ok " + path + " (runbook " + callee.name() + ")");
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.runbook.engine.run;
 
 import io.runbook.engine.model.Require;
+import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
+import java.util.Map;
 
 /**
  * What happens to each step the {@link StepWalker} reaches: the executor runs and journals it; a dry-run
@@ -23,6 +25,12 @@ public interface StepVisitor {
 
   /** Runs (or plans) the step; returns its output record, or null when it has none. */
   Object execute(BoundStep step) throws RunStopped;
+
+  /** A {@code use: runbook} step starts its callee; its steps follow with paths under {@code path/}. */
+  default void enterRunbook(String path, StepDecl decl, Runbook callee) throws RunStopped {}
+
+  /** A {@code use: runbook} step's callee ended; {@code outputs} is what the caller sees as {@code steps.<id>}. */
+  default void leaveRunbook(String path, StepDecl decl, Runbook callee, Map<String, Object> outputs) throws RunStopped {}
 
   /** The step was in doubt after a crash: reconcile it, then run it if needed. Returns its output record. */
   default Object resumeInDoubt(BoundStep step) throws RunStopped { return execute(step); }

@@ -4,11 +4,17 @@ import io.runbook.engine.bind.InputBinder;
 import io.runbook.engine.bind.Values;
 import io.runbook.engine.expr.Templates;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.bind.ParamBinder;
+import io.runbook.engine.model.OutputDecl;
 import io.runbook.engine.model.Require;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.StepType;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +47,30 @@ public final class StepWalker {
     this.cancellation = cancellation;
   }
 
+  /** The runbook each {@code use: runbook} step calls, by declaration (callees included). */
+  private final Map<StepDecl, Runbook> callees = new IdentityHashMap<>();
+
   /** Walks the steps in order; stops at the first step that stops the run. */
   public void walk(List<StepDecl> steps, Scope scope) throws RunStopped {
     walk(steps, scope, "");
+  }
+
+  /** Walks a runbook's steps, and the steps of the runbooks it calls as nested groups. */
+  public void walk(Runbook rb, Scope scope) throws RunStopped {
+    index(rb);
+    walk(rb.steps(), scope, "");
+  }
+
+  private void index(Runbook rb) {
+    indexCalls(rb, rb.steps());
+  }
+
+  private void indexCalls(Runbook rb, List<StepDecl> steps) {
+    for (StepDecl s : steps) {
+      Runbook callee = rb.callees().get(s.id());
+      if (Runbook.isCall(s) && callee != null && callees.put(s, callee) == null) index(callee);
+      indexCalls(rb, s.steps());
+    }
   }
 
   private void walk(List<StepDecl> steps, Scope scope, String prefix) throws RunStopped {
@@ -184,10 +211,54 @@ public final class StepWalker {
       walk(d.steps(), scope, path + "/");
       return null;
     }
+    if (Runbook.isCall(d)) return call(d, scope, path);
     BoundStep bound = bind(d, path, scope);
     if (bound == null) return null;
     Object out = inDoubt ? visitor.resumeInDoubt(bound) : visitor.execute(bound);
     return out == null ? new LinkedHashMap<String, Object>() : Values.of(out);
+  }
+
+  /**
+   * A {@code use: runbook} step: binds the callee's params from {@code with.params}, walks its steps under
+   * {@code path/} in a scope of their own, and returns its {@code outputs:} evaluated after its last step.
+   */
+  private Object call(StepDecl d, Scope scope, String path) throws RunStopped {
+    Runbook callee = callees.get(d);
+    if (callee == null) {
+      visitor.cannotPrepare(path, d, "the runbook it calls was not loaded (walk the Runbook, not its step list)");
+      return null;
+    }
+    Map<String, Object> vars = scope.vars();
+    Scope inner;
+    try {
+      Object given = Templates.render(d.with().getOrDefault("params", Map.of()), vars);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> values = given instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+      Object startedAt = vars.get("run") instanceof Map<?, ?> run ? run.get("startedAt") : null;
+      inner = scope.callee(ParamBinder.bindCall(callee, values, inventory,
+          startedAt instanceof Instant i ? i : Instant.now()));
+    } catch (ValidationException e) {
+      visitor.cannotPrepare(path, d, "runbook " + callee.name() + ": " + e.getMessage().replace("\n", "; "));
+      return null;
+    } catch (RuntimeException e) {
+      visitor.cannotPrepare(path, d, "runbook " + callee.name() + ": " + e.getMessage());
+      return null;
+    }
+    visitor.enterRunbook(path, d, callee);
+    walk(callee.steps(), inner, path + "/");
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    Map<String, Object> end = inner.vars();
+    for (OutputDecl o : callee.outputs().values()) {
+      try {
+        outputs.put(o.name(), Values.of(Templates.render(o.expr(), end)));
+      } catch (RuntimeException e) {
+        visitor.cannotPrepare(path, d, "output '" + o.name() + "' of runbook " + callee.name() + " (" + o.pos() + "): "
+            + e.getMessage());
+        return null;
+      }
+    }
+    visitor.leaveRunbook(path, d, callee, outputs);
+    return outputs;
   }
 
   private Optional<Boolean> condition(StepDecl d, String path, String key, String expr, Scope scope)

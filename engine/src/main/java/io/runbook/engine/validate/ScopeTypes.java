@@ -6,6 +6,7 @@ import io.runbook.engine.expr.Type;
 import io.runbook.engine.inventory.CloudSpec;
 import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.OutputDecl;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
@@ -22,16 +23,20 @@ import java.util.Optional;
 final class ScopeTypes {
   static final java.util.Set<String> RESERVED = java.util.Set.of("params", "hosts", "cloud", "run", "steps");
 
+  private final Runbook rb;
   private final StepIndex index;
   private final StepRegistry registry;
+  private final Optional<Inventory> inventory;
   private final Type.RecordOf params;
   private final Type hosts;
   private final Type cloud = JavaTypes.of(CloudSpec.class);
   private final Type run = new Type.RecordOf("run", Map.of("id", Type.STRING, "startedAt", Type.TIMESTAMP));
 
   ScopeTypes(Runbook rb, StepIndex index, StepRegistry registry, Optional<Inventory> inventory) {
+    this.rb = rb;
     this.index = index;
     this.registry = registry;
+    this.inventory = inventory;
     Type host = JavaTypes.of(Host.class);
     if (inventory.isPresent()) {
       // Checked against a real inventory, hosts['db3'] is caught before the run.
@@ -61,6 +66,28 @@ final class ScopeTypes {
     fields.put("steps", steps(index.entry(step)));
     fields.putAll(loopVars);
     return new Type.RecordOf("scope", fields);
+  }
+
+  /** The scope after the last step: what a runbook's {@code outputs:} may use. */
+  Type.RecordOf atEnd() {
+    Map<String, Type> fields = new LinkedHashMap<>();
+    fields.put("params", params);
+    fields.put("hosts", hosts);
+    fields.put("cloud", cloud);
+    fields.put("run", run);
+    fields.put("steps", steps(new StepIndex.Entry(null, Integer.MAX_VALUE, java.util.List.of())));
+    return new Type.RecordOf("scope", fields);
+  }
+
+  /** The record of this runbook's outputs as its callers see it. */
+  Type.RecordOf outputsOfRunbook() {
+    Type.RecordOf end = atEnd();
+    Map<String, Type> fields = new LinkedHashMap<>();
+    for (OutputDecl o : rb.outputs().values()) {
+      io.runbook.engine.expr.Templates.Checked c = io.runbook.engine.expr.Templates.check(o.expr(), end, false);
+      fields.put(o.name(), c.type() == null ? Type.DYN : c.type());
+    }
+    return new Type.RecordOf("outputs of runbook " + rb.name(), fields);
   }
 
   /**
@@ -156,6 +183,12 @@ final class ScopeTypes {
   }
 
   private Type single(StepDecl t) {
+    if (Runbook.isCall(t)) {
+      Runbook callee = rb.callees().get(t.id());
+      if (callee == null) return Type.DYN;
+      Type.RecordOf out = new ScopeTypes(callee, new StepIndex(callee.steps()), registry, inventory).outputsOfRunbook();
+      return new Type.RecordOf(t.id(), out.fields());
+    }
     Optional<StepType<?, ?>> type = t.use().flatMap(registry::find);
     if (type.isEmpty()) return Type.DYN;
     Class<?> out = type.get().outputType();

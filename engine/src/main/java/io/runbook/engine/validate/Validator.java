@@ -5,6 +5,7 @@ import io.runbook.engine.expr.Templates;
 import io.runbook.engine.expr.Type;
 import io.runbook.engine.bind.ParamType;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.OutputDecl;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Require;
@@ -42,10 +43,30 @@ public final class Validator {
     rb.params().values().stream().filter(ParamDecl::secret).forEach(p -> secretParams.add(p.name()));
   }
 
+  /** Every problem of the runbook and of the runbooks it calls (each reported at its own file). */
   public static List<Problem> validate(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
+    List<Problem> all = new ArrayList<>();
+    validate(rb, registry, inventory, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), all);
+    return List.copyOf(all);
+  }
+
+  private static void validate(Runbook rb, StepRegistry registry, Optional<Inventory> inventory,
+                               java.util.Set<Runbook> seen, List<Problem> all) {
+    if (!seen.add(rb)) return;
     Validator v = new Validator(rb, registry, inventory);
     v.run();
-    return List.copyOf(v.problems);
+    all.addAll(v.problems);
+    // A callee's hosts come from the caller's inventory: it is checked against the same one.
+    for (Runbook callee : rb.callees().values()) validate(callee, registry, inventory, seen, all);
+  }
+
+  /**
+   * The types a caller sees as {@code steps.<call>.<output>} for each of the runbook's {@code outputs}; an output
+   * whose expression does not check is {@code dyn} here (the callee's own validation reports it).
+   */
+  public static Type.RecordOf outputTypes(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
+    return new ScopeTypes(rb, new StepIndex(rb.steps()), registry, inventory.filter(i -> i != Inventory.EMPTY))
+        .outputsOfRunbook();
   }
 
   private void run() {
@@ -56,6 +77,10 @@ public final class Validator {
     }
     inventory.ifPresent(this::hostDefaults);
     steps(rb.steps(), new LinkedHashMap<>());
+    Type.RecordOf end = scopes.atEnd();
+    for (OutputDecl o : rb.outputs().values()) {
+      typeOf(o.expr(), false, o.pos(), "output '" + o.name() + "'", end);
+    }
   }
 
   /** Host parameters' defaults must name hosts of the inventory the run is checked against. */
@@ -88,7 +113,8 @@ public final class Validator {
     String label = label(s);
     Type.RecordOf outer = scopes.at(s, outerVars);
     Optional<StepType<?, ?>> type = Optional.empty();
-    if (s.use().isPresent()) {
+    boolean call = Runbook.isCall(s);
+    if (s.use().isPresent() && !call) {
       String use = s.use().get();
       type = registry.find(use);
       if (type.isEmpty()) {
@@ -146,8 +172,12 @@ public final class Validator {
     for (Require r : s.require()) {
       expectType(r.that(), true, Type.BOOL, r.pos(), label + ": 'require.that'", inner);
     }
-    host(s, type, inner);
-    if (!s.isGroup()) {
+    if (call) {
+      new CallCheck(problems, s, label, inner, rb.callees().get(s.id()), registry, inventory).check();
+    } else {
+      host(s, type, inner);
+    }
+    if (!s.isGroup() && !call) {
       new InputCheck(problems, s, label, inner, secretParams).check(type.map(t -> (Class<?>) t.inputType()).orElse(null));
     }
     steps(s.steps(), innerVars);
