@@ -1,5 +1,6 @@
 package io.runbook.cli;
 
+import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.StateDir;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +21,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code runbook} command: validate, run and resume runbooks. Never prints a stack trace. */
 @Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
     description = "Validate, run and resume declarative runbooks.",
-    subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class},
+    subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
@@ -29,7 +32,18 @@ public final class Main implements Runnable {
       description = "Where runs, journals and locks live (default: $RUNBOOK_STATE_DIR or ~/.runbook)")
   Path stateDir;
 
+  @Option(names = "--plugin", scope = ScopeType.INHERIT, paramLabel = "JAR",
+      description = "A jar of a team's own step types (repeatable); the jars in <state-dir>/plugins are loaded too")
+  List<Path> plugins = new ArrayList<>();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The plugin jars of this invocation: {@code <state-dir>/plugins/*.jar}, then each {@code --plugin JAR}. */
+  List<Path> pluginJars() {
+    List<Path> jars = new ArrayList<>(StepRegistry.pluginsIn(stateDir(stateDir).root().resolve("plugins")));
+    jars.addAll(plugins);
+    return jars;
+  }
 
   @Override
   public void run() { spec.commandLine().usage(System.out); }
@@ -49,6 +63,11 @@ public final class Main implements Runnable {
           + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       err.println("the details are in " + log);
       return 1;
+    });
+    // Every command asks StepRegistry for step types; it learns the plugin jars here, once the options are parsed.
+    cl.setExecutionStrategy(parsed -> {
+      StepRegistry.usePlugins(((Main) cl.getCommand()).pluginJars());
+      return new CommandLine.RunLast().execute(parsed);
     });
     try {
       return cl.execute(args);

@@ -1,5 +1,6 @@
 package io.runbook.cli;
 
+import io.runbook.engine.load.RunbookLocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +17,13 @@ final class RunbookFiles {
   static Optional<Path> resolve(String nameOrFile, List<String> tried) {
     Path direct = Path.of(nameOrFile);
     if (Files.isRegularFile(direct)) return Optional.of(direct);
-    tried.add(direct.toString());
-    if (nameOrFile.contains("/") || nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml")) return Optional.empty();
-    List<Path> candidates = new ArrayList<>();
-    String home = System.getenv("RUNBOOK_HOME");
-    if (home != null && !home.isBlank()) candidates.add(Path.of(home, "runbooks", nameOrFile + ".yaml"));
-    candidates.add(Path.of("runbooks", nameOrFile + ".yaml"));
-    for (Path p : candidates) {
-      if (Files.isRegularFile(p)) return Optional.of(p);
-      tried.add(p.toString());
+    if (RunbookLocator.isPath(nameOrFile)) {
+      tried.add(direct.toString());
+      return Optional.empty();
     }
-    return Optional.empty();
+    tried.add(direct.toString());
+    // The same places a use: runbook step looks at, so that a NAME means one thing everywhere.
+    return RunbookLocator.fromEnvironment().resolve(nameOrFile, Path.of(""), tried);
   }
 
   /** The YAML files under the given files and folders, in a stable order. */
