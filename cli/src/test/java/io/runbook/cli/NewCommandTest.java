@@ -1,0 +1,72 @@
+package io.runbook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code runbook new}: a skeleton that validates and runs, a renamed copy of a shipped runbook, no overwrites. */
+class NewCommandTest {
+  static final Path HELLO = Path.of("..", "runbooks", "examples", "hello.yaml").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+
+  @Test
+  void theSkeletonValidatesAndRunsAndIsNeverOverwritten() throws Exception {
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "new", "rebuild-replica");
+    assertEquals(0, r.exit(), r.all());
+    Path file = dir.resolve("runbooks/rebuild-replica.yaml");
+    assertTrue(r.out().contains("wrote runbooks/rebuild-replica.yaml") && r.out().contains("it validates"), r.out());
+    String text = Files.readString(file);
+    assertTrue(text.startsWith("# yaml-language-server: $schema="), text);
+    assertTrue(text.contains("\nrunbook: rebuild-replica\n") && text.contains("\nsummary: ")
+        && text.contains("\nparams:\n") && text.contains("\nsteps:\n  - id: "), text);
+    assertTrue(text.contains("runbook describe") && text.contains("docs/"), text);
+
+    CliProcess.Result run = CliProcess.run(dir, Map.of(), "--state-dir", dir.resolve("state").toString(), "run",
+        "rebuild-replica");
+    assertEquals(0, run.exit(), run.all());
+    assertTrue(run.out().contains("starts on localhost"), run.out());
+
+    Files.writeString(file, text + "# my edits\n");
+    CliProcess.Result again = CliProcess.run(dir, Map.of(), "new", "rebuild-replica");
+    assertEquals(2, again.exit(), again.all());
+    assertTrue(again.err().contains("already exists"), again.all());
+    assertTrue(Files.readString(file).endsWith("# my edits\n"), "the existing file is untouched");
+  }
+
+  @Test
+  void fromCopiesAShippedRunbookUnderTheNewName() throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("runbooks"));
+    Files.copy(HELLO, home.resolve("runbooks/hello.yaml"));
+    Path work = Files.createDirectories(dir.resolve("work"));
+    CliProcess.Result r = CliProcess.run(work, Map.of("RUNBOOK_HOME", home.toString()), "new", "greet-team",
+        "--from", "hello");
+    assertEquals(0, r.exit(), r.all());
+    String copy = Files.readString(work.resolve("runbooks/greet-team.yaml"));
+    String original = Files.readString(HELLO);
+    assertTrue(copy.contains("\nrunbook: greet-team\n") && !copy.contains("runbook: hello"), copy);
+    assertTrue(copy.contains("# Copied from hello.yaml"), copy);
+    assertEquals(original.substring(original.indexOf("summary:")), copy.substring(copy.indexOf("summary:")),
+        "everything but the name is the original");
+
+    CliProcess.Result unknown = CliProcess.run(work, Map.of("RUNBOOK_HOME", home.toString()), "new", "x",
+        "--from", "no-such-runbook");
+    assertEquals(2, unknown.exit(), unknown.all());
+    assertTrue(unknown.err().contains("no runbook 'no-such-runbook' to copy"), unknown.all());
+    assertTrue(Files.notExists(work.resolve("runbooks/x.yaml")));
+  }
+
+  @Test
+  void aNameThatIsNotARunbookNameIsRefused() throws Exception {
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "new", "../escape");
+    assertEquals(2, r.exit(), r.all());
+    assertTrue(r.err().contains("is not a runbook name"), r.all());
+    assertTrue(Files.notExists(dir.resolve("runbooks")));
+  }
+}
