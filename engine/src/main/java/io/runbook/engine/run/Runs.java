@@ -264,7 +264,7 @@ public final class Runs {
           settings.operator(), cancellation, settings.yes());
       RunOutcome outcome;
       try (StepRunner runner = new StepRunner(session, registry, history)) {
-        new StepWalker(registry, inventory, runner, cancellation).walk(rb, Scope.forRun(inventory, params,
+        new StepWalker(registry, inventory, runner, cancellation, secrets).walk(rb, Scope.forRun(inventory, params,
             runId, startedAt));
         outcome = new RunOutcome(runId, runDir, RunStatus.SUCCEEDED, "run " + runId + " succeeded", null);
       } catch (RunStopped stop) {

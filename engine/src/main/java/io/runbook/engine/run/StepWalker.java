@@ -6,6 +6,9 @@ import io.runbook.engine.expr.Templates;
 import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.bind.ParamBinder;
 import io.runbook.engine.model.OutputDecl;
+import io.runbook.engine.model.ParamDecl;
+import io.runbook.engine.secret.SecretRef;
+import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.model.Require;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.ValidationException;
@@ -40,11 +43,21 @@ public final class StepWalker {
   private final StepVisitor visitor;
   private final Cancellation cancellation;
 
+  /** Resolves the secret references a called runbook's secret params get; null leaves them as references (plans). */
+  private final SecretResolver secrets;
+
   public StepWalker(StepRegistry registry, Inventory inventory, StepVisitor visitor, Cancellation cancellation) {
+    this(registry, inventory, visitor, cancellation, null);
+  }
+
+  /** As the other constructor; {@code secrets} resolves references passed to called runbooks' secret params. */
+  public StepWalker(StepRegistry registry, Inventory inventory, StepVisitor visitor, Cancellation cancellation,
+                    SecretResolver secrets) {
     this.registry = registry;
     this.inventory = inventory;
     this.visitor = visitor;
     this.cancellation = cancellation;
+    this.secrets = secrets;
   }
 
   /** The runbook each {@code use: runbook} step calls, by declaration (callees included). */
@@ -235,8 +248,10 @@ public final class StepWalker {
       @SuppressWarnings("unchecked")
       Map<String, Object> values = given instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
       Object startedAt = vars.get("run") instanceof Map<?, ?> run ? run.get("startedAt") : null;
-      inner = scope.callee(ParamBinder.bindCall(callee, values, inventory,
-          startedAt instanceof Instant i ? i : Instant.now()));
+      Map<String, Object> params = ParamBinder.bindCall(callee, values, inventory,
+          startedAt instanceof Instant i ? i : Instant.now());
+      resolveSecrets(callee, params);
+      inner = scope.callee(params);
     } catch (ValidationException e) {
       visitor.cannotPrepare(path, d, "runbook " + callee.name() + ": " + e.getMessage().replace("\n", "; "));
       return null;
@@ -259,6 +274,23 @@ public final class StepWalker {
     }
     visitor.leaveRunbook(path, d, callee, outputs);
     return outputs;
+  }
+
+  /**
+   * A secret param gets either the caller's resolved secret or a reference (a default such as env:DB_PASSWORD);
+   * references are resolved here, so the callee's steps see values, as the caller's do.
+   */
+  private void resolveSecrets(Runbook callee, Map<String, Object> params) {
+    if (secrets == null) return;
+    for (ParamDecl p : callee.params().values()) {
+      if (p.secret() && params.get(p.name()) instanceof String s && SecretRef.looksLikeRef(s)) {
+        try {
+          params.put(p.name(), secrets.resolve(SecretRef.parse(s)));
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException("parameter '" + p.name() + "': " + e.getMessage());
+        }
+      }
+    }
   }
 
   private Optional<Boolean> condition(StepDecl d, String path, String key, String expr, Scope scope)

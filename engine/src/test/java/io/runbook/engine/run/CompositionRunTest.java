@@ -172,4 +172,58 @@ class CompositionRunTest {
     assertEquals(RunStatus.SUCCEEDED, ok.status(), h.consoleText());
     assertEquals("link at abc / 16", record.seen.get(2));
   }
+
+  @Test
+  void secretParamsOfTheCalleeGetValuesAndStayRedacted() throws Exception {
+    Files.writeString(dir.resolve("login.yaml"), """
+        runbook: login
+        params:
+          password: { type: string, secret: true, default: "env:INNER_PW" }
+          other:    { type: string, secret: true }
+        steps:
+          - id: use
+            use: test.record
+            with: { value: "${{ params.password }}/${{ params.other }}" }
+        """);
+    RunHarness h = harness();
+    h.env = java.util.Map.of("INNER_PW", "s3cret-inner", "OUTER_PW", "s3cret-outer");
+    RunOutcome ok = h.start("""
+        runbook: outer
+        params:
+          pw: { type: string, secret: true, default: "env:OUTER_PW" }
+        steps:
+          - id: call
+            use: runbook
+            with: { name: login.yaml, params: { other: "${{ params.pw }}" } }
+        """);
+    assertEquals(RunStatus.SUCCEEDED, ok.status(), h.consoleText());
+    assertEquals(List.of("s3cret-inner/s3cret-outer"), record.seen);
+    String journal = Files.readString(dir.resolve("state/runs").resolve(ok.runId()).resolve("journal.jsonl"));
+    assertTrue(!journal.contains("s3cret") && !h.consoleText().contains("s3cret"), journal);
+  }
+
+  @Test
+  void aDestructiveStepInsideACalleeNeedsConfirmationBeforeAnythingRuns() throws Exception {
+    Files.writeString(dir.resolve("wipe.yaml"), """
+        runbook: wipe
+        steps:
+          - id: remove
+            use: test.destroy
+            with: { what: everything }
+        """);
+    RunHarness h = new RunHarness(dir, record, new TestSteps.Destroy());
+    RunOutcome refused = h.start("""
+        runbook: outer
+        steps:
+          - id: first
+            use: test.record
+            with: { value: one }
+          - id: nested
+            use: runbook
+            with: { name: wipe.yaml }
+        """);
+    assertEquals(RunStatus.INVALID, refused.status(), h.consoleText());
+    assertTrue(refused.message().contains("nested/remove (test.destroy)"), refused.message());
+    assertEquals(List.of(), record.seen, "nothing ran");
+  }
 }
