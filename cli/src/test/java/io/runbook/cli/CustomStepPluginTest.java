@@ -117,8 +117,8 @@ class CustomStepPluginTest {
   }
 
   static Path sharedRepository() {
-    String configured = System.getProperty("maven.repo.local");
-    return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    String configured = System.getProperty("runbook.test.localRepository");
+    return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
   }
 
   static void mvn(Path workDir, List<String> common, String... args) throws Exception {
