@@ -38,8 +38,8 @@ public final class HostExec implements StepType<HostExec.Input, HostExec.Output>
   @Doc("How the command ended")
   public record Output(
       @Doc("Exit code") int exitCode,
-      @Doc("Standard output (capped at 1 MiB)") String stdout,
-      @Doc("Standard error (capped at 1 MiB)") String stderr) {}
+      @Doc("Standard output (the last 1 MiB)") String stdout,
+      @Doc("Standard error (the last 1 MiB)") String stderr) {}
 
   @Override public String name() { return "host.exec"; }
   @Override public Class<Input> inputType() { return Input.class; }
