@@ -7,6 +7,7 @@ import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
+import io.runbook.steps.process.OutputTail;
 import io.runbook.steps.process.PosixShell;
 import io.runbook.steps.process.ProcessRunner;
 import java.io.IOException;
@@ -67,10 +68,9 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
     }
     List<Integer> allowed = in.allowExitCodes().orElse(List.of(0));
     if (!allowed.contains(r.exitCode())) {
-      String tail = lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
       // A read-only check (is the replica caught up?) may pass later, and repeating it cannot harm: retryable.
       throw new StepFailure("step " + ctx.stepId() + ": " + in.command().get(0) + " exited with " + r.exitCode()
-          + (tail.isEmpty() ? "" : ": " + tail), effectOf(in) == Effect.READS,
+          + OutputTail.of(r.stdout(), r.stderr()), effectOf(in) == Effect.READS,
           "see the command's output above; exit codes counted as success: " + allowed, null);
     }
     return new Output(r.exitCode(), joinedLines(r.stdout()), joinedLines(r.stderr()));
@@ -79,11 +79,5 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
   /** The captured lines joined with newlines, as the output documents: no newline after the last line. */
   private static String joinedLines(String captured) {
     return captured.endsWith("\n") ? captured.substring(0, captured.length() - 1) : captured;
-  }
-
-  private static String lastLine(String text) {
-    String t = text.strip();
-    int nl = t.lastIndexOf('\n');
-    return nl < 0 ? t : t.substring(nl + 1);
   }
 }
