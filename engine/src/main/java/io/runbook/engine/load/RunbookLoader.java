@@ -6,12 +6,14 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
-import io.runbook.engine.util.Sha256;
 import io.runbook.engine.validate.Validator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,7 +47,7 @@ public final class RunbookLoader {
   private static Parsed parseCollecting(Path file) throws ValidationException {
     String sha;
     try {
-      sha = Sha256.hex(Files.readAllBytes(file));
+      sha = sha256(Files.readAllBytes(file));
     } catch (IOException e) {
       throw new ValidationException(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + e));
     }
@@ -68,4 +70,11 @@ public final class RunbookLoader {
     return out;
   }
 
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
