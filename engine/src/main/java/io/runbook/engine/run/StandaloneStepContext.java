@@ -43,7 +43,7 @@ public final class StandaloneStepContext implements StepContext, AutoCloseable {
     this.confirmed = b.confirmed;
     this.deadline = b.deadline;
     this.log = b.log;
-    this.secrets = new SecretResolver(b.redactor, b.env);
+    this.secrets = b.secrets != null ? b.secrets : new SecretResolver(b.redactor, b.env);
     this.shared = b.shared;
   }
 
@@ -54,7 +54,7 @@ public final class StandaloneStepContext implements StepContext, AutoCloseable {
     Builder b = new Builder();
     b.runId = runId; b.startedAt = startedAt; b.stepId = newStepId; b.mode = mode; b.inventory = inventory;
     b.target = newTarget; b.runDir = runDir; b.confirmed = confirmed; b.deadline = deadline; b.log = log;
-    b.redactor = secrets.redactor(); b.shared = shared;
+    b.secrets = secrets; b.shared = shared;
     return new StandaloneStepContext(b);
   }
 
@@ -112,6 +112,7 @@ public final class StandaloneStepContext implements StepContext, AutoCloseable {
     private Redactor redactor = new Redactor();
     private Map<String, String> env = System.getenv();
     private SharedResources shared = new SharedResources();
+    private SecretResolver secrets; // set by forStep only: the derived context resolves as its origin does
 
     public Builder runId(String v) { runId = v; return this; }
     public Builder startedAt(Instant v) { startedAt = v; return this; }

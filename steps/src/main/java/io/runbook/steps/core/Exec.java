@@ -7,6 +7,9 @@ import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
+import io.runbook.steps.process.OutputTail;
+import io.runbook.steps.process.PosixShell;
+import io.runbook.steps.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +34,8 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
   @Doc("What the command did")
   public record Output(
       @Doc("Exit code") int exitCode,
-      @Doc("Standard output (the last 64 KiB), lines joined with newlines") String stdout,
-      @Doc("Standard error (the last 64 KiB)") String stderr) {}
+      @Doc("Standard output (the last 1 MiB), lines joined with newlines") String stdout,
+      @Doc("Standard error (the last 1 MiB)") String stderr) {}
 
   @Override public String name() { return "core.exec"; }
   @Override public Class<Input> inputType() { return Input.class; }
@@ -45,7 +48,7 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
     String env = in.env().map(e -> e.keySet().stream().sorted().map(k -> k + "=...").collect(Collectors.joining(" ")) + " ")
         .orElse("");
     String dir = in.dir().map(d -> "(in " + d + ") ").orElse("");
-    return Plan.command("local", dir + env + ShellQuote.join(in.command()));
+    return Plan.command("local", dir + env + PosixShell.join(in.command()));
   }
 
   @Override
@@ -65,18 +68,16 @@ public final class Exec implements StepType<Exec.Input, Exec.Output> {
     }
     List<Integer> allowed = in.allowExitCodes().orElse(List.of(0));
     if (!allowed.contains(r.exitCode())) {
-      String tail = lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
       // A read-only check (is the replica caught up?) may pass later, and repeating it cannot harm: retryable.
       throw new StepFailure("step " + ctx.stepId() + ": " + in.command().get(0) + " exited with " + r.exitCode()
-          + (tail.isEmpty() ? "" : ": " + tail), effectOf(in) == Effect.READS,
+          + OutputTail.of(r.stdout(), r.stderr()), effectOf(in) == Effect.READS,
           "see the command's output above; exit codes counted as success: " + allowed, null);
     }
-    return new Output(r.exitCode(), r.stdout(), r.stderr());
+    return new Output(r.exitCode(), joinedLines(r.stdout()), joinedLines(r.stderr()));
   }
 
-  private static String lastLine(String text) {
-    String t = text.strip();
-    int nl = t.lastIndexOf('\n');
-    return nl < 0 ? t : t.substring(nl + 1);
+  /** The captured lines joined with newlines, as the output documents: no newline after the last line. */
+  private static String joinedLines(String captured) {
+    return captured.endsWith("\n") ? captured.substring(0, captured.length() - 1) : captured;
   }
 }

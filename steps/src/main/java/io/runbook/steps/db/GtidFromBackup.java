@@ -7,10 +7,11 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
-import java.io.IOException;
+import io.runbook.steps.host.transport.FileInfo;
+import io.runbook.steps.host.transport.HostTransport;
+import io.runbook.steps.host.transport.Transports;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -20,11 +21,14 @@ import java.util.Optional;
  */
 @Doc("Parse mariadb_backup_binlog_info (binlog file, position, GTID list) from a file or from text")
 public final class GtidFromBackup implements StepType<GtidFromBackup.Input, GtidFromBackup.Output> {
+  static final String INFO_FILE = "mariadb_backup_binlog_info";
+  static final String OLD_INFO_FILE = "xtrabackup_binlog_info";
+  private static final int MAX_BYTES = 64 * 1024;
 
   @Doc("Where the binlog info is: a file or its text")
   public record Input(
-      @Doc("Path of mariadb_backup_binlog_info (or of the backup folder holding it) on the machine running the engine"
-          + " or a local-transport host") Optional<String> file,
+      @Doc("Path of mariadb_backup_binlog_info (or of the backup folder holding it) on the `on:` host, over its"
+          + " transport (ssh or local); without `on:`, on the machine running the engine") Optional<String> file,
       @Doc("The file's content, e.g. read from a remote host by an earlier step") Optional<String> text) {}
 
   @Doc("The backup's binlog coordinates")
@@ -55,22 +59,28 @@ public final class GtidFromBackup implements StepType<GtidFromBackup.Input, Gtid
   }
 
   private static String read(String file, StepContext ctx) throws StepFailure {
-    Optional<Host> host = ctx.target();
-    if (host.isPresent() && host.get().transport() != null && !host.get().transport().isLocal()) {
-      // TODO(host transport): read through the host's SSH session once the host steps provide one.
-      throw StepFailure.fatal("step " + ctx.stepId() + ": reading " + file + " on remote host " + host.get().name()
-          + " is not supported by db.gtid.from-backup", "read the file with a host step and pass its content as text:");
+    Optional<Host> target = ctx.target();
+    HostTransport host = target.isPresent() ? Transports.forHost(ctx, target.get()) : Transports.engineMachine(ctx);
+    String hint = "check that the backup disk is mounted on " + host.describe()
+        + " and the backup was taken with the binlog enabled";
+    FileInfo info = host.stat(file).orElseThrow(() -> StepFailure.fatal(
+        "step " + ctx.stepId() + ": " + file + " does not exist on " + host.describe(), hint));
+    if (info.directory()) {
+      // mariadb-backup of MariaDB 10.x (and xtrabackup) writes xtrabackup_binlog_info; newer versions use the new name.
+      String dir = file.endsWith("/") ? file : file + "/";
+      Optional<FileInfo> inFolder = host.stat(dir + INFO_FILE);
+      if (inFolder.isEmpty()) inFolder = host.stat(dir + OLD_INFO_FILE);
+      info = inFolder.orElseThrow(() -> StepFailure.fatal(
+          "step " + ctx.stepId() + ": neither " + INFO_FILE + " nor " + OLD_INFO_FILE + " is in " + file + " on "
+              + host.describe(), hint));
     }
-    Path p = Path.of(file);
-    if (Files.isDirectory(p)) {
-      p = Files.exists(p.resolve("mariadb_backup_binlog_info")) ? p.resolve("mariadb_backup_binlog_info") : p.resolve("xtrabackup_binlog_info");
+    if (info.size() > MAX_BYTES) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": " + info.path() + " on " + host.describe() + " is " + info.size()
+          + " bytes; a binlog info file is one line", "give the path of " + INFO_FILE + " or of the backup folder");
     }
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw StepFailure.fatal("step " + ctx.stepId() + ": cannot read " + p + " (" + e.getClass().getSimpleName() + ")",
-          "check that the backup disk is mounted and the backup was taken with the binlog enabled");
-    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    host.read(info.path(), 0, s -> s.transferTo(buf));
+    return buf.toString(StandardCharsets.UTF_8);
   }
 
   /** {@code <file> <position> <gtid list>} separated by tabs or spaces; the GTID list may hold several domains. */

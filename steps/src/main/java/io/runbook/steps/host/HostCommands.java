@@ -5,10 +5,9 @@ import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.transport.CommandResult;
 import io.runbook.steps.host.transport.HostCommand;
 import io.runbook.steps.host.transport.HostTransport;
+import io.runbook.steps.process.OutputTail;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 
 /** Runs host commands the way steps need them: bounded by the step's deadline, failing with the command and its stderr. */
 public final class HostCommands {
@@ -31,7 +30,7 @@ public final class HostCommands {
   /** A failure naming the step, host, exact command, exit code and the end of its stderr. */
   public static StepFailure failed(HostTransport host, HostCommand command, CommandResult r, String stepId) {
     return StepFailure.fatal("step " + stepId + " on " + host.describe() + ": `" + command.commandLine() + "` exited with "
-        + r.exitCode() + tail(r.stderr().isBlank() ? r.stdout() : r.stderr()), "see the command's output above");
+        + r.exitCode() + OutputTail.of(r.stdout(), r.stderr()), "see the command's output above");
   }
 
   static HostCommand withinDeadline(HostCommand command, StepContext ctx) {
@@ -40,11 +39,5 @@ public final class HostCommands {
     if (left.isNegative()) left = Duration.ZERO;
     if (command.timeout().isPresent() && command.timeout().get().compareTo(left) < 0) return command;
     return command.withTimeout(left);
-  }
-
-  private static String tail(String text) {
-    List<String> lines = Arrays.stream(text.strip().split("\n")).filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty()) return "";
-    return ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
   }
 }

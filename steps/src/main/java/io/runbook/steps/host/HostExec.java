@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Runs a command (an argument list, quoted for the remote shell) or a script on a host; output streams to the run log. */
-@Doc("Run a command or a script on a host; stdout and stderr are streamed live and captured with the exit code")
+@Doc("Run a command or a script on a host; stdout and stderr are streamed live and captured with the exit code;"
+    + " CHANGES unless declared effect: READS")
 public final class HostExec implements StepType<HostExec.Input, HostExec.Output> {
 
   @Doc("A command as an argument list, or a shell script; exactly one of the two")
@@ -27,24 +28,38 @@ public final class HostExec implements StepType<HostExec.Input, HostExec.Output>
       @Doc(value = "Run through `sudo -n`", defaultValue = "false") Optional<Boolean> sudo,
       @Doc("Environment variables for the command") Optional<Map<String, String>> env,
       @Doc("Kill the command after this long, e.g. 30s or 5m (the step's timeout also applies)") Optional<String> timeout,
-      @Doc(value = "Exit codes that count as success", defaultValue = "[0]") Optional<List<Integer>> allowExitCodes) {
+      @Doc(value = "Exit codes that count as success", defaultValue = "[0]") Optional<List<Integer>> allowExitCodes,
+      @Doc(value = "What the command does: READS (safe in a dry-run, retried by retry:), CHANGES or DESTROYS",
+          defaultValue = "CHANGES") Optional<Effect> effect) {
+
+    /** A command or script with every option at its default. */
+    public Input(Optional<List<String>> command, Optional<String> script, Optional<Boolean> sudo,
+                 Optional<Map<String, String>> env, Optional<String> timeout, Optional<List<Integer>> allowExitCodes) {
+      this(command, script, sudo, env, timeout, allowExitCodes, Optional.empty());
+    }
 
     /** The same input with other allowed exit codes. */
     public Input withAllowed(List<Integer> codes) {
-      return new Input(command, script, sudo, env, timeout, Optional.of(codes));
+      return new Input(command, script, sudo, env, timeout, Optional.of(codes), effect);
+    }
+
+    /** The same input declared with another effect. */
+    public Input withEffect(Effect e) {
+      return new Input(command, script, sudo, env, timeout, allowExitCodes, Optional.of(e));
     }
   }
 
   @Doc("How the command ended")
   public record Output(
       @Doc("Exit code") int exitCode,
-      @Doc("Standard output (capped at 1 MiB)") String stdout,
-      @Doc("Standard error (capped at 1 MiB)") String stderr) {}
+      @Doc("Standard output (the last 1 MiB)") String stdout,
+      @Doc("Standard error (the last 1 MiB)") String stderr) {}
 
   @Override public String name() { return "host.exec"; }
   @Override public Class<Input> inputType() { return Input.class; }
   @Override public Class<Output> outputType() { return Output.class; }
   @Override public Effect effect() { return Effect.CHANGES; }
+  @Override public Effect effectOf(Input in) { return in.effect().orElse(Effect.CHANGES); }
   @Override public boolean needsHost() { return true; }
 
   @Override
@@ -62,7 +77,9 @@ public final class HostExec implements StepType<HostExec.Input, HostExec.Output>
     HostTransport host = Transports.forTarget(ctx);
     CommandResult r = HostCommands.run(host, cmd, ctx);
     if (!in.allowExitCodes().orElse(List.of(0)).contains(r.exitCode())) {
-      throw HostCommands.failed(host, cmd, r, ctx.stepId());
+      StepFailure f = HostCommands.failed(host, cmd, r, ctx.stepId());
+      // A read-only check (is the disk there yet?) may pass later, and repeating it cannot harm: retryable.
+      throw effectOf(in) == Effect.READS ? new StepFailure(f.getMessage(), true, f.hint(), null) : f;
     }
     return new Output(r.exitCode(), r.stdout(), r.stderr());
   }

@@ -6,6 +6,7 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Sha256;
 import io.runbook.steps.host.transport.FileInfo;
 import io.runbook.steps.host.transport.HostTransport;
 import io.runbook.steps.host.transport.Transports;

@@ -53,22 +53,10 @@ class ReplicationStepsTest {
   }
 
   @AfterEach
-  void close() {
-    onReplica.close();
-    if (onPrimary != null) onPrimary.close();
-    onPrimary = null;
-  }
+  void close() { onReplica.close(); }
 
-  private StandaloneStepContext onPrimary;
-
-  /**
-   * The context on the primary, in the same inventory. Not {@code onReplica.forStep(..)}: that drops the builder's
-   * env, so env: secrets would be read from the process environment.
-   */
-  private StandaloneStepContext onPrimary() {
-    if (onPrimary == null) onPrimary = TestDb.context("primary", TestDb.host("primary", primary), TestDb.host("replica", replica));
-    return onPrimary;
-  }
+  /** The context on the primary: same run, inventory, secrets and shared connections as {@code onReplica}. */
+  private StandaloneStepContext onPrimary() { return onReplica.forStep("t", "primary"); }
 
   private static LinkReplica.Input link(Optional<String> gtid) {
     return new LinkReplica.Input("primary", gtid, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),

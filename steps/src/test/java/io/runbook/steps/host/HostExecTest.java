@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.spi.Effect;
 import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.TestHosts.RecordingLog;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +45,27 @@ class HostExecTest {
       assertTrue(f.getMessage().contains("exited with 5: boom"), f.getMessage());
       assertTrue(f.getMessage().contains("db1"), f.getMessage());
       assertFalse(f.retryable());
+    }
+  }
+
+  @Test
+  void changesUnlessDeclaredOtherwise() {
+    assertEquals(Effect.CHANGES, step.effectOf(cmd(List.of("true"))));
+    assertEquals(Effect.READS, step.effectOf(cmd(List.of("true")).withEffect(Effect.READS)));
+    assertEquals(Effect.DESTROYS, step.effectOf(cmd(List.of("rm", "-rf", "/data")).withEffect(Effect.DESTROYS)));
+    assertFalse(step.idempotent(), "a command that changes something may not simply run again after a crash");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void aFailedReadOnlyCommandIsRetryableAChangingOneIsNot(String kind, Sshd sshd) throws Exception {
+    try (StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {
+      HostExec.Input probe = cmd(List.of("sh", "-c", "echo 'not mounted yet' >&2; exit 1"));
+      StepFailure reads = assertThrows(StepFailure.class, () -> step.run(probe.withEffect(Effect.READS), c));
+      assertTrue(reads.retryable(), "a READS command may pass when retried");
+      assertTrue(reads.getMessage().contains("exited with 1: not mounted yet"), reads.getMessage());
+      assertFalse(assertThrows(StepFailure.class, () -> step.run(probe, c)).retryable());
+      assertEquals("ok\n", step.run(cmd(List.of("echo", "ok")).withEffect(Effect.READS), c).stdout());
     }
   }
 

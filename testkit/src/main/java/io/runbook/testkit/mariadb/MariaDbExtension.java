@@ -1,5 +1,8 @@
 package io.runbook.testkit.mariadb;
 
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,6 +22,18 @@ public final class MariaDbExtension implements BeforeAllCallback, ParameterResol
   /** Folder for the servers of one test class. Kept short: a Unix socket path may hold at most 107 bytes. */
   static Path baseDir() {
     return Path.of("target", "mdb", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+  }
+
+  /** Deletes a folder made by {@link #baseDir()}, and its parent (target/mdb) once no other server folder is left in it. */
+  static void deleteBaseDir(Path base) {
+    MariaDbServer.deleteTree(base);
+    try {
+      Files.deleteIfExists(base.getParent());
+    } catch (DirectoryNotEmptyException inUse) {
+      // another test class's servers still live there; the last one out removes it
+    } catch (IOException ignored) {
+      // best effort: the build folder is disposable
+    }
   }
 
   /** The servers of one test class; closing them kills and deletes them. */
@@ -41,7 +56,7 @@ public final class MariaDbExtension implements BeforeAllCallback, ParameterResol
         if (replica != null) replica.close();
       } finally {
         primary.close();
-        MariaDbServer.deleteTree(base);
+        deleteBaseDir(base);
       }
     }
   }

@@ -107,6 +107,11 @@ public final class MariaDbServer implements AutoCloseable {
   public Path datadir() { return datadir; }
   public Path socket() { return dir.resolve("sock"); }
   public Path errorLog() { return dir.resolve("err.log"); }
+  /**
+   * This server's temporary folder. Not the shared /tmp: parallel mariadb-install-db runs (other test JVMs) collided
+   * there on the same {@code #sql-temptable-*} names.
+   */
+  public Path tmpdir() { return dir.resolve("tmp"); }
   public int serverId() { return serverId; }
   public String host() { return "127.0.0.1"; }
 
@@ -134,7 +139,7 @@ public final class MariaDbServer implements AutoCloseable {
     Path binary = SERVER_BINARIES.stream().filter(Files::isExecutable).findFirst()
         .orElseThrow(() -> new IllegalStateException(INSTALL_HINT));
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(tmpdir());
       if (!Files.isDirectory(datadir.resolve("mysql"))) installDatadir();
       IllegalStateException last = null;
       // A restarted server keeps its port (replicas and clients point at it); a new one probes for a free port,
@@ -160,7 +165,8 @@ public final class MariaDbServer implements AutoCloseable {
     Files.createDirectories(datadir);
     List<String> cmd = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults"));
     if (isRoot()) cmd.add("--user=root");
-    cmd.addAll(List.of("--datadir=" + datadir, "--auth-root-authentication-method=normal", "--skip-test-db"));
+    cmd.addAll(List.of("--datadir=" + datadir, "--tmpdir=" + tmpdir(), "--auth-root-authentication-method=normal",
+        "--skip-test-db"));
     Path out = dir.resolve("install.log");
     int rc = runQuietly(cmd, out, Duration.ofSeconds(60));
     if (rc != 0) {
@@ -172,7 +178,7 @@ public final class MariaDbServer implements AutoCloseable {
   private void launch(Path binary) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--no-defaults"));
     if (isRoot()) cmd.add("--user=root");
-    cmd.addAll(List.of("--datadir=" + datadir, "--socket=" + socket(), "--port=" + port, "--bind-address=127.0.0.1",
+    cmd.addAll(List.of("--datadir=" + datadir, "--tmpdir=" + tmpdir(), "--socket=" + socket(), "--port=" + port, "--bind-address=127.0.0.1",
         "--pid-file=" + dir.resolve("pid"), "--log-error=" + errorLog(), "--server-id=" + serverId));
     options.forEach((k, v) -> cmd.add("--" + k + "=" + v));
     Files.deleteIfExists(errorLog());

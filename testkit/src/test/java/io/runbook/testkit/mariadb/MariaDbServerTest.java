@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MariaDbServerTest {
 
@@ -20,6 +21,7 @@ class MariaDbServerTest {
       assertEquals("1", a.queryValue("SELECT @@innodb_flush_log_at_trx_commit"));
       assertEquals("ROW", a.queryValue("SELECT @@binlog_format"));
       assertEquals(Integer.toString(a.serverId()), a.queryValue("SELECT @@server_id"));
+      assertEquals(a.dir().resolve("tmp").toString(), a.queryValue("SELECT @@tmpdir"), "a tmpdir of its own, not /tmp");
       a.sql("CREATE DATABASE t", "CREATE TABLE t.x (id INT PRIMARY KEY)", "INSERT INTO t.x VALUES (1),(2),(3)");
       String gtid = a.queryValue("SELECT @@gtid_binlog_pos");
 
@@ -36,7 +38,7 @@ class MariaDbServerTest {
     }
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "closing kills the server");
     assertFalse(Files.exists(base.resolve("a")));
-    MariaDbServer.deleteTree(base);
+    MariaDbExtension.deleteBaseDir(base);
   }
 
   @Test
@@ -55,7 +57,21 @@ class MariaDbServerTest {
       assertTrue(s.isRunning());
       assertEquals("1", s.queryValue("SELECT 1"));
     } finally {
-      MariaDbServer.deleteTree(base);
+      MariaDbExtension.deleteBaseDir(base);
     }
+  }
+
+  @Test
+  void deletingTheLastServerFolderRemovesTheSharedParentAndNoOther(@TempDir Path root) throws Exception {
+    Path mdb = root.resolve("mdb");
+    Path one = Files.createDirectories(mdb.resolve("one").resolve("p"));
+    Path two = Files.createDirectories(mdb.resolve("two").resolve("p"));
+    Files.writeString(one.resolve("err.log"), "x");
+    MariaDbExtension.deleteBaseDir(one.getParent());
+    assertFalse(Files.exists(one.getParent()));
+    assertTrue(Files.isDirectory(two), "a folder another class still uses stays");
+    MariaDbExtension.deleteBaseDir(two.getParent());
+    assertFalse(Files.exists(mdb), "no empty mdb folder is left behind");
+    assertTrue(Files.isDirectory(root));
   }
 }

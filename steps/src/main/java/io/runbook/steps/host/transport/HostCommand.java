@@ -1,5 +1,6 @@
 package io.runbook.steps.host.transport;
 
+import io.runbook.steps.process.PosixShell;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

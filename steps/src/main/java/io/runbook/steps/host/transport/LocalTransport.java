@@ -2,6 +2,8 @@ package io.runbook.steps.host.transport;
 
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
+import io.runbook.engine.util.Durations;
+import io.runbook.steps.process.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,31 +16,43 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The machine the engine runs on: processes through {@link LocalProcessRunner}, files through java.nio. */
+/** The machine the engine runs on: processes through {@link ProcessRunner}, files through java.nio. */
 public final class LocalTransport implements HostTransport {
   private final String name;
-  private final LocalProcessRunner runner;
 
-  public LocalTransport(String name) { this(name, new LocalProcessRunner()); }
-
-  public LocalTransport(String name, LocalProcessRunner runner) {
-    this.name = name;
-    this.runner = runner;
-  }
+  public LocalTransport(String name) { this.name = name; }
 
   @Override
   public String describe() { return name + " (local)"; }
 
   @Override
   public CommandResult exec(HostCommand command, StepLog log) throws StepFailure, InterruptedException {
-    return runner.run(command, log);
+    List<String> argv = command.sudo() ? command.effectiveArgv() : command.argv();
+    // With sudo the env goes through `env K=V` in the argv; without, straight into the process environment.
+    ProcessRunner.Command process = new ProcessRunner.Command(argv, command.sudo() ? Map.of() : command.env(),
+        Optional.empty(), command.timeout(), command.stdin());
+    ProcessRunner.Result r;
+    try {
+      r = ProcessRunner.run(process, log::output, log::output);
+    } catch (IOException e) {
+      throw StepFailure.fatal("local: `" + command.commandLine() + "`: " + e.getMessage(),
+          "check that " + argv.get(0) + " is installed and on PATH");
+    }
+    if (r.timedOut()) {
+      throw StepFailure.fatal("local: `" + command.commandLine() + "` did not finish within "
+          + Durations.format(command.timeout().orElse(Duration.ZERO)) + " and was killed",
+          "raise the step's timeout or find out why it hangs");
+    }
+    return new CommandResult(r.exitCode(), r.stdout(), r.stderr(), r.truncated());
   }
 
   @Override

@@ -17,6 +17,7 @@ import com.jcraft.jsch.UnixDomainSocketFactory;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
 import io.runbook.engine.util.Durations;
+import io.runbook.steps.process.OutputCapture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,8 +181,8 @@ public final class SshTransport implements HostTransport {
     } catch (JSchException e) {
       throw dropped("starting `" + line + "`", e);
     }
-    LineCapture out = new LineCapture(log::output);
-    LineCapture err = new LineCapture(log::output);
+    OutputCapture out = new OutputCapture(log::output);
+    OutputCapture err = new OutputCapture(log::output);
     List<Thread> pumps = new ArrayList<>();
     try {
       InputStream stdout = ch.getInputStream();
@@ -250,7 +251,7 @@ public final class SshTransport implements HostTransport {
     };
   }
 
-  private static Thread pump(InputStream in, LineCapture to) {
+  private static Thread pump(InputStream in, OutputCapture to) {
     Thread t = new Thread(() -> {
       try {
         in.transferTo(to);

@@ -15,7 +15,7 @@ import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.TestHosts;
 import io.runbook.steps.host.TestHosts.RecordingLog;
-import io.runbook.steps.host.transport.PosixShell;
+import io.runbook.steps.process.PosixShell;
 import io.runbook.testkit.mariadb.MariaDbServer;
 import io.runbook.testkit.sshd.Sshd;
 import io.runbook.testkit.sshd.SshdExtension;

@@ -2,22 +2,10 @@ package io.runbook.steps.host.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PosixShellTest {
-  @Test
-  void plainWordsStayReadableEverythingElseIsSingleQuoted() {
-    assertEquals("systemctl stop mariadb.service", PosixShell.join(List.of("systemctl", "stop", "mariadb.service")));
-    assertEquals("''", PosixShell.quote(""));
-    assertEquals("'a b'", PosixShell.quote("a b"));
-    assertEquals("'it'\\''s'", PosixShell.quote("it's"));
-    assertEquals("'$(id)'", PosixShell.quote("$(id)"));
-    assertEquals("'*'", PosixShell.quote("*"));
-    assertEquals("'~'", PosixShell.quote("~"));
-  }
-
+class HostCommandTest {
   @Test
   void commandLineAddsSudoAndEnvAsArguments() {
     HostCommand c = HostCommand.of("mariadb", "-e", "select 1").withEnv(Map.of("MYSQL_PWD", "x y")).withSudo(true);

@@ -1,4 +1,4 @@
-package io.runbook.steps.host.transport;
+package io.runbook.steps.process;
 
 import java.util.List;
 import java.util.stream.Collectors;
