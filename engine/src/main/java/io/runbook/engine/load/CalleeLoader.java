@@ -6,6 +6,7 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.model.ValidationException;
+import io.runbook.engine.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class CalleeLoader {
     StringBuilder all = new StringBuilder(rb.sha256());
     callees.forEach((id, c) -> all.append('\n').append(id).append('=').append(c.sha256()));
     return new Runbook(rb.name(), rb.summary(), rb.description(), rb.params(), rb.steps(), rb.source(),
-        RunbookLoader.sha256(all.toString().getBytes(StandardCharsets.UTF_8)), rb.outputs(),
+        Sha256.hex(all.toString().getBytes(StandardCharsets.UTF_8)), rb.outputs(),
         Collections.unmodifiableMap(callees));
   }
 

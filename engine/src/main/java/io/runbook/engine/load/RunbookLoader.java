@@ -6,14 +6,11 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.util.Sha256;
 import io.runbook.engine.validate.Validator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,7 +57,7 @@ public final class RunbookLoader {
   static Parsed parseCollecting(Path file) throws ValidationException {
     String sha;
     try {
-      sha = sha256(Files.readAllBytes(file));
+      sha = Sha256.hex(file);
     } catch (IOException e) {
       throw new ValidationException(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + e));
     }
@@ -89,11 +86,4 @@ public final class RunbookLoader {
     return out;
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
