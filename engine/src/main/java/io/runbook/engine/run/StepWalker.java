@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Step outputs are recorded in the {@link Scope} for later steps. Knows nothing of journals or running.
  *
  * <p>Paths name each execution of a step: {@code id}, {@code group/id}, {@code loop[0]}, {@code loop[1]/id}
- * (foreach items count from 0). Inside a foreach, {@code when}, {@code require} and {@code on} are evaluated
+ * (foreach items count from 0), and {@code call/id} for the steps of a runbook called with {@code use: runbook}
+ * (walk the {@link Runbook}, which holds its callees, for those). Inside a foreach, {@code when}, {@code require} and {@code on} are evaluated
  * for each item, with the {@code as} variable bound.
  */
 public final class StepWalker {

@@ -60,14 +60,6 @@ public final class Validator {
     for (Runbook callee : rb.callees().values()) validate(callee, registry, inventory, seen, all);
   }
 
-  /**
-   * The types a caller sees as {@code steps.<call>.<output>} for each of the runbook's {@code outputs}; an output
-   * whose expression does not check is {@code dyn} here (the callee's own validation reports it).
-   */
-  public static Type.RecordOf outputTypes(Runbook rb, StepRegistry registry, Optional<Inventory> inventory) {
-    return new ScopeTypes(rb, new StepIndex(rb.steps()), registry, inventory.filter(i -> i != Inventory.EMPTY))
-        .outputsOfRunbook();
-  }
 
   private void run() {
     for (StepIndex.Entry dup : index.duplicates) {
