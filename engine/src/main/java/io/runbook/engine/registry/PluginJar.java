@@ -64,7 +64,9 @@ final class PluginJar {
         provider = it.next();
       } catch (ServiceConfigurationError | LinkageError e) {
         String msg = String.valueOf(e.getMessage());
-        if (own.stream().anyMatch(msg::contains)) problems.add(label + ": " + broken(e));
+        own.stream().filter(msg::contains).findFirst().ifPresent(name -> problems.add(label + ": step type class "
+            + name + " is listed in " + SERVICES + " but " + (msg.endsWith(" not found") ? "is not in the jar"
+                : "could not be loaded: " + broken(e)) + "; the jar's other step types are loaded"));
         continue;
       }
       String className = provider.type().getName();
@@ -108,7 +110,9 @@ final class PluginJar {
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String what = root instanceof ClassNotFoundException || root instanceof NoClassDefFoundError
         ? "class not found: " + root.getMessage() : root.toString();
-    return e == root ? what : e.getMessage() + " (" + what + ")";
+    if (e == root) return what;
+    String msg = String.valueOf(e.getMessage()).replace(StepType.class.getName() + ": ", "");
+    return msg + " (" + what + ")";
   }
 
   /** What is wrong with the type's metadata, or null: the validator, schema and docs rely on all of it. */

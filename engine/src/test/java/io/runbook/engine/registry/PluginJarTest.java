@@ -99,17 +99,21 @@ class PluginJarTest {
     Path duplicate = jar("duplicate", Map.of("Echo2", stepType("Echo2", "acme.echo", "Input")), List.of("acme.Echo2"));
     Path badInput = jar("bad-input", Map.of("Loose", stepType("Loose", "acme.loose", "String")), List.of("acme.Loose"));
     Path noName = jar("no-name", Map.of("Nameless", stepType("Nameless", null, "Input")), List.of("acme.Nameless"));
+    Path exploding = jar("exploding", Map.of("Exploding", stepType("Exploding", "acme.exploding", "Input")
+        .replace("public String name()", "public Exploding() { throw new IllegalStateException(\"boom\"); }\n"
+            + "  public String name()")), List.of("acme.Exploding"));
     Path notAJar = Files.writeString(tmp.resolve("notes.jar"), "not a zip");
     Path absent = tmp.resolve("absent.jar");
 
     StepRegistry r = StepRegistry.load(getClass().getClassLoader(),
-        List.of(good, missing, duplicate, badInput, noName, notAJar, absent));
+        List.of(good, missing, duplicate, badInput, noName, exploding, notAJar, absent));
     assertTrue(r.find("acme.echo").isPresent());
     assertTrue(r.find("acme.fine").isPresent(), "the good type of a jar with a missing class still loads");
     assertEquals(good, r.pluginOf("acme.echo").orElseThrow(), "the first definition is kept");
     assertTrue(r.find("acme.loose").isEmpty());
     String all = String.join("\n", r.problems());
-    assertTrue(all.contains("plugin missing.jar: ") && all.contains("acme.Gone"), all);
+    assertTrue(all.contains("plugin missing.jar: step type class acme.Gone is listed in META-INF/services/"
+        + "io.runbook.engine.spi.StepType but is not in the jar"), all);
     assertTrue(all.contains("plugin duplicate.jar: step type acme.echo (acme.Echo2) is already defined by plugin good.jar"),
         all);
     assertTrue(all.contains("plugin bad-input.jar: step type acme.Loose (acme.loose) has input type java.lang.String; "
@@ -117,7 +121,9 @@ class PluginJarTest {
     assertTrue(all.contains("plugin no-name.jar: step type acme.Nameless has no name"), all);
     assertTrue(all.contains("plugin notes.jar: "), all);
     assertTrue(all.contains("plugin absent.jar: no such file"), all);
-    assertEquals(6, r.problems().size(), all);
+    assertTrue(all.contains("plugin exploding.jar: step type acme.Exploding could not be created: ")
+        && all.contains("boom"), all);
+    assertEquals(7, r.problems().size(), all);
   }
 
   @Test
