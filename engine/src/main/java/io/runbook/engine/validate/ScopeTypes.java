@@ -163,6 +163,8 @@ final class ScopeTypes {
   }
 
   private final Map<StepDecl, Type> outputCache = new java.util.IdentityHashMap<>();
+  /** A runbook called from many steps has its outputs typed once. */
+  private final Map<Runbook, Type.RecordOf> calleeOutputs = new java.util.IdentityHashMap<>();
 
   /** What {@code steps.<id>} holds once the step has run. */
   Type outputs(StepDecl t) {
@@ -186,7 +188,8 @@ final class ScopeTypes {
     if (Runbook.isCall(t)) {
       Runbook callee = rb.callees().get(t.id());
       if (callee == null) return Type.DYN;
-      Type.RecordOf out = new ScopeTypes(callee, new StepIndex(callee.steps()), registry, inventory).outputsOfRunbook();
+      Type.RecordOf out = calleeOutputs.computeIfAbsent(callee,
+          c -> new ScopeTypes(c, new StepIndex(c.steps()), registry, inventory).outputsOfRunbook());
       return new Type.RecordOf(t.id(), out.fields());
     }
     Optional<StepType<?, ?>> type = t.use().flatMap(registry::find);
