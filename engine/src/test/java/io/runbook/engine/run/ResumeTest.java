@@ -87,14 +87,20 @@ class ResumeTest {
         """);
     assertEquals(RunStatus.FAILED, failed.status(), h.consoleText());
     assertTrue(failed.message().contains("each[1]"), failed.message());
-    assertEquals(1, flaky.calls.get("a").get());
-    assertEquals(1, flaky.calls.get("c").get(), "the other items still ran");
+    // Items that had not started when b failed are skipped (and run on resume); which ones started is up to the
+    // scheduler, so the invariant is checked over both runs: every item's effect exactly once, b's failure retried.
+    assertTrue(callsOf("a") <= 1 && callsOf("c") <= 1, "no item ran twice in the failed run");
     RunOutcome resumed = h.resume(failed.runId(), Runs.Decisions.NONE);
     assertEquals(RunStatus.SUCCEEDED, resumed.status(), h.consoleText());
-    assertEquals(1, flaky.calls.get("a").get(), "finished items are not run again");
-    assertEquals(2, flaky.calls.get("b").get());
-    assertEquals(1, flaky.calls.get("c").get());
+    assertEquals(1, callsOf("a"), "a ran exactly once over the failed run and the resume");
+    assertEquals(2, callsOf("b"), "b failed once, then ran again on resume");
+    assertEquals(1, callsOf("c"), "c ran exactly once over the failed run and the resume");
     assertEquals(List.of("121"), record.seen, "restored and new item outputs, in item order");
+  }
+
+  private int callsOf(String key) {
+    var n = flaky.calls.get(key);
+    return n == null ? 0 : n.get();
   }
 
   @Test
