@@ -243,13 +243,13 @@ public final class Planner implements StepVisitor {
         s.note(), s.atRisk());
   }
 
-  /** What a destructive step removes and where: the type's description and the targets it acts on. */
+  /** What a destructive step removes and where: what the type does (its description's first clause) and its actions. */
   private static String atRisk(StepType<?, ?> type, String target, List<Plan.Action> actions) {
     Doc doc = type.getClass().getAnnotation(Doc.class);
-    String what = doc == null ? type.name() : doc.value();
-    Set<String> where = new LinkedHashSet<>();
-    if (target != null) where.add(target);
-    return what + (where.isEmpty() ? "" : " (on " + String.join(", ", where) + ")");
+    String what = doc == null ? type.name() : doc.value().split("[:;(]")[0].trim();
+    String acts = actions.stream().filter(a -> a.kind() != Plan.Kind.NOTE).map(Plan.Action::text)
+        .reduce((a, b) -> a + "; " + b).orElse("");
+    return what + (acts.isEmpty() ? "" : ": " + acts) + (target == null ? "" : " (on " + target + ")");
   }
 
   /** Whether an expression (or an error message quoting one) reads outputs only known at run time. */

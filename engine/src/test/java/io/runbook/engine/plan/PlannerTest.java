@@ -112,7 +112,7 @@ class PlannerTest {
     Step wipe = step(p, "wipe");
     assertEquals(Effect.DESTROYS, wipe.effect());
     assertEquals(OutputSource.RUN_TIME, wipe.outputSource());
-    assertEquals("Wipes a disk: every byte on it is lost (on disk data1)", wipe.atRisk());
+    assertEquals("Wipes a disk: wipe data1 (on disk data1)", wipe.atRisk());
     assertEquals(List.of(wipe), p.destructive());
 
     Step after = step(p, "after");
