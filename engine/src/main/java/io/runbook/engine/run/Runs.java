@@ -43,7 +43,13 @@ import java.util.Optional;
 public final class Runs {
   /** What every run of this process shares: where state lives, the console, the operator, Ctrl-C, --yes. */
   public record Settings(StateDir state, PrintStream console, Operator operator, Cancellation cancellation,
-                         Map<String, String> env, boolean yes) {}
+                         Map<String, String> env, boolean yes, RunListener listener) {
+    /** Settings without a live progress display. */
+    public Settings(StateDir state, PrintStream console, Operator operator, Cancellation cancellation,
+                    Map<String, String> env, boolean yes) {
+      this(state, console, operator, cancellation, env, yes, RunListener.NONE);
+    }
+  }
 
   /** A new run: a validated runbook, its inventory (and the file it came from) and bound parameters. */
   public record Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params) {}
@@ -251,9 +257,9 @@ public final class Runs {
       return RunOutcome.refused("cannot prepare the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
     }
     cancellation.markActive();
-    try (RunLog log = new RunLog(settings.console(), runDir.resolve("run.log"), redactor);
+    try (RunLog log = new RunLog(settings.console(), runDir.resolve("run.log"), redactor, settings.listener());
          SharedResources shared = new SharedResources();
-         JournalWriter journal = new JournalWriter(runDir.resolve(JournalWriter.FILE_NAME), redactor)) {
+         JournalWriter journal = new JournalWriter(runDir.resolve(JournalWriter.FILE_NAME), redactor, settings.listener())) {
       log.say(banner);
       log.note("state: " + runDir);
       for (JournalRecord r : opening) {
