@@ -38,10 +38,14 @@ final class RunCommand implements Callable<Integer> {
     Optional<RunbookArgs.Loaded> loaded = args.load(registry, err, "nothing was run");
     if (loaded.isEmpty()) return 2;
     RunbookArgs.Loaded l = loaded.get();
-    if (plan != null && !ReviewedPlan.check(plan, l, registry, err)) return 2;
+    Optional<String> runId = Optional.empty();
+    if (plan != null) {
+      runId = ReviewedPlan.check(plan, l, registry, err);
+      if (runId.isEmpty()) return 2;
+    }
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view).start(
-        new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params()));
+        new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params(), runId));
     return Session.finish(outcome, view, err);
   }
 }

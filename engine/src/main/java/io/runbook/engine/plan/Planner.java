@@ -17,6 +17,7 @@ import io.runbook.engine.run.Runs;
 import io.runbook.engine.run.Scope;
 import io.runbook.engine.run.SharedResources;
 import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.run.StepRunner;
 import io.runbook.engine.run.StepVisitor;
 import io.runbook.engine.run.StepWalker;
 import io.runbook.engine.secret.Redactor;
@@ -217,7 +218,7 @@ public final class Planner implements StepVisitor {
     if (disposition == Disposition.RAN && blocked.containsKey(b.path())) disposition = Disposition.BLOCKED;
     String risk = effect == Effect.DESTROYS ? atRisk(b.type(), target, actions) : null;
     add(b.path(), b.decl(), b.type(), disposition, effect, target, actions, source, out, note, risk,
-        b.type().idempotent());
+        b.type().idempotent() || effect == Effect.READS);
   }
 
   /** A step that was not bound (skipped or unresolved): its declared effect, no actions. */
@@ -233,7 +234,8 @@ public final class Planner implements StepVisitor {
     List<Check> stepChecks = checks.getOrDefault(path, List.of());
     planned.add(new PlanDocument.Step(0, path, depth(path), decl.use().orElse(null), disposition, effect, target,
         List.copyOf(actions), List.copyOf(stepChecks), decl.retry().attempts(), Durations.format(decl.retry().backoff()),
-        decl.timeout().map(Durations::format).orElse(null), decl.confirm(), idempotent, source, outputs,
+        decl.timeout().map(Durations::format).orElse(null), decl.confirm() || effect == Effect.DESTROYS
+            || (type != null && StepRunner.needsConfirmation(type, decl)), idempotent, source, outputs,
         note == null ? null : redactor.redact(note), risk));
   }
 

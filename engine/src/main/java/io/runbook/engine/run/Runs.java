@@ -52,7 +52,13 @@ public final class Runs {
   }
 
   /** A new run: a validated runbook, its inventory (and the file it came from) and bound parameters. */
-  public record Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params) {}
+  public record Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params,
+                      Optional<String> runId) {
+    /** A run with a new run id. */
+    public Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params) {
+      this(runbook, inventoryFile, inventory, params, Optional.empty());
+    }
+  }
 
   /** The operator's decisions for resume: step paths to assume done, to run again, to approve. */
   public record Decisions(List<String> assumeDone, List<String> rerun, List<String> approve, boolean force) {
@@ -72,7 +78,12 @@ public final class Runs {
     Optional<String> refusal = Preflight.check(rb, registry, req.inventoryFile().isPresent(), settings.yes(), settings.operator());
     if (refusal.isPresent()) return RunOutcome.refused(refusal.get(), null);
     Instant now = Instant.now();
-    String runId = StateDir.newRunId(now);
+    // A reviewed plan fixes the run id, so that names derived from it (a new disk's) are the ones reviewed.
+    String runId = req.runId().orElseGet(() -> StateDir.newRunId(now));
+    if (req.runId().isPresent() && Files.exists(settings.state().runDir(runId))) {
+      return RunOutcome.refused("run " + runId + " of this plan has already been started; a reviewed plan runs once",
+          "see it with: runbook show " + runId + "; continue it with: runbook resume " + runId + "; or plan again");
+    }
     Redactor redactor = new Redactor();
     SecretResolver secrets = new SecretResolver(redactor, settings.env());
     Map<String, Object> params;
