@@ -1,18 +1,7 @@
 package io.runbook.cli;
 
-import io.runbook.engine.journal.JournalReader;
-import io.runbook.engine.journal.JournalRecord;
-import io.runbook.engine.journal.JournalWriter;
-import io.runbook.engine.journal.RunHistory;
-import io.runbook.engine.run.StateDir;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,39 +19,6 @@ final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    StateDir state = Main.stateDir(main.stateDir);
-    List<Path> dirs = List.of();
-    if (Files.isDirectory(state.runs())) {
-      try (Stream<Path> s = Files.list(state.runs())) {
-        dirs = s.filter(p -> StateDir.isRunId(p.getFileName().toString()))
-            .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).limit(Math.max(0, limit)).toList();
-      }
-    }
-    if (dirs.isEmpty()) {
-      out.println("no runs in " + state.runs());
-      out.flush();
-      return 0;
-    }
-    out.println(String.format("%-20s  %-24s  %-20s  %-11s  %s", "RUN", "RUNBOOK", "STARTED", "STATUS", "STEPS DONE"));
-    for (Path dir : dirs) {
-      String id = dir.getFileName().toString();
-      try {
-        RunHistory h = RunHistory.fold(JournalReader.read(dir.resolve(JournalWriter.FILE_NAME)).records());
-        JournalRecord begin = h.started();
-        int done = h.stepsIn(RunHistory.State.SUCCEEDED).size() + h.stepsIn(RunHistory.State.SKIPPED).size();
-        out.println(String.format("%-20s  %-24s  %-20s  %-11s  %d", id, begin.get("runbook").get("name").asText(),
-            begin.text("at").substring(0, 19).replace('T', ' '), status(h), done));
-      } catch (IOException | RuntimeException e) {
-        out.println(String.format("%-20s  %s", id, "(unreadable journal: " + e.getMessage() + ")"));
-      }
-    }
-    out.flush();
-    return 0;
-  }
-
-  /** How a run ended, or "stopped" when its process ended without a final record (crash, kill). */
-  static String status(RunHistory h) {
-    return h.finished().map(f -> f.text("status")).orElse("stopped");
+    return RunReport.list(Main.stateDir(main.stateDir), limit, spec.commandLine().getOut());
   }
 }

@@ -1,19 +1,5 @@
 package io.runbook.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.runbook.cli.progress.ProgressLines;
-import io.runbook.cli.progress.StepTimeline;
-import io.runbook.engine.journal.JournalReader;
-import io.runbook.engine.journal.JournalRecord;
-import io.runbook.engine.journal.JournalWriter;
-import io.runbook.engine.journal.RunHistory;
-import io.runbook.engine.run.StateDir;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -35,72 +21,7 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    StateDir state = Main.stateDir(main.stateDir);
-    Path journal = state.runDir(runId).resolve(JournalWriter.FILE_NAME);
-    if (!StateDir.isRunId(runId) || !Files.isRegularFile(journal)) {
-      err.println("runbook: no run " + runId + " in " + state.runs() + "; list them with: runbook runs");
-      return 2;
-    }
-    List<JournalRecord> records;
-    RunHistory h;
-    try {
-      records = JournalReader.read(journal).records();
-      h = RunHistory.fold(records);
-    } catch (IOException | RuntimeException e) {
-      err.println("runbook: cannot read the journal of run " + runId + ": " + e.getMessage());
-      return 2;
-    }
-    out.print(render(runId, records, h, state.runDir(runId)));
-    out.flush();
-    return 0;
-  }
-
-  static String render(String runId, List<JournalRecord> records, RunHistory h, Path runDir) {
-    StringBuilder b = new StringBuilder();
-    JournalRecord begin = h.started();
-    JsonNode rb = begin.get("runbook");
-    b.append("run ").append(runId).append(": runbook ").append(rb.get("name").asText()).append('\n');
-    b.append("  file      ").append(rb.get("path").asText()).append(" (sha256 ").append(rb.get("sha256").asText()).append(")\n");
-    JsonNode inv = begin.get("inventory");
-    b.append("  inventory ").append(inv == null || inv.isNull() ? "none" : inv.get("name").asText() + " from "
-        + inv.get("path").asText()).append('\n');
-    b.append("  params    ").append(begin.get("params") == null ? "{}" : begin.get("params").toString()).append('\n');
-    b.append("  started   ").append(begin.text("at")).append('\n');
-    h.finished().ifPresentOrElse(
-        f -> b.append("  finished  ").append(f.text("at")).append(": ").append(f.text("status"))
-            .append(f.text("message") == null ? "" : " - " + f.text("message")).append('\n'),
-        () -> b.append("  finished  no: the process stopped without a final record (crash or kill)\n"));
-    StepTimeline timeline = new StepTimeline();
-    records.forEach(timeline::record);
-    Instant end = h.finished().map(f -> Instant.parse(f.text("at"))).orElse(Instant.parse(records.get(records.size() - 1).text("at")));
-    b.append("\nsteps:\n");
-    for (StepTimeline.Entry e : timeline.entries()) {
-      String line = ProgressLines.stepLine(e, end, 0, 0);
-      b.append("  ").append(e.status() == StepTimeline.Status.RUNNING ? line.replaceFirst("⠋", "…") : line).append('\n');
-      h.step(e.path()).map(RunHistory.StepStanding::outputs).filter(o -> o != null && !o.isNull() && o.size() > 0)
-          .ifPresent(o -> b.append("  ").append("  ".repeat(e.depth())).append("    outputs: ").append(o).append('\n'));
-    }
-    boolean succeeded = h.finished().map(f -> "succeeded".equals(f.text("status"))).orElse(false);
-    if (!succeeded) {
-      List<String> inDoubt = h.stepsIn(RunHistory.State.IN_DOUBT);
-      List<String> waiting = h.stepsIn(RunHistory.State.WAITING);
-      List<String> failed = h.stepsIn(RunHistory.State.FAILED);
-      b.append('\n');
-      String stoppedAt = !inDoubt.isEmpty() ? inDoubt.get(0) : !waiting.isEmpty() ? waiting.get(0)
-          : !failed.isEmpty() ? failed.get(failed.size() - 1) : null;
-      if (stoppedAt != null) b.append("stopped at: ").append(stoppedAt).append('\n');
-      b.append("next: runbook resume ").append(runId);
-      if (!waiting.isEmpty()) b.append(" --approve ").append(waiting.get(0));
-      b.append('\n');
-      if (!inDoubt.isEmpty()) {
-        b.append("      (").append(inDoubt.get(0)).append(" was in progress: resume checks whether it took effect; if it")
-            .append(" cannot tell, decide with --assume-done ").append(inDoubt.get(0)).append(" or --rerun ")
-            .append(inDoubt.get(0)).append(")\n");
-      }
-    }
-    b.append("log: ").append(runDir.resolve("run.log")).append('\n');
-    return b.toString();
+    // The journal classes (and Jackson) load only here: picocli creates every command at start-up.
+    return RunReport.show(Main.stateDir(main.stateDir), runId, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }
