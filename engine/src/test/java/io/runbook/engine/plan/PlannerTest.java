@@ -217,4 +217,35 @@ class PlannerTest {
         PlanCheck.changedReads(back, other));
     assertNull(step(back, "pick").atRisk());
   }
+
+  @Test
+  void aLoopOverAListDecidedAtRunTimeAndAGroupArePlannedWithoutFailing() throws Exception {
+    String yaml = """
+        runbook: later
+        steps:
+          - id: make
+            use: t.wipe
+            with: { disk: d1 }
+          - id: group
+            steps:
+              - id: inner
+                use: t.find
+                with: { disk: inside }
+          - id: each
+            foreach: ${{ [steps.make.wiped] }}
+            as: disk
+            steps:
+              - id: use-it
+                use: t.swap
+                with: { disk: "${{ disk }}" }
+        """;
+    PlanDocument p = plan(yaml, Map.of(), false);
+    assertEquals(List.of("make", "group/inner", "each"), p.steps().stream().map(Step::path).toList());
+    assertEquals(Disposition.RAN, step(p, "group/inner").disposition());
+    assertEquals(1, step(p, "group/inner").depth());
+    Step each = step(p, "each");
+    assertEquals(Disposition.UNRESOLVED, each.disposition());
+    assertTrue(each.note().startsWith("decided at run time: it depends on the outputs of steps.make"), each.note());
+    assertTrue(p.problems().isEmpty(), p.problems().toString());
+  }
 }
