@@ -26,8 +26,9 @@ final class StepDocs {
   /** File name to content, for every page and the index (README.md). */
   static Map<String, String> pages(StepRegistry registry) {
     Map<String, String> out = new LinkedHashMap<>();
-    StringBuilder index = new StringBuilder("# Step reference\n\nGenerated from the step types' records by `SchemaTest`"
-        + " / `StepDocsTest` (regenerate with `-Dgolden.update=true`); do not edit by hand.\n\n"
+    StringBuilder index = new StringBuilder("# Step reference\n\nGenerated from the step types' records and @Doc annotations;"
+        + " do not edit by hand. `StepDocsTest` fails when these pages are stale; regenerate them with\n"
+        + "`mvn -o -pl cli -am test -Dtest=StepDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Dgolden.update=true`.\n\n"
         + "| Step type | Effect | Idempotent | What it does |\n|---|---|---|---|\n");
     for (StepType<?, ?> t : registry.all()) {
       out.put(t.name() + ".md", page(t));
