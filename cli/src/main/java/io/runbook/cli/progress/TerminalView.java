@@ -40,13 +40,21 @@ public final class TerminalView extends ConsoleView {
     }
   }
 
-  /** The terminal's width: $COLUMNS when the shell exports it, else 100. */
+  /** The terminal's width: $COLUMNS when exported, else what {@code stty size} says of /dev/tty, else 100. */
   static int width() {
+    String columns = System.getenv("COLUMNS");
     try {
-      return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
-    } catch (NumberFormatException e) {
-      return 100;
+      if (columns != null && !columns.isBlank()) return Integer.parseInt(columns.trim());
+      Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String[] rowsCols = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim().split("\\s+");
+      if (p.waitFor(1, TimeUnit.SECONDS) && rowsCols.length == 2) return Math.max(20, Integer.parseInt(rowsCols[1]));
+    } catch (java.io.IOException | NumberFormatException e) {
+      // no tty to ask: the default will do
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    return 100;
   }
 
   @Override public PrintStream console() { return console; }
