@@ -48,7 +48,10 @@ public final class TerminalView extends ConsoleView {
       Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String[] rowsCols = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim().split("\\s+");
-      if (p.waitFor(1, TimeUnit.SECONDS) && rowsCols.length == 2) return Math.max(20, Integer.parseInt(rowsCols[1]));
+      // A pseudo-terminal without a size (script, some CI runners) says 0: keep the default then.
+      if (p.waitFor(1, TimeUnit.SECONDS) && rowsCols.length == 2 && Integer.parseInt(rowsCols[1]) >= 20) {
+        return Integer.parseInt(rowsCols[1]);
+      }
     } catch (java.io.IOException | NumberFormatException e) {
       // no tty to ask: the default will do
     } catch (InterruptedException e) {
@@ -63,7 +66,7 @@ public final class TerminalView extends ConsoleView {
   private synchronized void message(String line) {
     if (line.startsWith("-> ") || line.startsWith("ok ") || line.contains("] | ")) return;
     clear();
-    out.println(ProgressLines.cut(line, width));
+    out.println(line); // whole: a failure's message or the resume command must not be cut
     draw();
   }
 
