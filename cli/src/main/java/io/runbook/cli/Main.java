@@ -20,8 +20,9 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code runbook} command: validate, run and resume runbooks. Never prints a stack trace. */
 @Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
-    description = "Validate, run and resume declarative runbooks.",
-    subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class},
+    description = "Validate, plan, run and resume declarative runbooks.",
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class,
+        RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class, CompletionCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
@@ -35,6 +36,13 @@ public final class Main implements Runnable {
   @Option(names = "--plugin", scope = ScopeType.INHERIT, paramLabel = "JAR",
       description = "A jar of a team's own step types (repeatable); the jars in <state-dir>/plugins are loaded too")
   List<Path> plugins = new ArrayList<>();
+
+  /** How run and resume report on the console. */
+  enum Output { text, json }
+
+  @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
+      description = "text (default; a live view on a terminal, timestamped lines otherwise) or json: one JSON event a line")
+  Output output = Output.text;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
