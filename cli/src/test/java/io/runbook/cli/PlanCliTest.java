@@ -102,4 +102,35 @@ class PlanCliTest {
     assertTrue(heavy.isEmpty(), "plan --offline must stay light; loaded: " + heavy.stream().limit(10).toList());
     assertTrue(r.out().contains(" io.runbook.engine.plan.Planner "), "the log really lists classes");
   }
+
+  @Test
+  void aCalledRunbookPlansNestedInRunOrderEvenWhenCallerAndCalleeShareStepIds() throws Exception {
+    Path callee = dir.resolve("inner.yaml");
+    Files.writeString(callee, """
+        runbook: inner
+        steps:
+          - id: zeta
+            use: core.log
+            with: { message: first inside }
+          - id: done
+            use: core.log
+            with: { message: second inside }
+        """);
+    Path caller = dir.resolve("outer.yaml");
+    Files.writeString(caller, """
+        runbook: outer
+        steps:
+          - id: call
+            use: runbook
+            with: { name: inner.yaml }
+          - id: done
+            use: core.log
+            with: { message: after the call }
+        """);
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "plan", caller.toString(), "--offline");
+    assertEquals(0, r.exit(), r.all());
+    List<String> numbered = r.out().lines().map(String::strip).filter(l -> l.matches("\\d+\\. .*"))
+        .map(l -> l.substring(0, l.indexOf("  "))).toList();
+    assertEquals(List.of("1. call/zeta", "2. call/done", "3. done"), numbered, r.out());
+  }
 }

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class Planner implements StepVisitor {
   private final StepRegistry registry;
   private final Redactor redactor = new Redactor();
   private final SharedResources shared = new SharedResources();
-  private final Map<String, Integer> declOrder = new LinkedHashMap<>();
+  private final Map<Runbook, Map<String, Integer>> declOrder = new java.util.IdentityHashMap<>();
   private final Map<String, List<Check>> checks = new ConcurrentHashMap<>();
   private final Map<String, Boolean> blocked = new ConcurrentHashMap<>();
   private final Set<String> undecidedIds = ConcurrentHashMap.newKeySet();
@@ -78,7 +79,7 @@ public final class Planner implements StepVisitor {
   private Planner(Request req, StepRegistry registry) {
     this.req = req;
     this.registry = registry;
-    number(req.runbook().steps());
+    number(req.runbook());
   }
 
   /** Plans the runbook; nothing that is not READS is executed, and READS only when not offline. */
@@ -289,22 +290,37 @@ public final class Planner implements StepVisitor {
     return d;
   }
 
-  /** Declaration order of every step id (ids are unique across the runbook), to sort parallel items stably. */
-  private void number(List<StepDecl> steps) {
+  /** Declaration order of every step id within its own runbook (ids are unique per runbook), callees included. */
+  private void number(Runbook rb) {
+    if (declOrder.containsKey(rb)) return;
+    Map<String, Integer> order = new HashMap<>();
+    declOrder.put(rb, order);
+    number(rb, rb.steps(), order);
+  }
+
+  private void number(Runbook rb, List<StepDecl> steps, Map<String, Integer> order) {
     for (StepDecl d : steps) {
-      declOrder.putIfAbsent(d.id(), declOrder.size());
-      number(d.steps());
+      order.putIfAbsent(d.id(), order.size());
+      number(rb, d.steps(), order);
+      Runbook callee = rb.callees().get(d.id());
+      if (callee != null) number(callee);
     }
   }
 
-  /** {@code relink[1]/stop} sorts as (relink, item 1), (stop, none): run order of a sequential walk. */
+  /**
+   * {@code relink[1]/stop} sorts as (relink, item 1), (stop, none): run order of a sequential walk. A segment after
+   * a {@code use: runbook} step is looked up in the called runbook.
+   */
   private List<int[]> orderKey(String path) {
     List<int[]> key = new ArrayList<>();
+    Runbook current = req.runbook();
     for (String seg : path.split("/")) {
       int bracket = seg.indexOf('[');
       String id = bracket < 0 ? seg : seg.substring(0, bracket);
       int item = bracket < 0 ? -1 : Integer.parseInt(seg.substring(bracket + 1, seg.indexOf(']')));
-      key.add(new int[] {declOrder.getOrDefault(id, Integer.MAX_VALUE), item});
+      key.add(new int[] {declOrder.getOrDefault(current, Map.of()).getOrDefault(id, Integer.MAX_VALUE), item});
+      Runbook callee = current.callees().get(id);
+      if (callee != null) current = callee;
     }
     return key;
   }
