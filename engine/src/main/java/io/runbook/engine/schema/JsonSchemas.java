@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.journal.Json;
+import io.runbook.engine.model.Runbook;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.StepType;
 import java.lang.reflect.RecordComponent;
@@ -41,6 +42,9 @@ public final class JsonSchemas {
         .putObject("additionalProperties").put("$ref", "#/$defs/param");
     props.putObject("steps").put("type", "array").put("minItems", 1).put("description", "The steps, in order")
         .putObject("items").put("$ref", "#/$defs/step");
+    props.putObject("outputs").put("type", "object")
+        .put("description", "What a runbook that calls this one (use: runbook) sees: name -> ${{ expression }}")
+        .putObject("additionalProperties").put("type", "string");
     root.putArray("required").add("runbook").add("steps");
     root.put("additionalProperties", false);
 
@@ -49,6 +53,7 @@ public final class JsonSchemas {
         .put("description", "A ${{ expression }} evaluated right before the step runs");
     defs.set("param", param());
     defs.set("step", step(registry));
+    defs.set("with." + Runbook.CALL, callInputs());
     for (StepType<?, ?> t : registry.all()) {
       ObjectNode input = with.record(t.inputType());
       if (!input.has("description")) input.put("description", "Inputs of " + t.name());
@@ -84,6 +89,20 @@ public final class JsonSchemas {
     return write(out);
   }
 
+  /** The inputs of {@code use: runbook}: which runbook to call and its params (checked against its declarations). */
+  private static ObjectNode callInputs() {
+    ObjectNode in = RecordSchema.F.objectNode();
+    in.put("type", "object");
+    in.put("description", "Calls another runbook as a nested group");
+    ObjectNode p = in.putObject("properties");
+    p.putObject("name").put("type", "string")
+        .put("description", "A shipped runbook's name, ./runbooks/NAME.yaml, or a path relative to this file");
+    p.putObject("params").put("type", "object").put("description", "The called runbook's params");
+    in.putArray("required").add("name");
+    in.put("additionalProperties", false);
+    return in;
+  }
+
   private static ObjectNode param() {
     ObjectNode typeName = RecordSchema.F.objectNode().put("type", "string").put("pattern", PARAM_TYPE);
     ObjectNode decl = RecordSchema.F.objectNode();
@@ -111,6 +130,7 @@ public final class JsonSchemas {
     ObjectNode p = s.putObject("properties");
     p.putObject("id").put("type", "string").put("pattern", ID).put("description", "Unique across the whole runbook");
     ArrayNode names = p.putObject("use").put("description", "The step type").putArray("enum");
+    names.add(Runbook.CALL);
     registry.names().forEach(names::add);
     p.putObject("with").put("type", "object").put("description", "The step type's inputs; values may be ${{ }} templates");
     p.putObject("on").put("type", "string").put("description", "The inventory host the step acts on");
@@ -138,6 +158,13 @@ public final class JsonSchemas {
     s.putArray("required").add("id");
     s.put("additionalProperties", false);
     ArrayNode byType = s.putArray("allOf");
+    ObjectNode call = byType.addObject();
+    ObjectNode callIf = call.putObject("if");
+    callIf.putObject("properties").putObject("use").put("const", Runbook.CALL);
+    callIf.putArray("required").add("use");
+    ObjectNode callThen = call.putObject("then");
+    callThen.putObject("properties").putObject("with").put("$ref", "#/$defs/with." + Runbook.CALL);
+    callThen.putArray("required").add("with");
     for (StepType<?, ?> t : registry.all()) {
       ObjectNode rule = byType.addObject();
       ObjectNode cond = rule.putObject("if");
