@@ -1,0 +1,249 @@
+package io.runbook.steps.db;
+
+import io.runbook.engine.inventory.DbSpec;
+import io.runbook.engine.inventory.Host;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The JDBC connection to one inventory host's MariaDB, shared by all steps of a run ({@link #of}), and the one
+ * translation of {@link SQLException} into a {@link StepFailure} that names the host and the statement, never a
+ * password. Reconnects when the server went away (e.g. after a restart between steps).
+ */
+public final class MariaDbClient implements AutoCloseable {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Longest a single statement may stay silent; steps that wait longer poll with short statements. */
+  static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(2);
+
+  private final String hostName;
+  private final String address;
+  private final int port;
+  private final String user;
+  private final String password;
+  private final String passwordRef;
+  private Connection connection;
+
+  private MariaDbClient(String hostName, String address, int port, String user, String password, String passwordRef) {
+    this.hostName = hostName;
+    this.address = address;
+    this.port = port;
+    this.user = user;
+    this.password = password;
+    this.passwordRef = passwordRef;
+  }
+
+  /** The client for the step's {@code on:} host. */
+  public static MariaDbClient forTarget(StepContext ctx) throws StepFailure {
+    return of(ctx, ctx.requireTarget());
+  }
+
+  /** The run's client for {@code host}, opened on first use; its password comes from {@code ctx.secret}. */
+  public static MariaDbClient of(StepContext ctx, Host host) throws StepFailure {
+    DbSpec db = db(host);
+    String password = db.password().isPresent() ? ctx.secret(db.password().get()) : null;
+    String ref = db.password().map(Object::toString).orElse(null);
+    return ctx.shared("mariadb:" + host.name(),
+        () -> new MariaDbClient(host.name(), address(host), db.portOrDefault(), db.user(), password, ref));
+  }
+
+  /** The host's {@code db:} block, or a failure saying to add one. */
+  public static DbSpec db(Host host) throws StepFailure {
+    return host.db().orElseThrow(() -> StepFailure.fatal("host " + host.name() + " has no db: block in the inventory",
+        "add db: { user: ..., password: env:... } to host " + host.name()));
+  }
+
+  /** Where the engine reaches the host's MariaDB: db.address, else the ssh address, else 127.0.0.1. */
+  public static String address(Host host) {
+    return host.db().flatMap(DbSpec::address)
+        .or(() -> host.transport() != null && !host.transport().isLocal() ? host.transport().address() : java.util.Optional.empty())
+        .orElse("127.0.0.1");
+  }
+
+  public String hostName() { return hostName; }
+  public String address() { return address; }
+  public int port() { return port; }
+
+  /** {@code host (address:port)} for messages. */
+  public String where() { return "host " + hostName + " (" + address + ":" + port + ")"; }
+
+  /** An open connection, reconnecting if the previous one broke. */
+  public synchronized Connection connection() throws StepFailure {
+    try {
+      if (connection != null && !connection.isClosed() && connection.isValid(2)) return connection;
+    } catch (SQLException stale) {
+      // fall through and reconnect
+    }
+    closeQuietly();
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    if (password != null) p.setProperty("password", password);
+    p.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
+    p.setProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toMillis()));
+    // 3.5.x connects in clear text by default and 4.x requires TLS by default; the inventory has no TLS settings yet.
+    p.setProperty("sslMode", "disable");
+    try {
+      Connection c = DriverManager.getConnection("jdbc:mariadb://" + address + ":" + port + "/", p);
+      try (Statement st = c.createStatement()) {
+        // SqlQuoting escapes with backslashes; make sure the session reads them as escapes.
+        st.execute("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+      }
+      connection = c;
+      return c;
+    } catch (SQLException e) {
+      throw failure("connect as " + user, e);
+    }
+  }
+
+  /** Runs a query with bound parameters; rows as column label to value, in order. */
+  public synchronized List<Map<String, Object>> query(String sql, List<?> params) throws StepFailure {
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      bind(ps, params);
+      boolean hasRows = ps.execute();
+      return hasRows ? rows(ps.getResultSet()) : List.of();
+    } catch (SQLException e) {
+      throw failure(sql, e);
+    }
+  }
+
+  public List<Map<String, Object>> query(String sql) throws StepFailure { return query(sql, List.of()); }
+
+  /** The first row of a query, or an empty map. */
+  public Map<String, Object> row(String sql, List<?> params) throws StepFailure {
+    List<Map<String, Object>> rows = query(sql, params);
+    return rows.isEmpty() ? Map.of() : rows.get(0);
+  }
+
+  /** The first column of the first row as text, or null. */
+  public String value(String sql, List<?> params) throws StepFailure {
+    List<Map<String, Object>> rows = query(sql, params);
+    if (rows.isEmpty()) return null;
+    Object v = rows.get(0).values().iterator().next();
+    return v == null ? null : v.toString();
+  }
+
+  public String value(String sql) throws StepFailure { return value(sql, List.of()); }
+
+  /** Runs a statement with bound parameters; returns the update count (0 when it has none). */
+  public int execute(String sql, List<?> params) throws StepFailure {
+    return execute(sql, params, sql);
+  }
+
+  public int execute(String sql) throws StepFailure { return execute(sql, List.of(), sql); }
+
+  /**
+   * Runs a statement whose text holds a secret (CHANGE MASTER TO ... MASTER_PASSWORD): failures show {@code shown}
+   * (the text with the secret masked) and any echo of the text by the server is scrubbed.
+   */
+  public synchronized int execute(String sql, List<?> params, String shown) throws StepFailure {
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      bind(ps, params);
+      ps.execute();
+      return Math.max(ps.getUpdateCount(), 0);
+    } catch (SQLException e) {
+      throw failure(shown, e, sql.equals(shown) ? null : sql);
+    }
+  }
+
+  /** The server's id for this connection, so "other clients" can exclude ourselves. */
+  public long connectionId() throws StepFailure {
+    return Long.parseLong(value("SELECT CONNECTION_ID()"));
+  }
+
+  /** Translates a driver failure for {@code statement} on this host. */
+  public StepFailure failure(String statement, SQLException e) { return failure(statement, e, null); }
+
+  private StepFailure failure(String statement, SQLException e, String secretText) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    int code = e.getErrorCode();
+    String message = scrub(e.getMessage(), secretText);
+    boolean connectionLevel = state.startsWith("08") || code == 1053 /* server shutdown in progress */
+        || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLTimeoutException;
+    boolean transientConflict = state.startsWith("40") || code == 1205 /* lock wait timeout */ || code == 1213;
+    String text = where() + ": " + shorten(statement) + " failed: " + message
+        + " [SQLState " + (state.isEmpty() ? "-" : state) + ", error " + code + "]";
+    return new StepFailure(text, connectionLevel || transientConflict, hint(state, code, connectionLevel, transientConflict), null);
+  }
+
+  private String hint(String state, int code, boolean connectionLevel, boolean transientConflict) {
+    if (state.equals("28000") || code == 1045) {
+      return "check db.user (" + user + ") and the password " + (passwordRef == null ? "(none set)" : "secret " + passwordRef)
+          + " of host " + hostName + " in the inventory, and that the account may connect from this machine";
+    }
+    if (connectionLevel) {
+      return "check that MariaDB runs on " + hostName + " and listens on " + address + ":" + port
+          + " (bind-address, firewall, network security group); add retry: to wait for a starting server";
+    }
+    if (transientConflict) return "another session held the rows; retrying the step is safe";
+    if (code == 1044 || code == 1142 || code == 1143 || code == 1227 || code == 1370) {
+      return "grant the missing privilege to " + user + " on " + hostName + ", or use an account that has it";
+    }
+    if (code == 1064 || code == 1149) return "fix the SQL text of the step";
+    if (code == 1146 || code == 1049 || code == 1054) return "check the schema, table and column names the step uses";
+    return "see the MariaDB documentation for error " + code;
+  }
+
+  private String scrub(String message, String secretText) {
+    if (message == null) return "";
+    String out = message;
+    if (password != null && !password.isEmpty()) out = out.replace(password, "***");
+    if (secretText != null) {
+      // The server echoes statement text in syntax errors; never let the unmasked statement through.
+      int near = out.indexOf("near '");
+      if (near >= 0) out = out.substring(0, near) + "near (statement text withheld: it holds a secret)";
+    }
+    return out;
+  }
+
+  static String shorten(String sql) {
+    String oneLine = sql.strip().replaceAll("\\s+", " ");
+    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 297) + "...";
+  }
+
+  private static void bind(PreparedStatement ps, List<?> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
+  }
+
+  private static List<Map<String, Object>> rows(ResultSet rs) throws SQLException {
+    try (rs) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), plain(rs.getObject(i)));
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  /** JDBC values as JSON-friendly values: numbers, strings, booleans, nulls. */
+  private static Object plain(Object v) {
+    if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean) return v;
+    if (v instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
+    if (v instanceof java.sql.Timestamp t) return t.toLocalDateTime().toString();
+    return v.toString();
+  }
+
+  @Override
+  public synchronized void close() { closeQuietly(); }
+
+  private void closeQuietly() {
+    if (connection == null) return;
+    try { connection.close(); } catch (SQLException ignored) { /* the connection is being dropped anyway */ }
+    connection = null;
+  }
+}
