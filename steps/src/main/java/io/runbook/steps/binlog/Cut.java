@@ -13,11 +13,15 @@ public record Cut(
     GtidPosition startAfter,
     GtidPosition endPosition,
     List<String> skipped,
+    List<SkipPoint> skipPoints,
     List<String> continuity,
     List<String> warnings,
     List<BinlogFileInfo> files,
     List<BinlogTransaction> before,
     List<BinlogTransaction> after) {
+
+  /** A transaction left out, and the position the target has right before it (replication stops there first). */
+  public record SkipPoint(Gtid gtid, GtidPosition before) {}
 
   public long bytes() { return segments.stream().mapToLong(Segment::bytes).sum(); }
 }

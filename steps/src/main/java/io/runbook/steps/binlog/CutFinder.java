@@ -34,6 +34,7 @@ public final class CutFinder {
     private final List<String> continuity = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<Cut.SkipPoint> skipPoints = new ArrayList<>();
     private final List<BinlogFileInfo> infos = new ArrayList<>();
     private final ArrayDeque<Where> before = new ArrayDeque<>();
     private final List<Where> after = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class CutFinder {
             + " in these files: the replay runs to their end");
       }
       return new Cut(req.describeStop(), List.copyOf(segments), materialize(lastApplied), materialize(firstSkipped), count,
-          req.startAfter(), endPosition, List.copyOf(skipped), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
+          req.startAfter(), endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
           materializeAll(before), materializeAll(after));
     }
 
@@ -131,6 +132,7 @@ public final class CutFinder {
       }
       if (req.skipGtids().contains(g)) {
         skipped.add(g.toString());
+        skipPoints.add(new Cut.SkipPoint(g, endPosition.copy()));
         broken = true;
         endPosition.advance(g);
         return true;
