@@ -45,7 +45,6 @@ public final class CutFinder {
     private boolean positionFilePassed;
     private boolean cutHere;
     private boolean cut;
-    private boolean cutAfterThis;
     private boolean broken = true;
     private long count;
     private Where lastApplied;
@@ -124,7 +123,9 @@ public final class CutFinder {
         broken = true;
         return true;
       }
-      if (cutAfterThis || cutHere || rejects(tx, g)) {
+      // through a GTID: stop at the first transaction once it is applied (or was already there at the start)
+      boolean throughReached = req.throughGtid().isPresent() && endPosition.covers(req.throughGtid().get());
+      if (throughReached || cutHere || rejects(tx, g)) {
         cut = true;
         firstSkipped = here;
         after.add(here);
@@ -138,7 +139,6 @@ public final class CutFinder {
         return true;
       }
       apply(tx, g, here);
-      if (req.throughGtid().isPresent() && sameTransaction(req.throughGtid().get(), g)) cutAfterThis = true;
       return true;
     }
 

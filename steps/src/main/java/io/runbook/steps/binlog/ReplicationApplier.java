@@ -60,15 +60,16 @@ final class ReplicationApplier {
   }
 
   void apply(Cut cut, ReplayProgress progress) throws StepFailure, InterruptedException {
-    String donorReadOnly = donor.value("SELECT @@global.read_only");
+    String donorReadOnly = donor.value("SELECT @@global.read_only + 0");
     if (!"1".equals(donorReadOnly)) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": the donor " + donor.where() + " is not read_only",
           "boot the donor with read_only=ON (and no clients): it must not diverge while the target copies from it");
     }
     long donorId = Long.parseLong(donor.value("SELECT @@global.server_id"));
-    Map<String, Object> before = db.row("SELECT @@global.server_id AS server_id, @@global.read_only AS read_only, "
+    // +0: booleans as 0/1, the form SET GLOBAL takes back when restoring
+    Map<String, Object> before = db.row("SELECT @@global.server_id AS server_id, @@global.read_only + 0 AS read_only, "
         + "@@global.sync_binlog AS sync_binlog, @@global.innodb_flush_log_at_trx_commit AS flush, "
-        + "@@global.log_bin AS log_bin, @@global.log_slave_updates AS log_slave_updates, "
+        + "@@global.log_bin + 0 AS log_bin, @@global.log_slave_updates + 0 AS log_slave_updates, "
         + "@@global.slave_parallel_threads AS threads", List.of());
     if (!"1".equals(str(before.get("log_bin"))) || !"1".equals(str(before.get("log_slave_updates")))) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " needs log_bin=ON and log_slave_updates=ON "
@@ -83,7 +84,7 @@ final class ReplicationApplier {
     }
     try {
       db.execute("SET GLOBAL read_only = 1");
-      if (!"1".equals(db.value("SELECT @@global.read_only"))) {
+      if (!"1".equals(db.value("SELECT @@global.read_only + 0"))) {
         throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " did not become read_only; durability stays as it is");
       }
       db.execute("SET GLOBAL server_id = ?", List.of(tempId));
@@ -169,7 +170,7 @@ final class ReplicationApplier {
   private void set(List<String> problems, String variable, Object value) {
     try {
       db.execute("SET GLOBAL " + variable + " = ?", List.of(Long.parseLong(str(value))));
-      String now = db.value("SELECT @@global." + variable);
+      String now = db.value("SELECT @@global." + variable + " + 0");
       if (!str(value).equals(now)) problems.add(variable + " is " + now + ", expected " + value);
     } catch (StepFailure | NumberFormatException e) {
       problems.add(variable + ": " + e.getMessage());
