@@ -47,13 +47,23 @@ public final class BinlogScanner {
 
   private final Detail detail;
   private final boolean verifyChecksums;
+  private final Matcher match;
+  private final RequiredLiteral required;
   private final CRC32 crc = new CRC32();
+  private final AsciiText ascii = new AsciiText();
 
-  public BinlogScanner(Detail detail) { this(detail, true); }
+  public BinlogScanner(Detail detail) { this(detail, true, null); }
 
-  public BinlogScanner(Detail detail, boolean verifyChecksums) {
+  /**
+   * @param verifyChecksums check each event's CRC32 when the file has them (turn off only to measure its cost)
+   * @param match when set, each transaction's {@link TransactionCursor#matched()} says whether any of its statements
+   *     (DDL, other queries, annotated row SQL) contains a match; tested in place, without building strings
+   */
+  public BinlogScanner(Detail detail, boolean verifyChecksums, Pattern match) {
     this.detail = detail;
     this.verifyChecksums = verifyChecksums;
+    this.match = match == null ? null : match.matcher("");
+    this.required = match == null ? null : RequiredLiteral.of(match);
   }
 
   /** Scans a whole file. */
@@ -165,6 +175,7 @@ public final class BinlogScanner {
           if (inTx) tx.end = pos + len;
         }
         case EventType.ANNOTATE_ROWS -> {
+          if (inTx && match != null && !tx.matched) tx.matched = matches(body, bodyLen);
           if (inTx && detail != Detail.POSITIONS) tx.statements.add(text(body, bodyLen));
         }
         case EventType.TABLE_MAP -> {
@@ -208,6 +219,7 @@ public final class BinlogScanner {
       String sql = text(textAt, textLen);
       if (schemaLen > 0 && tx.schema == null) tx.schema = text(schemaAt, schemaLen);
       tx.statements.add(sql);
+      if (match != null && !tx.matched) tx.matched = match.reset(sql).find();
       if (detail == Detail.FULL || tx.ddl) {
         tx.kinds.add(kind(sql));
         Matcher m = DDL_TABLE.matcher(sql);
@@ -315,6 +327,16 @@ public final class BinlogScanner {
 
     private String text(int at, int len) { return new String(bytes(at, len), StandardCharsets.UTF_8); }
 
+    /** Whether the text at [at, at+len) contains a match; ASCII text is matched in place, other text decoded as UTF-8. */
+    private boolean matches(int at, int len) {
+      byte[] b = ascii.load(buf, at, len);
+      if (required != null && !required.in(b, len)) return false;
+      for (int i = 0; i < len; i++) {
+        if (b[i] < 0) return match.reset(new String(b, 0, len, StandardCharsets.UTF_8)).find();
+      }
+      return match.reset(ascii).find();
+    }
+
     private boolean isWord(int at, int len, String word) {
       if (len != word.length()) return false;
       for (int i = 0; i < len; i++) {
@@ -332,6 +354,24 @@ public final class BinlogScanner {
       return new BinlogException(name + " is damaged at offset " + pos + ": " + why,
           "take this file again from the source (snapshot or server), or cut before this offset");
     }
+  }
+
+  /** Bytes of ASCII text seen as characters without decoding (one reused buffer). */
+  private static final class AsciiText implements CharSequence {
+    private byte[] bytes = new byte[4096];
+    private int length;
+
+    byte[] load(MappedByteBuffer buf, int at, int len) {
+      if (bytes.length < len) bytes = new byte[Math.max(len, bytes.length * 2)];
+      buf.get(at, bytes, 0, len);
+      length = len;
+      return bytes;
+    }
+
+    @Override public int length() { return length; }
+    @Override public char charAt(int i) { return (char) bytes[i]; }
+    @Override public CharSequence subSequence(int start, int end) { return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1); }
+    @Override public String toString() { return new String(bytes, 0, length, StandardCharsets.ISO_8859_1); }
   }
 
   /** The leading keywords of a statement: "DROP TABLE", "INSERT", "CREATE INDEX". */

@@ -47,19 +47,32 @@ public final class CutFinder {
     private boolean cut;
     private boolean broken = true;
     private long count;
-    private Where lastApplied;
+    private Path lastAppliedFile;
+    private long lastAppliedStart;
     private Where firstSkipped;
+    private boolean pendingState;
+    private long pendingDomain;
+    private long pendingServer;
+    private long pendingSeq;
+    private final Gtid through;
+    private final Gtid beforeGtid;
+    private final long notAfter;
     private String segFile;
     private long segStart;
     private long segStop;
     private long segCount;
     private String segFirst;
-    private String segLast;
+    private long segLastDomain;
+    private long segLastServer;
+    private long segLastSeq;
 
     Run(CutRequest req) {
       this.req = req;
-      this.scanner = new BinlogScanner(req.needsText() ? BinlogScanner.Detail.TEXT : BinlogScanner.Detail.POSITIONS);
+      this.scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null));
       this.endPosition = req.startAfter().copy();
+      this.through = req.throughGtid().orElse(null);
+      this.beforeGtid = req.beforeGtid().orElse(null);
+      this.notAfter = req.atOrBeforeTime().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
     }
 
     Cut go() throws IOException, BinlogException {
@@ -72,8 +85,10 @@ public final class CutFinder {
           // the named offset lay after the last transaction of its file: the cut is this file's first transaction
           cutHere = true;
         }
+        flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
         BinlogFileInfo info = scanner.scan(f, this::visit);
+        flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);
         if (isPositionFile(f)) positionFilePassed = true;
@@ -105,59 +120,50 @@ public final class CutFinder {
         warnings.add("no transaction is " + req.describeStop().replaceFirst("^before", "at or after")
             + " in these files: the replay runs to their end");
       }
-      return new Cut(req.describeStop(), List.copyOf(segments), materialize(lastApplied), materialize(firstSkipped), count,
+      return new Cut(req.describeStop(), List.copyOf(segments), materialize(lastAppliedFile == null ? null : new Where(lastAppliedFile, lastAppliedStart)), materialize(firstSkipped), count,
           req.startAfter(), endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
           materializeAll(before), materializeAll(after));
     }
 
+    /** Called once per transaction of every file: kept free of allocation on the common path (millions of calls). */
     private boolean visit(TransactionCursor tx) {
-      Where here = new Where(file, tx.start());
       if (cut) {
-        after.add(here);
+        after.add(new Where(file, tx.start()));
         return after.size() < req.context();
       }
-      Gtid g = tx.gtid();
-      state.put(tx.domain() + "-" + tx.serverId(), tx.seq());
-      if (req.startAfter().covers(g)) {
-        if (req.startAfter().domain(g.domain()).map(Gtid::seq).orElse(-1L) == g.seq()) startSeen.add(g.domain());
+      noteState(tx.domain(), tx.serverId(), tx.seq());
+      if (req.startAfter().covers(tx.domain(), tx.seq())) {
+        if (req.startAfter().domain(tx.domain()).map(Gtid::seq).orElse(-1L) == tx.seq()) startSeen.add(tx.domain());
         broken = true;
         return true;
       }
       // through a GTID: stop at the first transaction once it is applied (or was already there at the start)
-      boolean throughReached = req.throughGtid().isPresent() && endPosition.covers(req.throughGtid().get());
-      if (throughReached || cutHere || rejects(tx, g)) {
+      boolean throughReached = through != null && endPosition.covers(through.domain(), through.seq());
+      if (throughReached || cutHere || rejects(tx)) {
         cut = true;
-        firstSkipped = here;
-        after.add(here);
+        firstSkipped = new Where(file, tx.start());
+        after.add(firstSkipped);
         return after.size() < req.context();
       }
-      if (req.skipGtids().contains(g)) {
+      if (!req.skipGtids().isEmpty() && req.skipGtids().contains(tx.gtid())) {
+        Gtid g = tx.gtid();
         skipped.add(g.toString());
         skipPoints.add(new Cut.SkipPoint(g, endPosition.copy()));
         broken = true;
         endPosition.advance(g);
         return true;
       }
-      apply(tx, g, here);
+      apply(tx);
       return true;
     }
 
-    private boolean rejects(TransactionCursor tx, Gtid g) {
-      if (req.beforeGtid().isPresent()) return sameTransaction(req.beforeGtid().get(), g);
-      if (req.atOrBeforeTime().isPresent()) return tx.timestamp() > req.atOrBeforeTime().get().getEpochSecond();
+    private boolean rejects(TransactionCursor tx) {
+      if (beforeGtid != null) return beforeGtid.domain() == tx.domain() && beforeGtid.seq() == tx.seq();
+      if (notAfter != Long.MAX_VALUE) return tx.timestamp() > notAfter;
       if (req.beforePosition().isPresent()) {
         return isPositionFile(file) && tx.end() > req.beforePosition().get().offset();
       }
-      if (req.beforeMatch().isPresent()) {
-        for (String s : tx.statements()) {
-          if (req.beforeMatch().get().matcher(s).find()) return true;
-        }
-      }
-      return false;
-    }
-
-    private static boolean sameTransaction(Gtid wanted, Gtid g) {
-      return wanted.domain() == g.domain() && wanted.seq() == g.seq();
+      return tx.matched();
     }
 
     private boolean isPositionFile(Path f) {
@@ -165,33 +171,55 @@ public final class CutFinder {
       return want != null && (f.toString().equals(want) || f.getFileName().toString().equals(want));
     }
 
-    private void apply(TransactionCursor tx, Gtid g, Where here) {
+    private void apply(TransactionCursor tx) {
       String name = file.toString();
       if (!broken && name.equals(segFile) && segStop <= tx.start()) {
         segStop = tx.end();
         segCount++;
-        segLast = g.toString();
       } else {
         closeSegment();
         segFile = name;
         segStart = tx.start();
         segStop = tx.end();
         segCount = 1;
-        segFirst = g.toString();
-        segLast = segFirst;
+        segFirst = tx.gtid().toString();
       }
+      segLastDomain = tx.domain();
+      segLastServer = tx.serverId();
+      segLastSeq = tx.seq();
       broken = false;
       count++;
-      lastApplied = here;
-      endPosition.advance(g);
+      lastAppliedFile = file;
+      lastAppliedStart = tx.start();
+      endPosition.advance(tx.domain(), tx.serverId(), tx.seq());
       if (req.context() > 0) {
-        before.addLast(here);
+        before.addLast(new Where(file, tx.start()));
         if (before.size() > req.context()) before.removeFirst();
       }
     }
 
+    /** Records the binlog state (last seq per domain and server), batching runs of one server without a map update each. */
+    private void noteState(long domain, long server, long seq) {
+      if (pendingState && domain == pendingDomain && server == pendingServer) {
+        pendingSeq = seq;
+        return;
+      }
+      flushState();
+      pendingState = true;
+      pendingDomain = domain;
+      pendingServer = server;
+      pendingSeq = seq;
+    }
+
+    private void flushState() {
+      if (pendingState) state.put(pendingDomain + "-" + pendingServer, pendingSeq);
+      pendingState = false;
+    }
+
     private void closeSegment() {
-      if (segFile != null) segments.add(new Segment(segFile, segStart, segStop, segCount, segFirst, segLast));
+      if (segFile != null) {
+        segments.add(new Segment(segFile, segStart, segStop, segCount, segFirst, new Gtid(segLastDomain, segLastServer, segLastSeq).toString()));
+      }
       segFile = null;
     }
 

@@ -61,7 +61,6 @@ public record CutRequest(
     return new CutRequest(files, p, beforeGtid, throughGtid, atOrBeforeTime, beforeMatch, beforePosition, skipGtids, context);
   }
 
-  boolean needsText() { return beforeMatch.isPresent(); }
 
   String describeStop() {
     if (beforeGtid.isPresent()) return "before GTID " + beforeGtid.get();

@@ -41,9 +41,17 @@ public final class GtidPosition {
     byDomain.merge(g.domain(), g, (a, b) -> Long.compareUnsigned(b.seq(), a.seq()) > 0 ? b : a);
   }
 
-  public boolean covers(Gtid g) {
-    Gtid last = byDomain.get(g.domain());
-    return last != null && Long.compareUnsigned(g.seq(), last.seq()) <= 0;
+  /** Records {@code domain-server-seq} as applied (no allocation unless it moves the position). */
+  public void advance(long domain, long serverId, long seq) {
+    Gtid last = byDomain.get(domain);
+    if (last == null || Long.compareUnsigned(seq, last.seq()) > 0) byDomain.put(domain, new Gtid(domain, serverId, seq));
+  }
+
+  public boolean covers(Gtid g) { return covers(g.domain(), g.seq()); }
+
+  public boolean covers(long domain, long seq) {
+    Gtid last = byDomain.get(domain);
+    return last != null && Long.compareUnsigned(seq, last.seq()) <= 0;
   }
 
   public Optional<Gtid> domain(long domain) { return Optional.ofNullable(byDomain.get(domain)); }

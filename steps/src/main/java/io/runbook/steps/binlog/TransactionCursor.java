@@ -20,6 +20,7 @@ public final class TransactionCursor {
   long timestamp;
   boolean ddl;
   boolean standalone;
+  boolean matched;
   String schema;
   final Set<String> tables = new LinkedHashSet<>();
   final Set<String> kinds = new LinkedHashSet<>();
@@ -36,6 +37,7 @@ public final class TransactionCursor {
     this.standalone = (flags & 0x01) != 0;
     this.ddl = (flags & 0x20) != 0;
     this.schema = null;
+    this.matched = false;
     tables.clear();
     kinds.clear();
     statements.clear();
@@ -51,6 +53,8 @@ public final class TransactionCursor {
   /** Event time of the GTID event, epoch seconds. */
   public long timestamp() { return timestamp; }
   public boolean ddl() { return ddl; }
+  /** Whether a statement matched the scanner's pattern (false when it has none). */
+  public boolean matched() { return matched; }
   /** SQL text captured so far: DDL/other statements always, annotated row SQL at Detail.TEXT and above. */
   public List<String> statements() { return statements; }
 
