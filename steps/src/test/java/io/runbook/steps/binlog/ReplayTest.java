@@ -171,6 +171,30 @@ class ReplayTest {
   }
 
   @Test
+  void replicationStopsAtTheFailingGtidRestoresSettingsAndResumes() throws Exception {
+    MariaDbServer base = h.bootBase("fail-repl");
+    base.sql("SET SESSION sql_log_bin = 0", "INSERT INTO app.accounts (id, owner, balance) VALUES (30, 'squatter', 0)");
+    String failing = new Gtid(0, h.primary.serverId(), Gtid.parse(h.basePosition).seq() + 10).toString();
+    Replay.Input in = replay(h.gtidBeforeDrop, null, "replication");
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new Replay().run(in, ctx));
+      assertTrue(f.getMessage().contains("replication replay stopped at GTID " + failing), f.getMessage());
+      assertTrue(f.getMessage().contains("Duplicate entry"), f.getMessage());
+      assertFalse(f.getMessage().contains(PitrHistory.REPL_PASSWORD));
+      // relaxed durability and the temporary server_id do not outlive a failure
+      assertEquals("1", base.queryValue("SELECT @@global.sync_binlog"));
+      assertEquals("1", base.queryValue("SELECT @@global.innodb_flush_log_at_trx_commit"));
+      assertEquals(String.valueOf(h.primary.serverId()), base.queryValue("SELECT @@global.server_id"));
+      assertEquals("0", base.queryValue("SELECT @@global.read_only + 0"));
+      assertEquals(null, base.queryValue("SHOW ALL SLAVES STATUS"));
+
+      base.sql("SET SESSION sql_log_bin = 0", "DELETE FROM app.accounts WHERE id = 30");
+      assertEquals(61 - 9, new Replay().run(in, ctx).applied(), "resumed after the 9 already applied");
+    }
+    assertStateJustBeforeDrop(base);
+  }
+
+  @Test
   void skipGtidsReplaysAroundTheBadTransactionByReplication() throws Exception {
     MariaDbServer base = h.bootBase("skip-repl");
     try (StandaloneStepContext ctx = ctx(base, new Lines())) {
