@@ -43,7 +43,7 @@ public final class BinlogBench {
     int first = 3;
     List<Path> files = new ArrayList<>();
     for (int i = first; i < a.length; i++) files.add(Path.of(a[i]));
-    CutRequest req = new CutRequest(files, GtidPosition.empty(),
+    CutRequest req = new CutRequest(files, null,
         by.equals("gtid") ? Optional.of(Gtid.parse(value)) : Optional.empty(), Optional.empty(),
         by.equals("time") ? Optional.of(Instant.parse(value)) : Optional.empty(),
         by.equals("regex") ? Optional.of(Pattern.compile(value, Pattern.CASE_INSENSITIVE)) : Optional.empty(),

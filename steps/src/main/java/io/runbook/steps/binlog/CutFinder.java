@@ -40,6 +40,8 @@ public final class CutFinder {
     private final List<Where> after = new ArrayList<>();
     private final Set<Long> startSeen = new HashSet<>();
     private final GtidPosition endPosition;
+    /** What the target has; with no startAfter given, the first file's GTID_LIST (set once it is read). */
+    private GtidPosition start;
     private final Map<String, Long> state = new TreeMap<>();
     private Path file;
     private boolean positionFilePassed;
@@ -69,7 +71,8 @@ public final class CutFinder {
     Run(CutRequest req) {
       this.req = req;
       this.scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null));
-      this.endPosition = req.startAfter().copy();
+      this.start = req.startAfter() == null ? GtidPosition.empty() : req.startAfter().copy();
+      this.endPosition = start.copy();
       this.through = req.throughGtid().orElse(null);
       this.beforeGtid = req.beforeGtid().orElse(null);
       this.notAfter = req.atOrBeforeTime().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
@@ -103,15 +106,15 @@ public final class CutFinder {
       closeSegment();
       checkStartSeen();
       if (req.beforeGtid().isPresent() && firstSkipped == null) {
-        throw new BinlogException("GTID " + req.beforeGtid().get() + " is not in the files after " + req.startAfter(),
+        throw new BinlogException("GTID " + req.beforeGtid().get() + " is not in the files after " + start,
             "check the GTID (domain-server-seq) and that the files reach it: last file " + file);
       }
       if (req.throughGtid().isPresent() && !endPosition.covers(req.throughGtid().get())) {
-        throw new BinlogException("GTID " + req.throughGtid().get() + " is not in the files after " + req.startAfter(),
+        throw new BinlogException("GTID " + req.throughGtid().get() + " is not in the files after " + start,
             "check the GTID and that the files reach it: last file " + file);
       }
       for (Gtid g : req.skipGtids()) {
-        if (!skipped.contains(g.toString()) && !req.startAfter().covers(g) && (firstSkipped == null || endPosition.covers(g))) {
+        if (!skipped.contains(g.toString()) && !start.covers(g) && (firstSkipped == null || endPosition.covers(g))) {
           throw new BinlogException("skipGtids names " + g + " but no such transaction is in the replayed range",
               "check the GTID; a transaction to skip must lie between the start position and the cut");
         }
@@ -121,7 +124,7 @@ public final class CutFinder {
             + " in these files: the replay runs to their end");
       }
       return new Cut(req.describeStop(), List.copyOf(segments), materialize(lastAppliedFile == null ? null : new Where(lastAppliedFile, lastAppliedStart)), materialize(firstSkipped), count,
-          req.startAfter(), endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
+          start, endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
           materializeAll(before), materializeAll(after));
     }
 
@@ -132,8 +135,8 @@ public final class CutFinder {
         return after.size() < req.context();
       }
       noteState(tx.domain(), tx.serverId(), tx.seq());
-      if (req.startAfter().covers(tx.domain(), tx.seq())) {
-        if (req.startAfter().domain(tx.domain()).map(Gtid::seq).orElse(-1L) == tx.seq()) startSeen.add(tx.domain());
+      if (start.covers(tx.domain(), tx.seq())) {
+        if (start.domain(tx.domain()).map(Gtid::seq).orElse(-1L) == tx.seq()) startSeen.add(tx.domain());
         broken = true;
         return true;
       }
@@ -230,9 +233,16 @@ public final class CutFinder {
         Gtid g = Gtid.parse(s);
         listed.put(g.domain() + "-" + g.serverId(), g.seq());
       }
-      if (previous == null) {
+      if (previous == null && req.startAfter() == null) {
+        // no target position given: replay from the start of the first file
+        for (String g : info.gtidListAtStart()) {
+          start.advance(Gtid.parse(g));
+          endPosition.advance(Gtid.parse(g));
+        }
+        continuity.add(info.file() + " starts at [" + String.join(",", info.gtidListAtStart()) + "]: replay starts there");
+      } else if (previous == null) {
         for (Map.Entry<Long, Long> e : maxByDomain(listed).entrySet()) {
-          long have = req.startAfter().domain(e.getKey()).map(Gtid::seq).orElse(0L);
+          long have = start.domain(e.getKey()).map(Gtid::seq).orElse(0L);
           if (have < e.getValue()) {
             throw new BinlogException("gap: " + info.file() + " starts after GTID " + e.getKey() + "-*-" + e.getValue()
                 + " but the target is at " + (have == 0 ? "nothing in domain " + e.getKey() : e.getKey() + "-*-" + have)
@@ -241,7 +251,9 @@ public final class CutFinder {
           }
         }
         continuity.add(info.file() + " starts at [" + String.join(",", info.gtidListAtStart()) + "], target is at ["
-            + req.startAfter() + "]: ok");
+            + start + "]: ok");
+      }
+      if (previous == null) {
         // start the running state from this file's list, then replay what visit() recorded on top
         Map<String, Long> seen = new TreeMap<>(state);
         state.clear();
@@ -271,7 +283,7 @@ public final class CutFinder {
     }
 
     private void checkStartSeen() throws BinlogException {
-      for (Map.Entry<Long, Gtid> e : req.startAfter().asMap().entrySet()) {
+      for (Map.Entry<Long, Gtid> e : start.asMap().entrySet()) {
         long listed = 0;
         if (!infos.isEmpty()) {
           for (String s : infos.get(0).gtidListAtStart()) {

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What to replay: the files in order, the position the target already has (exclusive), where to stop
+ * What to replay: the files in order, the position the target already has (exclusive; null: from the start of the
+ * first file), where to stop
  * (at most one criterion; none means to the end of the files), GTIDs to leave out, and how many transactions
  * of context to keep on each side of the cut.
  */
@@ -46,21 +47,6 @@ public record CutRequest(
       throw new IllegalArgumentException("give at most one of beforeGtid, throughGtid, atOrBeforeTime, beforeMatch, beforePosition");
     }
   }
-
-  /** Everything in the files after {@code startAfter}. */
-  public static CutRequest all(List<Path> files, GtidPosition startAfter) {
-    return new CutRequest(files, startAfter, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Set.of(), 0);
-  }
-
-  public CutRequest withContext(int n) {
-    return new CutRequest(files, startAfter, beforeGtid, throughGtid, atOrBeforeTime, beforeMatch, beforePosition, skipGtids, n);
-  }
-
-  public CutRequest withStartAfter(GtidPosition p) {
-    return new CutRequest(files, p, beforeGtid, throughGtid, atOrBeforeTime, beforeMatch, beforePosition, skipGtids, context);
-  }
-
 
   String describeStop() {
     if (beforeGtid.isPresent()) return "before GTID " + beforeGtid.get();

@@ -25,7 +25,7 @@ public final class FindCut implements StepType<FindCut.Input, FindCut.Output> {
   @Doc("Binlog files and where to stop; give at most one stop rule (none: to the end of the files)")
   public record Input(
       @Doc("Binlog files, oldest first, or folders holding bin.NNNNNN files (local to the engine)") List<String> files,
-      @Doc(value = "GTID position the target already has, exclusive (e.g. the booted base's @@gtid_binlog_pos)", defaultValue = "empty: from the first transaction")
+      @Doc(value = "GTID position the target already has, exclusive (e.g. the booted base's @@gtid_binlog_pos)", defaultValue = "from the start of the first file")
       Optional<String> startAfter,
       @Doc("Stop right before this GTID") Optional<String> beforeGtid,
       @Doc("Stop before the first transaction whose event time is after this instant (ISO-8601; second resolution)") Optional<String> atOrBeforeTime,
@@ -75,7 +75,7 @@ public final class FindCut implements StepType<FindCut.Input, FindCut.Output> {
     try {
       Set<Gtid> skip = new HashSet<>();
       for (String g : in.skipGtids().orElse(List.of())) skip.add(Gtid.parse(g));
-      return new CutRequest(BinlogFiles.resolve(in.files(), ctx), GtidPosition.parse(in.startAfter().orElse("")),
+      return new CutRequest(BinlogFiles.resolve(in.files(), ctx), in.startAfter().map(GtidPosition::parse).orElse(null),
           in.beforeGtid().map(Gtid::parse), Optional.empty(), in.atOrBeforeTime().map(Instant::parse),
           in.beforeMatch().map(r -> Pattern.compile(r, Pattern.CASE_INSENSITIVE)),
           in.beforePosition().map(CutRequest.FilePosition::parse), skip, context);

@@ -135,6 +135,14 @@ class FindCutTest {
   }
 
   @Test
+  void withoutStartAfterReplayStartsAtTheFirstFile() throws Exception {
+    FindCut.Output out = new FindCut().run(input(h.files().subList(2, 4), null), ctx);
+    assertEquals(31 + 1 + 10, out.transactions(), "phase B, the DROP and phase C");
+    assertEquals(h.binlog(3).toString(), out.segments().get(0).file());
+    assertTrue(out.continuity().get(0).contains("replay starts there"), out.continuity().toString());
+  }
+
+  @Test
   void unknownGtidFails() {
     StepFailure f = assertThrows(StepFailure.class, () -> new FindCut().run(byGtid("0-1-999999"), ctx));
     assertTrue(f.getMessage().contains("0-1-999999 is not in the files"), f.getMessage());
