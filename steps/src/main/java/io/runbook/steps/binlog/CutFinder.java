@@ -120,12 +120,12 @@ public final class CutFinder {
         }
       }
       if (!cut && (req.atOrBeforeTime().isPresent() || req.beforeMatch().isPresent() || req.beforePosition().isPresent())) {
-        warnings.add("no transaction is " + req.describeStop().replaceFirst("^before", "at or after")
-            + " in these files: the replay runs to their end");
+        warnings.add("the stop rule (" + req.describeStop() + ") matched no transaction in these files: the replay runs to their end");
       }
-      return new Cut(req.describeStop(), List.copyOf(segments), materialize(lastAppliedFile == null ? null : new Where(lastAppliedFile, lastAppliedStart)), materialize(firstSkipped), count,
-          start, endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings), List.copyOf(infos),
-          materializeAll(before), materializeAll(after));
+      Where last = lastAppliedFile == null ? null : new Where(lastAppliedFile, lastAppliedStart);
+      return new Cut(req.describeStop(), List.copyOf(segments), materialize(last), materialize(firstSkipped), count, start,
+          endPosition, List.copyOf(skipped), List.copyOf(skipPoints), List.copyOf(continuity), List.copyOf(warnings),
+          List.copyOf(infos), materializeAll(before), materializeAll(after));
     }
 
     /** Called once per transaction of every file: kept free of allocation on the common path (millions of calls). */
