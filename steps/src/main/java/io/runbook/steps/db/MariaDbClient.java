@@ -121,6 +121,29 @@ public final class MariaDbClient implements AutoCloseable {
 
   public List<Map<String, Object>> query(String sql) throws StepFailure { return query(sql, List.of()); }
 
+  /**
+   * A query inside a READ ONLY transaction, rolled back afterwards: a statement that tries to write fails instead
+   * of changing anything (used by steps that may run during a dry-run).
+   */
+  public synchronized List<Map<String, Object>> readOnly(String sql, List<?> params) throws StepFailure {
+    Connection c = connection();
+    try {
+      try (Statement st = c.createStatement()) {
+        st.execute("START TRANSACTION READ ONLY");
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        return ps.execute() ? rows(ps.getResultSet()) : List.of();
+      } finally {
+        try (Statement st = c.createStatement()) {
+          st.execute("ROLLBACK");
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(sql, e);
+    }
+  }
+
   /** The first row of a query, or an empty map. */
   public Map<String, Object> row(String sql, List<?> params) throws StepFailure {
     List<Map<String, Object>> rows = query(sql, params);
@@ -158,6 +181,16 @@ public final class MariaDbClient implements AutoCloseable {
     }
   }
 
+  /** Whether anything listens on the server's port (a TCP connect, no login): false once a shutdown finished. */
+  public boolean acceptsConnections() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+      return true;
+    } catch (java.io.IOException refusedOrUnreachable) {
+      return false;
+    }
+  }
+
   /** The server's id for this connection, so "other clients" can exclude ourselves. */
   public long connectionId() throws StepFailure {
     return Long.parseLong(value("SELECT CONNECTION_ID()"));
@@ -170,8 +203,10 @@ public final class MariaDbClient implements AutoCloseable {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
     String message = scrub(e.getMessage(), secretText);
+    // By SQLState and code only: the driver's exception classes are not reliable here (it reports
+    // "No database selected" as SQLTransientConnectionException).
     boolean connectionLevel = state.startsWith("08") || code == 1053 /* server shutdown in progress */
-        || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLTimeoutException;
+        || code == 2002 || code == 2003 || code == 2006 || code == 2013 /* client: cannot connect, gone, lost */;
     boolean transientConflict = state.startsWith("40") || code == 1205 /* lock wait timeout */ || code == 1213;
     String text = where() + ": " + shorten(statement) + " failed: " + message
         + " [SQLState " + (state.isEmpty() ? "-" : state) + ", error " + code + "]";

@@ -68,4 +68,33 @@ public final class SqlQuoting {
     }
     return literal(g);
   }
+
+  /**
+   * The statement with its {@code ?} parameters written in, for plans and logs only: what an operator reads to know
+   * exactly what will run. The statement itself always goes to the server with the parameters bound.
+   */
+  public static String withValues(String sql, List<?> params) {
+    StringBuilder out = new StringBuilder();
+    int next = 0;
+    char quote = 0;
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (quote != 0) {
+        if (c == '\\' && i + 1 < sql.length()) { out.append(c).append(sql.charAt(++i)); continue; }
+        if (c == quote) quote = 0;
+        out.append(c);
+      } else if (c == '\'' || c == '"' || c == '`') {
+        quote = c;
+        out.append(c);
+      } else if (c == '?' && next < params.size()) {
+        Object v = params.get(next++);
+        if (v == null) out.append("NULL");
+        else if (v instanceof Number || v instanceof Boolean) out.append(v);
+        else out.append('\'').append(v.toString().replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
 }

@@ -34,4 +34,10 @@ class SqlQuotingTest {
     assertThrows(StepFailure.class, () -> SqlQuoting.gtidLiteral("0-1-100'; DROP"));
     assertThrows(StepFailure.class, () -> SqlQuoting.hostLiteral("db'host"));
   }
+
+  @Test
+  void plansShowParametersWrittenInButNotInsideQuotes() {
+    assertEquals("SELECT '?', `a?`, 'it\\'s', 5, NULL FROM t",
+        SqlQuoting.withValues("SELECT '?', `a?`, ?, ?, ? FROM t", java.util.Arrays.asList("it's", 5, null)));
+  }
 }

@@ -32,7 +32,11 @@ final class TestDb {
   }
 
   static Host host(String name, String address, int port, String passwordEnv) {
-    DbSpec db = new DbSpec(Optional.of(address), Optional.of(port), Optional.empty(), USER,
+    return host(name, address, port, USER, passwordEnv);
+  }
+
+  static Host host(String name, String address, int port, String user, String passwordEnv) {
+    DbSpec db = new DbSpec(Optional.of(address), Optional.of(port), Optional.empty(), user,
         Optional.of(SecretRef.parse("env:" + passwordEnv)), Optional.empty(),
         Optional.of("replicator"), Optional.of(SecretRef.parse("env:" + REPL_PASSWORD_ENV)));
     TransportSpec local = new TransportSpec("local", Optional.empty(), Optional.empty(), Optional.empty(),

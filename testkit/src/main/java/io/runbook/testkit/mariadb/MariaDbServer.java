@@ -90,7 +90,7 @@ public final class MariaDbServer implements AutoCloseable {
       return this;
     }
 
-    /** Boot on this existing datadir (e.g. a copied snapshot) instead of creating a fresh one. */
+    /** Boot on this existing datadir (e.g. a copied snapshot) instead of creating a fresh one; deleted on close. */
     public Builder datadir(Path existing) { this.datadir = existing; return this; }
 
     /** A fixed server_id; default: unique in this JVM. */

@@ -1,0 +1,107 @@
+package io.runbook.steps.db;
+
+import io.runbook.engine.spi.Doc;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.Plan;
+import io.runbook.engine.spi.Reconciled;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Durations;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stops replication on the {@code on:} host: first the IO thread, then, once the SQL thread has applied every
+ * event already received (so nothing fetched from the primary is lost), the SQL thread; then forgets the primary
+ * and optionally clears {@code gtid_slave_pos}. Running it on a server that is no replica does nothing.
+ */
+@Doc("Stop replication after applying what was received, forget the primary, optionally clear gtid_slave_pos")
+public final class StopReplica implements StepType<StopReplica.Input, StopReplica.Output> {
+  static final Duration DEFAULT_APPLY_TIMEOUT = Duration.ofMinutes(5);
+
+  @Doc("How to stop")
+  public record Input(
+      @Doc(value = "Also SET GLOBAL gtid_slave_pos = '' so no stale position is reused later", defaultValue = "false")
+      Optional<Boolean> clearGtidSlavePos,
+      @Doc(value = "How long the SQL thread may take to apply the relay log already received", defaultValue = "5m")
+      Optional<Duration> applyTimeout) {}
+
+  @Doc("Where replication stopped")
+  public record Output(
+      @Doc("Replication was configured when the step started") boolean wasReplica,
+      @Doc("@@gtid_slave_pos when replication stopped (before any clearing)") String gtidSlavePos) {}
+
+  @Override public String name() { return "db.replica.stop"; }
+  @Override public Class<Input> inputType() { return Input.class; }
+  @Override public Class<Output> outputType() { return Output.class; }
+  @Override public Effect effect() { return Effect.CHANGES; }
+  @Override public boolean idempotent() { return true; }
+  @Override public boolean needsHost() { return true; }
+
+  @Override
+  public Plan plan(Input in, StepContext ctx) {
+    return plan(ctx.target().map(h -> h.name()).orElse(null), in.clearGtidSlavePos().orElse(false),
+        in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
+  }
+
+  static Plan plan(String host, boolean clear, Duration applyTimeout) {
+    Plan p = Plan.sql(host, "STOP REPLICA IO_THREAD")
+        .then(Plan.Kind.WAIT, host, "until the SQL thread has applied the relay log (at most " + Durations.format(applyTimeout) + ")")
+        .then(Plan.Kind.SQL, host, "STOP REPLICA")
+        .then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
+    return clear ? p.then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = ''") : p;
+  }
+
+  @Override
+  public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    return stop(MariaDbClient.forTarget(ctx), ctx, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
+  }
+
+  /** The stop sequence, shared with db.replica.promote. */
+  static Output stop(MariaDbClient db, StepContext ctx, boolean clear, Duration applyTimeout)
+      throws StepFailure, InterruptedException {
+    Map<String, String> before = ReplicaState.read(db);
+    boolean wasReplica = !before.isEmpty();
+    if (wasReplica && "Yes".equals(before.get("Slave_SQL_Running"))) {
+      db.execute("STOP REPLICA IO_THREAD");
+      Boolean applied = Poll.until(ctx, applyTimeout, Duration.ofMillis(200), () -> relayLogApplied(db) ? Boolean.TRUE : null);
+      if (applied == null) {
+        throw StepFailure.fatal(db.where() + ": the SQL thread did not apply the received relay log within "
+                + Durations.format(applyTimeout) + ": " + ReplicaState.describe(ReplicaState.read(db)),
+            "the IO thread is stopped and nothing was reset; wait and run the step again, or fix the SQL thread's error");
+      }
+    }
+    if (wasReplica) db.execute("STOP REPLICA");
+    String pos = db.value("SELECT @@global.gtid_slave_pos");
+    if (wasReplica) db.execute("RESET REPLICA ALL");
+    if (clear) db.execute("SET GLOBAL gtid_slave_pos = ''");
+    return new Output(wasReplica, pos);
+  }
+
+  /** The SQL thread executed everything the IO thread wrote to the relay log (or stopped with an error). */
+  private static boolean relayLogApplied(MariaDbClient db) throws StepFailure {
+    Map<String, String> s = ReplicaState.read(db);
+    if (!"Yes".equals(s.get("Slave_SQL_Running"))) {
+      throw StepFailure.fatal(db.where() + ": the SQL thread stopped while applying the relay log: " + ReplicaState.describe(s),
+          "fix the SQL thread's error (SHOW SLAVE STATUS), then run the step again");
+    }
+    return s.get("Master_Log_File") != null && s.get("Master_Log_File").equals(s.get("Relay_Master_Log_File"))
+        && s.get("Read_Master_Log_Pos") != null && s.get("Read_Master_Log_Pos").equals(s.get("Exec_Master_Log_Pos"));
+  }
+
+  @Override
+  public Reconciled<Output> reconcile(Input in, StepContext ctx) {
+    try {
+      MariaDbClient db = MariaDbClient.forTarget(ctx);
+      if (!ReplicaState.read(db).isEmpty()) return Reconciled.notDone();
+      String pos = db.value("SELECT @@global.gtid_slave_pos");
+      if (in.clearGtidSlavePos().orElse(false) && pos != null && !pos.isEmpty()) return Reconciled.notDone();
+      return Reconciled.done(new Output(true, pos));
+    } catch (StepFailure f) {
+      return Reconciled.unknown(f.getMessage());
+    }
+  }
+
+}
