@@ -88,6 +88,10 @@ public final class Replay implements StepType<Replay.Input, Replay.Output> {
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
     MariaDbClient db = MariaDbClient.forTarget(ctx);
+    if (!"1".equals(db.value("SELECT @@global.log_bin + 0"))) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " runs without a binlog (log_bin=OFF): replay could "
+          + "not tell on resume what it already applied", "start the target with log-bin (and log-slave-updates) for the replay");
+    }
     GtidPosition start = GtidPosition.parse(db.value("SELECT @@global.gtid_binlog_pos"));
     Cut cut = cut(in, ctx, start);
     String method = method(in);

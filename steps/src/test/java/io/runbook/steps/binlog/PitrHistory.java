@@ -6,6 +6,7 @@ import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.inventory.TransportSpec;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.secret.SecretRef;
+import io.runbook.steps.db.Checksum;
 import io.runbook.testkit.mariadb.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,8 +42,8 @@ final class PitrHistory implements AutoCloseable {
   final Path dir;
   final MariaDbServer primary;
   final Path snapshot;
-  /** CHECKSUM TABLE of app.accounts, app.audit and app.ledger right before the DROP. */
-  String checksumBeforeDrop;
+  /** db.checksum of app.accounts, app.audit and app.ledger on the primary right before the DROP. */
+  Map<String, Long> checksumBeforeDrop;
   String gtidBeforeDrop;
   String dropGtid;
   String basePosition;
@@ -98,6 +99,7 @@ final class PitrHistory implements AutoCloseable {
       for (int i = 66; i <= 80; i++) transaction(st, i);
       st.execute("FLUSH BINARY LOGS");
       checksumBeforeDrop = checksum(primary);
+      if (checksumBeforeDrop.size() != 3 || checksumBeforeDrop.containsValue(0L)) throw new IllegalStateException("checksums " + checksumBeforeDrop);
       gtidBeforeDrop = primary.queryValue("SELECT @@gtid_binlog_pos");
       ledgerBeforeDrop = ledger;
       st.execute("SET timestamp = " + (T0 + 300));
@@ -154,15 +156,14 @@ final class PitrHistory implements AutoCloseable {
     return s;
   }
 
-  static String checksum(MariaDbServer s) {
-    StringBuilder out = new StringBuilder();
-    try (Connection c = s.rootConnection(); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("CHECKSUM TABLE app.accounts, app.audit, app.ledger EXTENDED")) {
-      while (rs.next()) out.append(rs.getString(1)).append('=').append(rs.getString(2)).append(';');
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+  /** The db.checksum step (EXTENDED) over the tables the history writes, on server {@code s}. */
+  static Map<String, Long> checksum(MariaDbServer s) {
+    try (StandaloneStepContext ctx = context("db", Map.of("db", s), io.runbook.engine.spi.StepLog.NONE)) {
+      return new Checksum().run(new Checksum.Input(Optional.of(List.of("app.accounts", "app.audit", "app.ledger")),
+          Optional.empty(), Optional.of(true)), ctx).checksums();
+    } catch (io.runbook.engine.spi.StepFailure e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    return out.toString();
   }
 
   /** Ledger numbers on a server, in order: exactly 1..n when nothing was applied twice or skipped. */
