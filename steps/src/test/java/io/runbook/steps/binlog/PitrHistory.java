@@ -138,10 +138,12 @@ final class PitrHistory implements AutoCloseable {
   Path binlog(int n) { return primary.datadir().resolve(String.format("bin.%06d", n)); }
 
   /** Boots a copy of the snapshot as a server with the primary's server_id, as the restored base would be. */
-  MariaDbServer bootBase(String name) {
+  MariaDbServer bootBase(String name, String... options) {
     Path copy = dir.resolve(name + "-data");
     MariaDbServer.copyTree(snapshot, copy);
-    MariaDbServer s = MariaDbServer.builder(dir.resolve(name), name).datadir(copy).serverId(primary.serverId()).start();
+    MariaDbServer.Builder b = MariaDbServer.builder(dir.resolve(name), name).datadir(copy).serverId(primary.serverId());
+    for (String o : options) b.option(o.substring(0, o.indexOf('=')), o.substring(o.indexOf('=') + 1));
+    MariaDbServer s = b.start();
     others.add(s);
     return s;
   }

@@ -209,6 +209,17 @@ class ReplayTest {
   }
 
   @Test
+  void aTargetWithoutBinlogIsRefusedBeforeAnythingIsApplied() throws Exception {
+    MariaDbServer base = h.bootBase("nobinlog", "skip-log-bin=1");
+    assertEquals("0", base.queryValue("SELECT @@global.log_bin + 0"));
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new Replay().run(replay(h.gtidBeforeDrop, null, "pipe"), ctx));
+      assertTrue(f.getMessage().contains("log_bin=OFF"), f.getMessage());
+    }
+    assertEquals(PitrHistory.oneTo(20), PitrHistory.ledger(base), "nothing applied");
+  }
+
+  @Test
   void skipGtidsReplaysAroundTheBadTransactionByPipe() throws Exception {
     MariaDbServer base = h.bootBase("skip-pipe");
     try (StandaloneStepContext ctx = ctx(base, new Lines())) {
