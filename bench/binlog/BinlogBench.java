@@ -5,6 +5,7 @@ import io.runbook.engine.inventory.TransportSpec;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.binlog.BinlogScanner;
 import io.runbook.steps.binlog.Cut;
 import io.runbook.steps.binlog.CutFinder;
 import io.runbook.steps.binlog.CutRequest;
@@ -27,13 +28,15 @@ import java.util.regex.Pattern;
  * binlog.replay against a server, and prints one line of figures. Driven by bench/binlog/run.sh.
  *
  * <pre>
- * BinlogBench cut time|gtid|regex VALUE [--no-crc] FILE...
+ * BinlogBench cut time|gtid|regex VALUE FILE...
+ * BinlogBench raw-no-crc GTID FILE...      (scanner alone, CRC32 not verified: shows what the checksums cost)
  * BinlogBench replay pipe|replication TARGET_PORT DONOR_PORT THROUGH_GTID relax|durable FILE...
  * </pre>
  */
 public final class BinlogBench {
   public static void main(String[] a) throws Exception {
     if (a[0].equals("cut")) cut(a);
+    else if (a[0].equals("raw-no-crc")) raw(a);
     else replay(a);
   }
 
@@ -55,6 +58,28 @@ public final class BinlogBench {
     System.out.printf(Locale.ROOT, "cut by %s: %.3f s in-process, %d MB scanned (%.0f MB/s), %d transactions before the cut, "
             + "first skipped %s %s%n", by, secs, scanned / 1_000_000, scanned / 1e6 / secs, cut.transactions(),
         cut.firstSkipped().map(t -> t.gtid()).orElse("-"), cut.firstSkipped().map(t -> t.summary()).orElse(""));
+  }
+
+  static void raw(String[] a) throws Exception {
+    Gtid stop = Gtid.parse(a[1]);
+    BinlogScanner scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, false, null);
+    long t0 = System.nanoTime();
+    long[] n = {0};
+    long bytes = 0;
+    boolean[] found = {false};
+    for (int i = 2; i < a.length && !found[0]; i++) {
+      bytes += scanner.scan(Path.of(a[i]), tx -> {
+        if (tx.domain() == stop.domain() && tx.seq() == stop.seq()) {
+          found[0] = true;
+          return false;
+        }
+        n[0]++;
+        return true;
+      }).scannedTo();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "raw scan without CRC32 to %s: %.3f s in-process, %d MB (%.0f MB/s), %d transactions%n", stop,
+        secs, bytes / 1_000_000, bytes / 1e6 / secs, n[0]);
   }
 
   static void replay(String[] a) throws Exception {
