@@ -83,7 +83,6 @@ public final class BinlogScanner {
 
   /** The state of one file's scan. */
   private final class FileScan {
-    private final Path path;
     private final String name;
     private final FileChannel ch;
     private final long size;
@@ -102,7 +101,6 @@ public final class BinlogScanner {
     private long txCount;
 
     FileScan(Path path, FileChannel ch, long from, Visitor visitor) throws IOException {
-      this.path = path;
       this.name = path.toString();
       this.ch = ch;
       this.size = ch.size();
@@ -125,13 +123,16 @@ public final class BinlogScanner {
           pos = Math.max(pos, from);
           jumped = true;
         }
-        if (pos + HEADER > size) return info(pos, pos < size ? Optional.of(pos) : Optional.empty(), true, null);
+        if (pos + HEADER > size) {
+          if (pos < size) return truncated(pos);
+          return info(pos, Optional.empty(), true, null);
+        }
         ensure(pos, HEADER);
         int off = (int) (pos - winStart);
         long eventSize = u32(off + 9);
         int type = buf.get(off + 4) & 0xff;
         if (eventSize < HEADER) throw corrupt(pos, "event length " + eventSize + " is shorter than an event header");
-        if (pos + eventSize > size) return info(pos, Optional.of(pos), true, null);
+        if (pos + eventSize > size) return truncated(pos);
         long logPos = u32(off + 13);
         if (logPos != 0 && logPos != ((pos + eventSize) & 0xffffffffL)) {
           throw corrupt(pos, "event header says it ends at " + logPos + " but its length puts the end at " + (pos + eventSize));
@@ -293,6 +294,18 @@ public final class BinlogScanner {
 
     private int postHeaderLength(int type, int fallback) {
       return type - 1 < postHeader.length ? postHeader[type - 1] & 0xff : fallback;
+    }
+
+    /**
+     * The file ends inside the event at {@code pos}. Expected of a copy of a file in use (a live or crashed server's
+     * newest binlog); a file its server closed cannot end like that, so there it means damage or a cut copy.
+     */
+    private BinlogFileInfo truncated(long pos) throws BinlogException {
+      if (!inUse) {
+        throw corrupt(pos, "the event there runs past the end of the file (" + size + " bytes), yet the file was closed by its "
+            + "server: its length field is damaged or the copy was cut short");
+      }
+      return info(pos, Optional.of(pos), true, null);
     }
 
     private BinlogFileInfo info(long scannedTo, Optional<Long> truncatedAt, boolean complete, String rotatesTo) {

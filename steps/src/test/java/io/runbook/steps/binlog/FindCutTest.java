@@ -172,10 +172,16 @@ class FindCutTest {
     try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
       f.setLength(lastEnd - 7); // inside the final transaction's XID event, as a copy of a file being written
     }
+    List<String> closed = List.of(h.files().get(0), h.files().get(1), h.files().get(2), last.toString());
+    StepFailure cutShort = assertThrows(StepFailure.class, () -> new FindCut().run(input(closed, h.basePosition), ctx));
+    assertTrue(cutShort.getMessage().contains("was closed by its server"), "a closed file cannot end mid-event: "
+        + cutShort.getMessage());
+    flipByte(last, 4 + 17, 0x01); // set the in-use flag as the server does on the file it writes (not covered by the CRC)
     List<String> files = List.of(h.files().get(0), h.files().get(1), h.files().get(2), last.toString());
     FindCut.Output out = new FindCut().run(input(files, h.basePosition), ctx);
     assertEquals(71, out.transactions(), "the last, incomplete transaction is not replayed");
     BinlogFileInfo info = out.files().get(3);
+    assertTrue(info.inUse());
     assertTrue(info.truncatedAt().isPresent());
     assertTrue(info.incompleteGtid().isPresent());
     assertTrue(out.warnings().stream().anyMatch(w -> w.contains("truncated event")), out.warnings().toString());
@@ -214,12 +220,14 @@ class FindCutTest {
     assertFalse(t.contains("GTID " + h.basePosition), "context stays within 3 transactions: " + t);
   }
 
-  static void flipByte(Path file, long offset) throws IOException {
+  static void flipByte(Path file, long offset) throws IOException { flipByte(file, offset, 0x40); }
+
+  static void flipByte(Path file, long offset, int bits) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(offset);
       int b = f.read();
       f.seek(offset);
-      f.write(b ^ 0x40);
+      f.write(b ^ bits);
     }
   }
 
