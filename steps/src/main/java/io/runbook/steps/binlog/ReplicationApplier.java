@@ -70,7 +70,7 @@ final class ReplicationApplier {
     Map<String, Object> before = db.row("SELECT @@global.server_id AS server_id, @@global.read_only + 0 AS read_only, "
         + "@@global.sync_binlog AS sync_binlog, @@global.innodb_flush_log_at_trx_commit AS flush, "
         + "@@global.log_bin + 0 AS log_bin, @@global.log_slave_updates + 0 AS log_slave_updates, "
-        + "@@global.slave_parallel_threads AS threads", List.of());
+        + "@@global.slave_parallel_threads AS threads, @@global.slave_parallel_mode AS mode", List.of());
     if (!"1".equals(str(before.get("log_bin"))) || !"1".equals(str(before.get("log_slave_updates")))) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " needs log_bin=ON and log_slave_updates=ON "
           + "so replayed transactions keep their GTIDs in its binlog (and resume can read @@gtid_binlog_pos)",
@@ -160,6 +160,13 @@ final class ReplicationApplier {
     set(problems, "sync_binlog", before.get("sync_binlog"));
     set(problems, "innodb_flush_log_at_trx_commit", before.get("flush"));
     set(problems, "slave_parallel_threads", before.get("threads"));
+    try {
+      db.execute("SET GLOBAL slave_parallel_mode = ?", List.of(str(before.get("mode"))));
+      String mode = db.value("SELECT @@global.slave_parallel_mode");
+      if (!str(before.get("mode")).equals(mode)) problems.add("slave_parallel_mode is " + mode + ", expected " + before.get("mode"));
+    } catch (StepFailure e) {
+      problems.add("slave_parallel_mode: " + e.getMessage());
+    }
     set(problems, "read_only", before.get("read_only"));
     if (!problems.isEmpty()) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": could not restore settings on " + db.where() + ": " + String.join("; ", problems),

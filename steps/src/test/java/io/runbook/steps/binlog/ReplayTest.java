@@ -197,8 +197,12 @@ class ReplayTest {
   @Test
   void skipGtidsReplaysAroundTheBadTransactionByReplication() throws Exception {
     MariaDbServer base = h.bootBase("skip-repl");
+    base.sql("SET GLOBAL slave_parallel_mode = 'conservative'"); // the replay switches to optimistic for the duration
+    String mode = base.queryValue("SELECT @@global.slave_parallel_mode");
     try (StandaloneStepContext ctx = ctx(base, new Lines())) {
-      Replay.Output out = new Replay().run(replay(null, List.of(h.dropGtid), "replication"), ctx);
+      Replay.Input parallel = new Replay.Input(h.files(), Optional.empty(), Optional.of(List.of(h.dropGtid)),
+          Optional.of("replication"), Optional.of("donor"), Optional.of(true), Optional.of(2), Optional.of(77L));
+      Replay.Output out = new Replay().run(parallel, ctx);
       assertEquals(List.of(h.dropGtid), out.skipped());
       assertEquals(71, out.applied());
     }
@@ -206,6 +210,8 @@ class ReplayTest {
     assertEquals("1", base.queryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='app' AND TABLE_NAME='audit'"));
     assertEquals("80", base.queryValue("SELECT COUNT(*) FROM app.audit"), "the audit table as it was before the DROP");
     assertEquals("0", base.queryValue("SELECT @@global.read_only + 0"));
+    assertEquals("0", base.queryValue("SELECT @@global.slave_parallel_threads"), "parallel applier threads restored");
+    assertEquals(mode, base.queryValue("SELECT @@global.slave_parallel_mode"));
   }
 
   @Test
