@@ -100,7 +100,7 @@ public final class BinlogBench {
       public void progress(String m) { System.err.println(m); }
     };
     try (StandaloneStepContext ctx = StandaloneStepContext.builder().inventory(new Inventory("bench", null, hosts)).target("base")
-        .env(Map.of("BENCH_PW", "bench", "BENCH_REPL_PW", "bench")).log(log).stepId("replay").build()) {
+        .runDir(java.nio.file.Files.createTempDirectory("binlog-bench")).env(Map.of("BENCH_PW", "bench", "BENCH_REPL_PW", "bench")).log(log).stepId("replay").build()) {
       Replay.Output out = new Replay().run(new Replay.Input(files, Optional.of(through), Optional.empty(), Optional.of(method),
           method.equals("replication") ? Optional.of("donor") : Optional.empty(), Optional.of(relax), Optional.empty(),
           Optional.empty()), ctx);

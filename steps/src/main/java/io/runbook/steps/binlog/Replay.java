@@ -92,6 +92,7 @@ public final class Replay implements StepType<Replay.Input, Replay.Output> {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " runs without a binlog (log_bin=OFF): replay could "
           + "not tell on resume what it already applied", "start the target with log-bin (and log-slave-updates) for the replay");
     }
+    ReplicationApplier.recoverInterrupted(ctx, db);
     GtidPosition start = GtidPosition.parse(db.value("SELECT @@global.gtid_binlog_pos"));
     Cut cut = cut(in, ctx, start);
     String method = method(in);

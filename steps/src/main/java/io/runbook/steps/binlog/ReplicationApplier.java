@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fast apply path: the target pulls the transactions from a temporary read-only donor server (booted on the
@@ -29,6 +30,7 @@ final class ReplicationApplier {
   private final boolean relax;
   private final int parallelThreads;
   private final Long temporaryServerId;
+  private final SavedSettings settings;
 
   ReplicationApplier(StepContext ctx, MariaDbClient db, MariaDbClient donor, String replUser, String replPassword,
       boolean relax, int parallelThreads, Long temporaryServerId) {
@@ -42,6 +44,26 @@ final class ReplicationApplier {
     this.relax = relax;
     this.parallelThreads = parallelThreads;
     this.temporaryServerId = temporaryServerId;
+    this.settings = new SavedSettings(ctx);
+  }
+
+  /**
+   * Cleans up after a replay attempt the engine did not finish (it died while the target was pulling): stops the
+   * replication connection it left, and puts back the settings it saved before changing them. Runs before anything
+   * reads the target's position.
+   */
+  static void recoverInterrupted(StepContext ctx, MariaDbClient db) throws StepFailure {
+    if (connectionExists(db)) {
+      ctx.log().warn("an interrupted replay left replication connection '" + CONNECTION + "' on " + db.where() + ": stopping it");
+      db.execute("STOP SLAVE '" + CONNECTION + "'");
+    }
+    SavedSettings saved = new SavedSettings(ctx);
+    Optional<Map<String, Object>> before = saved.load();
+    if (before.isPresent()) {
+      ctx.log().warn("an interrupted replay changed settings on " + db.where() + "; restoring those saved before it: " + before.get());
+      restore(ctx, db, before.get());
+      saved.forget();
+    }
   }
 
   /** The statements it runs, for the plan (password masked, positions as computed at run time). */
@@ -67,10 +89,12 @@ final class ReplicationApplier {
     }
     long donorId = Long.parseLong(donor.value("SELECT @@global.server_id"));
     // +0: booleans as 0/1, the form SET GLOBAL takes back when restoring
-    Map<String, Object> before = db.row("SELECT @@global.server_id AS server_id, @@global.read_only + 0 AS read_only, "
+    Map<String, Object> current = db.row("SELECT @@global.server_id AS server_id, @@global.read_only + 0 AS read_only, "
         + "@@global.sync_binlog AS sync_binlog, @@global.innodb_flush_log_at_trx_commit AS flush, "
         + "@@global.log_bin + 0 AS log_bin, @@global.log_slave_updates + 0 AS log_slave_updates, "
         + "@@global.slave_parallel_threads AS threads, @@global.slave_parallel_mode AS mode", List.of());
+    Map<String, Object> before = current;
+    settings.save(before);
     if (!"1".equals(str(before.get("log_bin"))) || !"1".equals(str(before.get("log_slave_updates")))) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " needs log_bin=ON and log_slave_updates=ON "
           + "so replayed transactions keep their GTIDs in its binlog (and resume can read @@gtid_binlog_pos)",
@@ -111,7 +135,8 @@ final class ReplicationApplier {
       }
       runUntil(cut, cut.endPosition(), now, progress);
     } finally {
-      restore(before);
+      restore(ctx, db, before);
+      settings.forget();
     }
   }
 
@@ -148,18 +173,20 @@ final class ReplicationApplier {
   }
 
   /** Puts back everything this path changed and checks it took; a failure here names the setting. */
-  private void restore(Map<String, Object> before) throws StepFailure {
+  private static void restore(StepContext ctx, MariaDbClient db, Map<String, Object> before) throws StepFailure {
     List<String> problems = new ArrayList<>();
     try {
-      db.execute("STOP SLAVE '" + CONNECTION + "'");
-      db.execute("RESET SLAVE '" + CONNECTION + "' ALL");
+      if (connectionExists(db)) {
+        db.execute("STOP SLAVE '" + CONNECTION + "'");
+        db.execute("RESET SLAVE '" + CONNECTION + "' ALL");
+      }
     } catch (StepFailure e) {
       problems.add("removing replication connection " + CONNECTION + ": " + e.getMessage());
     }
-    set(problems, "server_id", before.get("server_id"));
-    set(problems, "sync_binlog", before.get("sync_binlog"));
-    set(problems, "innodb_flush_log_at_trx_commit", before.get("flush"));
-    set(problems, "slave_parallel_threads", before.get("threads"));
+    set(db, problems, "server_id", before.get("server_id"));
+    set(db, problems, "sync_binlog", before.get("sync_binlog"));
+    set(db, problems, "innodb_flush_log_at_trx_commit", before.get("flush"));
+    set(db, problems, "slave_parallel_threads", before.get("threads"));
     try {
       db.execute("SET GLOBAL slave_parallel_mode = ?", List.of(str(before.get("mode"))));
       String mode = db.value("SELECT @@global.slave_parallel_mode");
@@ -167,14 +194,14 @@ final class ReplicationApplier {
     } catch (StepFailure e) {
       problems.add("slave_parallel_mode: " + e.getMessage());
     }
-    set(problems, "read_only", before.get("read_only"));
+    set(db, problems, "read_only", before.get("read_only"));
     if (!problems.isEmpty()) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": could not restore settings on " + db.where() + ": " + String.join("; ", problems),
           "set them by hand before anything else uses this server (relaxed durability must not stay on)");
     }
   }
 
-  private void set(List<String> problems, String variable, Object value) {
+  private static void set(MariaDbClient db, List<String> problems, String variable, Object value) {
     try {
       db.execute("SET GLOBAL " + variable + " = ?", List.of(Long.parseLong(str(value))));
       String now = db.value("SELECT @@global." + variable + " + 0");
@@ -182,6 +209,13 @@ final class ReplicationApplier {
     } catch (StepFailure | NumberFormatException e) {
       problems.add(variable + ": " + e.getMessage());
     }
+  }
+
+  private static boolean connectionExists(MariaDbClient db) throws StepFailure {
+    for (Map<String, Object> row : db.query("SHOW ALL SLAVES STATUS")) {
+      if (CONNECTION.equals(str(row.get("Connection_name")))) return true;
+    }
+    return false;
   }
 
   private static boolean reached(GtidPosition pos, GtidPosition target) {

@@ -200,7 +200,9 @@ final class PitrHistory implements AutoCloseable {
   static StandaloneStepContext context(String target, Map<String, MariaDbServer> servers, io.runbook.engine.spi.StepLog log) {
     Map<String, Host> hosts = new LinkedHashMap<>();
     servers.forEach((n, s) -> hosts.put(n, host(n, s)));
-    return StandaloneStepContext.builder().inventory(new Inventory("test", null, hosts)).target(target)
+    // the run folder of this target's server: saved settings of an interrupted replay live there
+    Path runDir = servers.get(target).dir().resolve("run");
+    return StandaloneStepContext.builder().inventory(new Inventory("test", null, hosts)).target(target).runDir(runDir)
         .env(Map.of(PASSWORD_ENV, PASSWORD, REPL_PASSWORD_ENV, REPL_PASSWORD)).stepId("replay").log(log).build();
   }
 

@@ -195,6 +195,33 @@ class ReplayTest {
   }
 
   @Test
+  void aResumedReplayRestoresTheSettingsAnInterruptedAttemptSaved() throws Exception {
+    MariaDbServer base = h.bootBase("crashed");
+    // what an engine that died mid-replay leaves: saved originals, relaxed durability, a temporary server_id,
+    // read_only, and its replication connection
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      java.nio.file.Files.createDirectories(ctx.runDir());
+      java.nio.file.Files.writeString(ctx.runDir().resolve("binlog-replay-replay.settings"), "server_id=" + h.primary.serverId()
+          + "\nread_only=0\nsync_binlog=1\nflush=1\nthreads=0\nmode=optimistic\n");
+      base.sql("SET GLOBAL read_only = 1", "SET GLOBAL server_id = 4242", "SET GLOBAL sync_binlog = 0",
+          "SET GLOBAL innodb_flush_log_at_trx_commit = 2", "CHANGE MASTER 'runbook_pitr' TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+              + donor.port() + ", MASTER_USER='replicator', MASTER_PASSWORD='x', MASTER_USE_GTID=slave_pos");
+      Lines log = new Lines();
+      try (StandaloneStepContext resumed = ctx(base, log)) {
+        assertEquals(61, new Replay().run(replay(h.gtidBeforeDrop, null, "pipe"), resumed).applied());
+      }
+      assertTrue(log.lines.stream().anyMatch(l -> l.contains("an interrupted replay changed settings")), log.lines.toString());
+      assertFalse(java.nio.file.Files.exists(ctx.runDir().resolve("binlog-replay-replay.settings")));
+    }
+    assertEquals("1", base.queryValue("SELECT @@global.sync_binlog"));
+    assertEquals("1", base.queryValue("SELECT @@global.innodb_flush_log_at_trx_commit"));
+    assertEquals(String.valueOf(h.primary.serverId()), base.queryValue("SELECT @@global.server_id"));
+    assertEquals("0", base.queryValue("SELECT @@global.read_only + 0"));
+    assertEquals(null, base.queryValue("SHOW ALL SLAVES STATUS"));
+    assertStateJustBeforeDrop(base);
+  }
+
+  @Test
   void skipGtidsReplaysAroundTheBadTransactionByReplication() throws Exception {
     MariaDbServer base = h.bootBase("skip-repl");
     base.sql("SET GLOBAL slave_parallel_mode = 'conservative'"); // the replay switches to optimistic for the duration
