@@ -83,5 +83,19 @@ final class RequiredLiteral {
     return false;
   }
 
+  /** As {@link #in(byte[], int)}, reading the bytes in place from a buffer (no copy). */
+  boolean in(java.nio.ByteBuffer b, int at, int len) {
+    int n = lower.length;
+    int i = at;
+    int last = at + len - n;
+    while (i <= last) {
+      int k = n - 1;
+      while (k >= 0 && fold(b.get(i + k)) == lower[k]) k--;
+      if (k < 0) return true;
+      i += shift[b.get(i + n - 1) & 0xff];
+    }
+    return false;
+  }
+
   private byte fold(byte c) { return ignoreCase && c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c; }
 }
