@@ -59,6 +59,24 @@ class BinlogScannerTest {
   }
 
   @Test
+  void xaTransactionsAreGroupedAtPrepareAndAtCommit() throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("xa"), "xa").start()) {
+      s.sql("CREATE DATABASE d", "CREATE TABLE d.t (a INT PRIMARY KEY)",
+          "XA START 'x1'", "INSERT INTO d.t VALUES (1)", "XA END 'x1'", "XA PREPARE 'x1'", "XA COMMIT 'x1'",
+          "XA START 'x2'", "INSERT INTO d.t VALUES (2)", "XA END 'x2'", "XA PREPARE 'x2'", "XA ROLLBACK 'x2'",
+          "XA START 'x3'", "INSERT INTO d.t VALUES (3)", "XA END 'x3'", "XA COMMIT 'x3' ONE PHASE",
+          "INSERT INTO d.t VALUES (4)");
+      List<BinlogTransaction> txs = scanAll(s.datadir().resolve("bin.000001"));
+      assertEquals(8, txs.size(), txs.toString());
+      assertEquals(List.of("INSERT", "XA PREPARE"), txs.get(2).kinds());
+      assertEquals(List.of("XA COMMIT"), txs.get(3).kinds());
+      assertEquals(List.of("XA ROLLBACK"), txs.get(5).kinds());
+      assertEquals(List.of("INSERT"), txs.get(6).kinds(), "one-phase XA commits like any transaction");
+      for (int i = 1; i < txs.size(); i++) assertEquals(txs.get(i - 1).end(), txs.get(i).start());
+    }
+  }
+
+  @Test
   void compressedEventsAreRefusedWithWhatToDoInstead() {
     try (MariaDbServer s = MariaDbServer.builder(dir("compressed"), "compressed").option("log_bin_compress", "ON")
         .option("log_bin_compress_min_len", "10").start()) {
