@@ -74,6 +74,8 @@ class FindCutTest {
     FindCut.Output out = new FindCut().run(in, ctx);
     assertCutBeforeDrop(out);
     assertEquals(Instant.ofEpochSecond(PitrHistory.T0 + 300).toString(), out.firstSkipped().get().time());
+    assertTrue(out.warnings().stream().anyMatch(w -> w.startsWith("1 of the 10 transactions after the cut started at or before")),
+        "the phase-C transaction stamped t0+250 is named: " + out.warnings());
     // at the DROP's own second the DROP is "at or before": it is applied and phase C is cut
     FindCut.Input atDrop = new FindCut.Input(h.files(), Optional.of(h.basePosition), Optional.empty(),
         Optional.of(Instant.ofEpochSecond(PitrHistory.T0 + 300).toString()), Optional.empty(), Optional.empty(), Optional.empty());
