@@ -145,6 +145,20 @@ class FindCutTest {
   }
 
   @Test
+  void aFolderMeansItsBinlogsInOrderWithoutRelayLogs(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    for (int i = 4; i >= 1; i--) Files.copy(h.binlog(i), tmp.resolve(h.binlog(i).getFileName()));
+    Files.copy(h.binlog(2), tmp.resolve("relay-bin.000007"));
+    Files.writeString(tmp.resolve("bin.index"), "./bin.000001\n");
+    FindCut.Output out = new FindCut().run(input(List.of(tmp.toString()), h.basePosition), ctx);
+    assertEquals(72, out.transactions());
+    assertEquals(List.of("bin.000001", "bin.000002", "bin.000003", "bin.000004"),
+        out.files().stream().map(f -> Path.of(f.file()).getFileName().toString()).toList());
+    Files.copy(h.binlog(2), tmp.resolve("other.000001"));
+    StepFailure f = assertThrows(StepFailure.class, () -> new FindCut().run(input(List.of(tmp.toString()), h.basePosition), ctx));
+    assertTrue(f.getMessage().contains("several names: [bin, other]"), f.getMessage());
+  }
+
+  @Test
   void unknownGtidFails() {
     StepFailure f = assertThrows(StepFailure.class, () -> new FindCut().run(byGtid("0-1-999999"), ctx));
     assertTrue(f.getMessage().contains("0-1-999999 is not in the files"), f.getMessage());
