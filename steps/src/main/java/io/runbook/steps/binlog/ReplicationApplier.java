@@ -220,6 +220,15 @@ final class ReplicationApplier {
     } catch (StepFailure e) {
       problems.add("slave_parallel_mode: " + e.getMessage());
     }
+    if ("true".equals(str(before.get("relaxed")))) {
+      // commits made while relaxed may sit in the redo log buffer and the unsynced binlog: put them on disk now
+      try {
+        db.execute("FLUSH NO_WRITE_TO_BINLOG ENGINE LOGS"); // a plain FLUSH ENGINE LOGS would be binlogged as a transaction
+        db.execute("FLUSH NO_WRITE_TO_BINLOG BINARY LOGS");
+      } catch (StepFailure e) {
+        problems.add("flushing the logs to disk: " + e.getMessage());
+      }
+    }
     set(db, problems, "read_only", before.get("read_only"));
     if (!problems.isEmpty()) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": could not restore settings on " + db.where() + ": " + String.join("; ", problems),

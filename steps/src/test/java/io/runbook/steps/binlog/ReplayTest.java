@@ -112,9 +112,11 @@ class ReplayTest {
       assertTrue(plan.contains("MASTER_PASSWORD='***'") && !plan.contains(PitrHistory.REPL_PASSWORD), plan);
       assertEquals(Reconciled.Status.NOT_DONE, new Replay().reconcile(in, ctx).status());
 
+      int binlogsBefore = binlogCount(base);
       Replay.Output out = new Replay().run(in, ctx);
       assertEquals("replication", out.method());
       assertEquals(61, out.applied());
+      assertTrue(binlogCount(base) > binlogsBefore, "the binlog written while relaxed was closed (synced) afterwards");
       assertStateJustBeforeDrop(base);
       // everything it changed for the duration is back
       assertEquals(String.valueOf(h.primary.serverId()), base.queryValue("SELECT @@global.server_id"));
@@ -244,6 +246,16 @@ class ReplayTest {
       assertFalse(java.nio.file.Files.exists(saved));
     }
     assertStateJustBeforeDrop(base);
+  }
+
+  static int binlogCount(MariaDbServer s) {
+    try (var c = s.rootConnection(); var st = c.createStatement(); var rs = st.executeQuery("SHOW BINARY LOGS")) {
+      int n = 0;
+      while (rs.next()) n++;
+      return n;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static long serverStarted(MariaDbServer s) {
