@@ -70,10 +70,14 @@ public final class SandboxEstate {
   public Path passwordFile() { return layout.root().resolve("db-password"); }
   public SandboxCloud cloud() { return cloud; }
 
-  /** Host names: primary, replica1..N. */
+  /** The scratch VM: no database of its own, an empty data LUN where dr-pitr boots a temporary donor. */
+  public static final String SCRATCH = "scratch";
+  static final int SCRATCH_SERVER_ID = 100;
+
+  /** Database host names: primary, replica-1..N. */
   public static List<String> hostNames(int replicas) {
     List<String> names = new ArrayList<>(List.of("primary"));
-    for (int i = 1; i <= replicas; i++) names.add("replica" + i);
+    for (int i = 1; i <= replicas; i++) names.add("replica-" + i);
     return names;
   }
 
@@ -124,6 +128,9 @@ public final class SandboxEstate {
       ports.put(vm, port);
       log.info("VM " + vm + ": data disk " + data.name() + " at LUN " + DATA_LUN + ", mariadbd on 127.0.0.1:" + port);
     }
+    cloud.createVm(SCRATCH, SCRATCH_SERVER_ID);
+    mkdirs(layout.mounts(SCRATCH));
+    ports.put(SCRATCH, freePort());
     writeInventory(hosts, ports);
     Inventory inv = inventory();
     bootstrapPrimary(ports.get("primary"), password);
@@ -161,6 +168,7 @@ public final class SandboxEstate {
   private void startServers() throws StepFailure, InterruptedException {
     Inventory inv = inventory();
     for (Host h : inv.hosts().values()) {
+      if (layout.luns(h.vmName()).get(DATA_LUN) == null) continue; // the scratch VM has nothing to run
       SandboxLayout.VmMeta vm = layout.readVm(h.vmName()).orElseThrow();
       VmServer server = new VmServer(layout, h.vmName());
       if ("running".equals(vm.powerState()) && !server.running()) {
@@ -234,6 +242,14 @@ public final class SandboxEstate {
       throw StepFailure.fatal("cannot write " + passwordFile() + ": " + e.getMessage());
     }
     return pw.toString();
+  }
+
+  private static void mkdirs(Path dir) throws StepFailure {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw StepFailure.fatal("cannot create " + dir + ": " + e.getMessage());
+    }
   }
 
   private static void link(Path link, Path target) throws StepFailure {
@@ -393,21 +409,27 @@ public final class SandboxEstate {
         .append("inventory: sandbox\n")
         .append("cloud:\n  provider: sandbox\n  root: ").append(q(r)).append("\n")
         .append("hosts:\n");
-    for (String h : hosts) {
+    List<String> all = new ArrayList<>(hosts);
+    all.add(SCRATCH);
+    for (String h : all) {
       String vm = r + "/vms/" + h;
+      boolean scratch = h.equals(SCRATCH);
+      if (scratch) {
+        y.append("  # No database of its own: dr-pitr attaches a restored disk at its empty LUN 9 and boots a donor there.\n");
+      }
       y.append("  ").append(h).append(":\n")
-          .append("    role: ").append(h.equals("primary") ? "primary" : "replica").append("\n")
+          .append("    role: ").append(h.equals("primary") ? "primary" : scratch ? "scratch" : "replica").append("\n")
           .append("    transport: { kind: local }\n")
-          .append("    dataDisk: { name: ").append(h).append("-data, lun: ").append(DATA_LUN)
+          .append("    dataDisk: { name: ").append(h).append(scratch ? "-donor" : "-data").append(", lun: ").append(DATA_LUN)
           .append(", mount: ").append(q(vm + "/mnt/data")).append(", device: ").append(q(vm + "/lun/" + DATA_LUN))
-          .append(", marker: ").append(MARKER).append(", backupInstance: ").append(h).append("-data }\n");
+          .append(", marker: ").append(MARKER).append(scratch ? "" : ", backupInstance: " + h + "-data").append(" }\n");
       if (h.equals("primary")) {
         y.append("    backupDisk: { name: primary-backup, lun: ").append(BACKUP_LUN).append(", mount: ")
             .append(q(vm + "/mnt/backup")).append(", device: ").append(q(vm + "/lun/" + BACKUP_LUN))
             .append(", marker: ").append(MARKER).append(" }\n");
       }
       y.append("    db: { address: 127.0.0.1, port: ").append(ports.get(h)).append(", socket: ").append(q(vm + "/mariadbd.sock"))
-          .append(", user: ").append(DB_USER).append(", password: ").append(q("file:" + passwordFile()))
+          .append(", datadir: ").append(q(vm + "/mnt/data/mysql")).append(", user: ").append(DB_USER).append(", password: ").append(q("file:" + passwordFile()))
           .append(", replicationUser: ").append(REPL_USER).append(", replicationPassword: ").append(q("file:" + passwordFile()))
           .append(" }\n")
           .append("    service: { kind: sandbox }\n");

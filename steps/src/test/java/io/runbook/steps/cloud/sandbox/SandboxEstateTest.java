@@ -22,7 +22,8 @@ class SandboxEstateTest {
 
   @AfterEach
   void down() throws Exception {
-    estate.down();
+    if (estate.exists() || !Files.exists(root)) estate.down();
+    else io.runbook.testkit.mariadb.MariaDbServer.deleteTree(root);
   }
 
   @Test
@@ -35,10 +36,10 @@ class SandboxEstateTest {
     assertFalse(text.contains(Files.readString(estate.passwordFile())), "the inventory must not hold the password");
 
     Inventory inv = estate.inventory();
-    assertEquals(List.of("primary", "replica1"), List.copyOf(inv.hosts().keySet()));
+    assertEquals(List.of("primary", "replica-1", "scratch"), List.copyOf(inv.hosts().keySet()));
     try (StandaloneStepContext ctx = estate.context(inv)) {
       MariaDbClient primary = MariaDbClient.of(ctx, inv.host("primary").orElseThrow());
-      MariaDbClient replica = MariaDbClient.of(ctx, inv.host("replica1").orElseThrow());
+      MariaDbClient replica = MariaDbClient.of(ctx, inv.host("replica-1").orElseThrow());
       assertEquals("1000", primary.value("SELECT COUNT(*) FROM shop.orders"));
       assertEquals("1000", replica.value("SELECT COUNT(*) FROM shop.orders"));
       assertEquals("Yes", replica.row("SHOW SLAVE STATUS", List.of()).get("Slave_SQL_Running"));
@@ -58,11 +59,32 @@ class SandboxEstateTest {
     assertEquals(pid, new VmServer(cloud.layout(), "primary").pid().orElseThrow());
 
     assertEquals(2, estate.snapshotNow().size());
-    assertTrue(new SandboxStatus(estate).render().contains("replica1"));
+    assertTrue(new SandboxStatus(estate).render().contains("replica-1"));
 
     estate.down();
     assertFalse(Files.exists(root));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void aHalfBuiltEstateIsReportedAndRebuilt() throws Exception {
+    Files.createDirectories(root.resolve("vms/primary/lun"));
+    Files.writeString(root.resolve("estate.json"), "{\"state\":\"building\",\"replicas\":0,\"createdAt\":\"2026-01-01T00:00:00Z\"}");
+    assertTrue(new SandboxStatus(estate).render().startsWith("HALF-BUILT"));
+    estate.up(0);
+    assertTrue(estate.ready());
+    assertEquals(List.of("primary", "scratch"), List.copyOf(estate.inventory().hosts().keySet()));
+  }
+
+  @Test
+  void downRefusesAFolderTheSandboxDidNotMake() throws Exception {
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("precious.txt"), "keep me");
+    io.runbook.engine.spi.StepFailure f = org.junit.jupiter.api.Assertions.assertThrows(
+        io.runbook.engine.spi.StepFailure.class, estate::down);
+    assertTrue(f.getMessage().contains("not a sandbox estate"), f.getMessage());
+    assertTrue(Files.exists(root.resolve("precious.txt")));
+    Files.delete(root.resolve("precious.txt"));
   }
 
 }
