@@ -1,0 +1,78 @@
+package io.runbook.runbooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dr-pitr end to end in the sandbox: writes, snapshot T0, good writes, a DROP TABLE by mistake, more writes, snapshot
+ * T1; the runbook lands the primary on the transaction right before the DROP, rebuilds the replica, deletes the donor.
+ */
+class DrPitrSandboxTest {
+
+  @Test
+  void landsOnTheTransactionBeforeTheDropAndRebuildsTheReplica() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr", 1)) {
+      d.sql("primary",
+          "CREATE DATABASE drill",
+          "CREATE TABLE drill.orders (id INT PRIMARY KEY, item VARCHAR(40) NOT NULL)",
+          "CREATE TABLE drill.events (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40) NOT NULL)",
+          "INSERT INTO drill.orders SELECT seq, CONCAT('item-', seq) FROM drill.seq_1_to_200",
+          "INSERT INTO drill.events (what) SELECT CONCAT('before-t0-', seq) FROM drill.seq_1_to_50");
+      d.awaitCaughtUp("replica1", "primary");
+      d.estate.snapshotNow();                                                      // T0
+      Instant bracketAt = Instant.now();
+
+      // Good writes after T0: they must survive the recovery.
+      d.sql("primary",
+          "INSERT INTO drill.orders SELECT seq, CONCAT('late-', seq) FROM drill.seq_201_to_260",
+          "UPDATE drill.orders SET item = 'changed' WHERE id <= 10",
+          "INSERT INTO drill.events (what) VALUES ('good-1'), ('good-2')");
+      Map<String, Long> expected = d.checksums("primary", "drill");
+      String lastGood = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+
+      // The bad transaction, then writes after it: the recovery must leave both out.
+      d.sql("primary", "DROP TABLE drill.orders", "INSERT INTO drill.events (what) VALUES ('after-the-drop')");
+      d.awaitCaughtUp("replica1", "primary");
+      d.estate.snapshotNow();                                                      // T1
+      assertEquals(1, d.checksums("primary", "drill").size(), "the drop happened");
+
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + bracketAt,
+          "replicas=replica1", "autoApprove=true", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(0, r.exit(), "dr-pitr exit code");
+
+      assertEquals(expected, d.checksums("primary", "drill"), "primary: exactly the state right before the DROP");
+      assertEquals(lastGood, d.value("primary", "SELECT @@global.gtid_binlog_pos"), "primary ends on the last good GTID");
+      assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM drill.events WHERE what = 'after-the-drop'"));
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"), "primary open for writes");
+      assertEquals("1", d.value("primary", "SELECT @@global.sync_binlog"), "durability restored");
+      assertEquals("1", d.value("primary", "SELECT @@global.innodb_flush_log_at_trx_commit"), "durability restored");
+
+      Map<String, String> slave = d.replicaStatus("replica1");
+      assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
+      assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
+      assertEquals("0", slave.get("Last_Errno"), slave.toString());
+      assertEquals("1", d.value("replica1", "SELECT @@global.read_only"), "the replica stays read-only");
+      d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-recovery')");
+      d.awaitCaughtUp("replica1", "primary");
+      assertEquals(d.checksums("primary", "drill"), d.checksums("replica1", "drill"), "replica equals the primary");
+
+      // The donor's disk is gone; the primary's pre-incident disk is kept and reported.
+      Path disks = d.estate.root().resolve("disks");
+      try (Stream<Path> s = Files.list(disks)) {
+        assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("scratch-donor-")), "donor disk deleted");
+      }
+      assertTrue(Files.isDirectory(disks.resolve("primary-data")), "the old data disk is kept");
+      assertTrue(r.out().contains("primary-data"), "the summary names the old disk");
+      assertNotEquals(-1, r.out().indexOf("replay"), "the summary prints the phases");
+    }
+  }
+}
