@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code runbook} command: validate, run and resume runbooks. Never prints a stack trace. */
 @Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
     description = "Validate, run and resume declarative runbooks.",
-    subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class, SandboxCommand.class},
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, SchemaCommand.class,
+        SandboxCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",

@@ -307,7 +307,7 @@ public final class Runs {
   }
 
   /** Secret parameters hold references; the scope gets their values, registered for redaction. */
-  private static Map<String, Object> resolveSecretParams(Runbook rb, Map<String, Object> params, SecretResolver secrets) {
+  public static Map<String, Object> resolveSecretParams(Runbook rb, Map<String, Object> params, SecretResolver secrets) {
     Map<String, Object> out = new LinkedHashMap<>(params);
     for (ParamDecl p : rb.params().values()) {
       Object v = out.get(p.name());
@@ -326,7 +326,8 @@ public final class Runs {
     return out;
   }
 
-  static String sha256(Path file) {
+  /** The sha256 of a file's bytes, as lowercase hex (runbooks and inventories are identified by it). */
+  public static String sha256(Path file) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));

@@ -126,6 +126,8 @@ public final class StandaloneStepContext implements StepContext, AutoCloseable {
     public Builder redactor(Redactor v) { redactor = v; return this; }
     /** The environment that {@code env:} secret references read; default: the process environment. */
     public Builder env(Map<String, String> v) { env = v; return this; }
+    /** The clients shared with other contexts of the same run (a planner gives each step its own context). */
+    public Builder shared(SharedResources v) { shared = v; return this; }
     public StandaloneStepContext build() { return new StandaloneStepContext(this); }
   }
 }

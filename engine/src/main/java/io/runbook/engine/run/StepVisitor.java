@@ -18,6 +18,13 @@ public interface StepVisitor {
   /** A {@code require} was evaluated right before the step; a run stops when it does not hold. */
   void precondition(String path, Require require, boolean holds) throws RunStopped;
 
+  /**
+   * A {@code when} or {@code require} could not be evaluated. A planner that knows the expression reads values
+   * only known at run time answers true: the walker then goes on with the condition undecided. A run answers
+   * false and the step cannot be prepared.
+   */
+  default boolean undecided(String path, StepDecl decl, String key, String expression) { return false; }
+
   /** The step could not be prepared (an expression failed, an input did not bind, an unknown host). */
   void cannotPrepare(String path, StepDecl decl, String message) throws RunStopped;
 

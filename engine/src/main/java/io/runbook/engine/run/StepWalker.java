@@ -167,17 +167,17 @@ public final class StepWalker {
     // An in-doubt step passed its when and require when it started; its own effect may have changed them since.
     if (!inDoubt) {
       if (d.when().isPresent()) {
-        Optional<Boolean> when = condition(d, path, "when", d.when().get(), scope);
-        if (when.isEmpty()) return null;
-        if (!when.get()) {
+        Truth when = condition(d, path, "when", d.when().get(), scope);
+        if (when == Truth.UNPREPARED) return null;
+        if (when == Truth.FALSE) {
           visitor.skipped(path, d, "when " + d.when().get() + " is false");
           return null;
         }
       }
       for (Require r : d.require()) {
-        Optional<Boolean> holds = condition(d, path, "require", r.that(), scope);
-        if (holds.isEmpty()) return null;
-        visitor.precondition(path, r, holds.get());
+        Truth holds = condition(d, path, "require", r.that(), scope);
+        if (holds == Truth.UNPREPARED) return null;
+        if (holds != Truth.UNDECIDED) visitor.precondition(path, r, holds == Truth.TRUE);
       }
     }
     if (d.isGroup()) {
@@ -190,18 +190,21 @@ public final class StepWalker {
     return out == null ? new LinkedHashMap<String, Object>() : Values.of(out);
   }
 
-  private Optional<Boolean> condition(StepDecl d, String path, String key, String expr, Scope scope)
-      throws RunStopped {
+  /** What a {@code when} or {@code require} came to; UNDECIDED only when the visitor plans against unknown values. */
+  private enum Truth { TRUE, FALSE, UNDECIDED, UNPREPARED }
+
+  private Truth condition(StepDecl d, String path, String key, String expr, Scope scope) throws RunStopped {
     Object v;
     try {
       v = Templates.evaluate(expr, scope.vars());
     } catch (RuntimeException e) {
+      if (visitor.undecided(path, d, key, expr)) return Truth.UNDECIDED;
       visitor.cannotPrepare(path, d, key + " " + expr + ": " + e.getMessage());
-      return Optional.empty();
+      return Truth.UNPREPARED;
     }
-    if (v instanceof Boolean b) return Optional.of(b);
+    if (v instanceof Boolean b) return b ? Truth.TRUE : Truth.FALSE;
     visitor.cannotPrepare(path, d, key + " " + expr + " gave " + v + ", not true or false");
-    return Optional.empty();
+    return Truth.UNPREPARED;
   }
 
   @SuppressWarnings("unchecked")

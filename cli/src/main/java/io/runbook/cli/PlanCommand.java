@@ -1,0 +1,106 @@
+package io.runbook.cli;
+
+import io.runbook.engine.plan.PlanDocument;
+import io.runbook.engine.plan.PlanJson;
+import io.runbook.engine.plan.Planner;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.StateDir;
+import io.runbook.engine.spi.StepLog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import io.runbook.engine.spi.Effect;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code runbook plan NAME|FILE ...}: the dry-run, as text, a Markdown review document or JSON. */
+@Command(name = "plan", description = {"Dry-run: validate, then show what every step would do. READS steps really run"
+    + " (unless --offline) so later steps see real values; nothing that CHANGES or DESTROYS runs."})
+final class PlanCommand implements Callable<Integer> {
+  /** The renderings of a plan. */
+  enum Format { text, markdown, json }
+
+  @Mixin RunbookArgs args;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), markdown (a review document) or json")
+  Format format = Format.text;
+
+  @Option(names = "--out", paramLabel = "PLAN.json", description = "Also write the plan as JSON, for runbook run --plan")
+  Path out;
+
+  @Option(names = "--offline", description = "Run nothing at all, not even READS steps (their outputs are decided at run time)")
+  boolean offline;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
+    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
+    registry.problems().forEach(p -> err.println("warning: " + p));
+    Optional<RunbookArgs.Loaded> loaded = args.load(registry, err, "nothing was planned");
+    if (loaded.isEmpty()) return 2;
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    PlanDocument plan = make(loaded.get(), registry, offline, StateDir.newRunId(now), now, err);
+    stdout.print(render(plan, format, registry, loaded.get()));
+    stdout.flush();
+    if (out != null) {
+      Files.writeString(out, PlanJson.write(plan));
+      err.println("plan written to " + out + "; after review: runbook run " + args.runbook + " ... --plan " + out);
+    }
+    return 0;
+  }
+
+  static String render(PlanDocument plan, Format format, StepRegistry registry, RunbookArgs.Loaded loaded) {
+    return switch (format) {
+      case text -> PlanText.render(plan);
+      case markdown -> PlanMarkdown.render(plan, MermaidGraph.of(loaded.runbook(), registry, effects(plan)));
+      case json -> PlanJson.write(plan);
+    };
+  }
+
+  /** The effect of each step id as planned (the first execution of a foreach step stands for all). */
+  private static Map<String, Effect> effects(PlanDocument plan) {
+    Map<String, Effect> out = new HashMap<>();
+    for (PlanDocument.Step s : plan.steps()) {
+      if (s.effect() == null) continue;
+      String last = s.path().substring(s.path().lastIndexOf('/') + 1);
+      int bracket = last.indexOf('[');
+      out.putIfAbsent(bracket < 0 ? last : last.substring(0, bracket), s.effect());
+    }
+    return out;
+  }
+
+  /** Plans in a scratch folder that is removed afterwards; what READS steps log goes to {@code err}. */
+  static PlanDocument make(RunbookArgs.Loaded l, StepRegistry registry, boolean offline, String runId, Instant at,
+                           PrintWriter err) throws IOException {
+    Path scratch = Files.createTempDirectory("runbook-plan-");
+    try {
+      StepLog log = new StepLog() {
+        public void info(String m) { err.println("  (plan) " + m); }
+        public void warn(String m) { err.println("  (plan) warning: " + m); }
+        public void output(String line) { }
+        public void progress(String m) { }
+      };
+      return Planner.plan(new Planner.Request(l.runbook(), l.inventoryFile(), l.inventory(), l.given(), l.params(),
+          offline, runId, at, System.getenv(), scratch, log), registry);
+    } finally {
+      try (Stream<Path> s = Files.walk(scratch)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.runbook.cli;
+
+import io.runbook.engine.bind.ParamBinder;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.load.InventoryLoader;
+import io.runbook.engine.load.ParamsFile;
+import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.model.Problem;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.ValidationException;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.validate.Validator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What run and plan take the same way: the runbook, the inventory and the parameters; and their loading. */
+final class RunbookArgs {
+  @Parameters(index = "0", paramLabel = "NAME|FILE", description = "A shipped runbook's name or a runbook file")
+  String runbook;
+
+  @Option(names = {"-i", "--inventory"}, paramLabel = "FILE", description = "The inventory (needed when steps act on hosts or a cloud)")
+  Path inventory;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value (repeatable)")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--params-file", paramLabel = "FILE", description = "Parameter values in a YAML file")
+  Path paramsFile;
+
+  /**
+   * A loaded, validated runbook with its inventory and parameters. {@code given} holds the parameters as the operator
+   * gave them (params file, then -p over it): what a reviewed plan is compared on.
+   */
+  record Loaded(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params,
+                Map<String, String> given) {}
+
+  /** Loads and checks everything; on a problem prints each one with its position and returns empty. */
+  Optional<Loaded> load(StepRegistry registry, PrintWriter err, String nothingHappened) {
+    List<String> tried = new ArrayList<>();
+    Optional<Path> file = RunbookFiles.resolve(runbook, tried);
+    if (file.isEmpty()) {
+      err.println("runbook: no runbook '" + runbook + "'; looked at " + String.join(", ", tried));
+      return Optional.empty();
+    }
+    try {
+      Runbook rb = RunbookLoader.load(file.get(), registry);
+      Inventory inv = Inventory.EMPTY;
+      if (inventory != null) {
+        inv = InventoryLoader.load(inventory);
+        List<Problem> problems = Validator.validate(rb, registry, Optional.of(inv));
+        if (!problems.isEmpty()) throw new ValidationException(problems);
+      }
+      Map<String, Object> bound = ParamBinder.bind(rb, params, Optional.ofNullable(paramsFile), inv, Instant.now());
+      Map<String, String> given = new LinkedHashMap<>();
+      if (paramsFile != null) ParamsFile.read(paramsFile).values().forEach((k, v) -> given.put(k, String.valueOf(v)));
+      given.putAll(params);
+      return Optional.of(new Loaded(rb, Optional.ofNullable(inventory), inv, bound, given));
+    } catch (ValidationException e) {
+      for (Problem p : e.problems()) err.println(p.pos() + ": " + p.message());
+      err.println(nothingHappened);
+      return Optional.empty();
+    }
+  }
+}

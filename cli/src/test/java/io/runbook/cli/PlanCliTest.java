@@ -1,0 +1,99 @@
+package io.runbook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** runbook plan and run --plan end to end, each in its own JVM. */
+class PlanCliTest {
+  @TempDir Path dir;
+
+  static final String RUNBOOK = """
+      runbook: reviewed
+      params:
+        name: { type: string, default: first }
+        marker: { type: string }
+      steps:
+        - id: look
+          use: core.exec
+          with: { command: [sh, -c, 'cat "$M" 2>/dev/null || echo none'], env: { M: "${{ params.marker }}" }, effect: READS }
+        - id: touch
+          use: core.exec
+          with: { command: [sh, -c, 'echo "$N" > "$M.done"'], env: { N: "${{ params.name }}", M: "${{ params.marker }}" } }
+      """;
+
+  @Test
+  void planShowsTheStepsAndRunsNothingThatChanges() throws Exception {
+    Path rb = dir.resolve("reviewed.yaml");
+    Files.writeString(rb, RUNBOOK);
+    Path marker = dir.resolve("marker");
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "-p", "marker=" + marker);
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("1. look  core.exec  READS  [ran (read only)]"), r.out());
+    assertTrue(r.out().contains("outputs: exitCode=0, stdout=none"), r.out());
+    assertTrue(r.out().contains("2. touch  core.exec  CHANGES  [would run]"), r.out());
+    assertFalse(Files.exists(dir.resolve("marker.done")), "the CHANGES step did not run");
+
+    CliProcess.Result md = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "-p", "marker=" + marker,
+        "--format", "markdown");
+    assertTrue(md.out().startsWith("# Plan: reviewed\n"), md.out());
+    CliProcess.Result json = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "-p", "marker=" + marker,
+        "--format", "json");
+    assertTrue(json.out().contains("\"disposition\" : \"RAN\""), json.out());
+  }
+
+  @Test
+  void runPlanRefusesAChangedRunbookOrParamAndWarnsAboutChangedReads() throws Exception {
+    Path rb = dir.resolve("reviewed.yaml");
+    Files.writeString(rb, RUNBOOK);
+    Path marker = dir.resolve("marker");
+    Path plan = dir.resolve("plan.json");
+    String state = dir.resolve("state").toString();
+    CliProcess.Result made = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "-p", "marker=" + marker,
+        "-p", "name=first", "--out", plan.toString());
+    assertEquals(0, made.exit(), made.all());
+    assertTrue(Files.readString(plan).contains("\"sha256\""));
+
+    CliProcess.Result otherParam = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", rb.toString(),
+        "-p", "marker=" + marker, "-p", "name=second", "--plan", plan.toString());
+    assertEquals(2, otherParam.exit(), otherParam.all());
+    assertTrue(otherParam.err().contains("parameter name was first in the plan, second now"), otherParam.err());
+    assertFalse(Files.exists(dir.resolve("marker.done")), "nothing ran");
+
+    Files.writeString(rb, RUNBOOK.replace("default: first", "default: changed"));
+    CliProcess.Result otherRunbook = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", rb.toString(),
+        "-p", "marker=" + marker, "-p", "name=first", "--plan", plan.toString());
+    assertEquals(2, otherRunbook.exit(), otherRunbook.all());
+    assertTrue(otherRunbook.err().contains("the runbook changed since the plan was made"), otherRunbook.err());
+    assertFalse(Files.exists(dir.resolve("marker.done")), "nothing ran");
+
+    Files.writeString(rb, RUNBOOK);
+    Files.writeString(marker, "newer\n");
+    CliProcess.Result ok = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", rb.toString(),
+        "-p", "marker=" + marker, "-p", "name=first", "--plan", plan.toString());
+    assertEquals(0, ok.exit(), ok.all());
+    assertTrue(ok.err().contains("warning: since the plan was reviewed, step look: stdout was none in the plan, newer now"),
+        ok.err());
+    assertEquals("first\n", Files.readString(dir.resolve("marker.done")));
+  }
+
+  @Test
+  void offlinePlanLoadsNoCloudDatabaseOrSshClasses() throws Exception {
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), List.of("-Xlog:class+load=info"), "plan", "--offline",
+        CliTest.EXAMPLES.resolve("plan-review.yaml").toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> heavy = r.out().lines()
+        .filter(l -> l.contains(" com.azure.") || l.contains(" org.mariadb.") || l.contains(" com.jcraft.")
+            || l.contains(" io.netty.") || l.contains(" reactor.") || l.contains(" com.fasterxml.jackson."))
+        .toList();
+    assertTrue(heavy.isEmpty(), "plan --offline must stay light; loaded: " + heavy.stream().limit(10).toList());
+    assertTrue(r.out().contains(" io.runbook.engine.plan.Planner "), "the log really lists classes");
+  }
+}

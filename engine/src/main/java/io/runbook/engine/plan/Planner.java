@@ -1,0 +1,327 @@
+package io.runbook.engine.plan;
+
+import io.runbook.engine.bind.Values;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.Require;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.plan.PlanDocument.Check;
+import io.runbook.engine.plan.PlanDocument.Disposition;
+import io.runbook.engine.plan.PlanDocument.OutputSource;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.BoundStep;
+import io.runbook.engine.run.Cancellation;
+import io.runbook.engine.run.RunStatus;
+import io.runbook.engine.run.RunStopped;
+import io.runbook.engine.run.Runs;
+import io.runbook.engine.run.Scope;
+import io.runbook.engine.run.SharedResources;
+import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.run.StepVisitor;
+import io.runbook.engine.run.StepWalker;
+import io.runbook.engine.secret.Redactor;
+import io.runbook.engine.secret.SecretResolver;
+import io.runbook.engine.spi.Doc;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.Plan;
+import io.runbook.engine.spi.StepContext;
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepLog;
+import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The dry-run: walks a validated runbook like a run does, but as a {@link StepVisitor} that plans. READS steps
+ * really run (unless offline) so later steps see real values; CHANGES and DESTROYS steps never run: their
+ * {@link StepType#predict} outputs stand in for them, or they are "decided at run time". Conditions that read such
+ * undecided values are shown as decided at run time instead of failing.
+ */
+public final class Planner implements StepVisitor {
+  /**
+   * What to plan: {@code givenParams} are the values as the operator gave them (recorded for {@code run --plan}),
+   * {@code params} the bound values; {@code runId} and {@code at} name the planning run (fixed in tests).
+   * {@code scratch} is the run folder READS steps see; {@code log} receives what they log (may be NONE).
+   */
+  public record Request(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory,
+                        Map<String, String> givenParams, Map<String, Object> params, boolean offline, String runId,
+                        Instant at, Map<String, String> env, Path scratch, StepLog log) {}
+
+  private static final Pattern STEP_REF = Pattern.compile("steps\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)"
+      + "|\\[\\s*['\"]([^'\"]+)['\"]\\s*\\])");
+
+  private final Request req;
+  private final StepRegistry registry;
+  private final Redactor redactor = new Redactor();
+  private final SharedResources shared = new SharedResources();
+  private final Map<String, Integer> declOrder = new LinkedHashMap<>();
+  private final Map<String, List<Check>> checks = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> blocked = new ConcurrentHashMap<>();
+  private final Set<String> undecidedIds = ConcurrentHashMap.newKeySet();
+  private final List<PlanDocument.Step> planned = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+  private Planner(Request req, StepRegistry registry) {
+    this.req = req;
+    this.registry = registry;
+    number(req.runbook().steps());
+  }
+
+  /** Plans the runbook; nothing that is not READS is executed, and READS only when not offline. */
+  public static PlanDocument plan(Request req, StepRegistry registry) {
+    Planner p = new Planner(req, registry);
+    try (SharedResources ignored = p.shared) {
+      return p.walk();
+    }
+  }
+
+  private PlanDocument walk() {
+    Runbook rb = req.runbook();
+    Map<String, Object> params = req.params();
+    try {
+      params = Runs.resolveSecretParams(rb, params, new SecretResolver(redactor, req.env()));
+    } catch (IllegalStateException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      new StepWalker(registry, req.inventory(), this, new Cancellation())
+          .walk(rb.steps(), Scope.forRun(req.inventory(), params, req.runId(), req.at()));
+    } catch (RunStopped stop) {
+      problems.add(stop.getMessage());
+    }
+    List<PlanDocument.Step> steps = new ArrayList<>(planned);
+    steps.sort(Comparator.comparing(s -> orderKey(s.path()), Planner::compareKeys));
+    List<PlanDocument.Step> numbered = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) numbered.add(renumber(steps.get(i), i + 1));
+    Optional<PlanDocument.InventoryRef> inv = req.inventoryFile().map(f -> new PlanDocument.InventoryRef(
+        req.inventory().inventory(), f.toString(), Runs.sha256(f)));
+    Map<String, String> given = new LinkedHashMap<>();
+    req.givenParams().forEach((k, v) -> given.put(k, redactor.redact(v)));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shownParams = (Map<String, Object>) plain(req.params());
+    return new PlanDocument(PlanDocument.FORMAT_VERSION, req.runId(), req.at().toString(), req.offline(),
+        new PlanDocument.RunbookRef(rb.name(), rb.summary().orElse(""), rb.source().toString(), rb.sha256()),
+        given, shownParams, inv, List.copyOf(numbered), List.copyOf(problems));
+  }
+
+  @Override
+  public void skipped(String path, StepDecl decl, String reason) {
+    add(path, decl, Disposition.SKIPPED, OutputSource.NONE, reason);
+  }
+
+  @Override
+  public void precondition(String path, Require require, boolean holds) {
+    checks.computeIfAbsent(path, k -> Collections.synchronizedList(new ArrayList<>()))
+        .add(new Check("require", require.that(), require.because(), String.valueOf(holds)));
+    if (!holds) blocked.put(path, true);
+  }
+
+  @Override
+  public boolean undecided(String path, StepDecl decl, String key, String expression) {
+    if (!readsUndecided(expression)) return false;
+    String because = decl.require().stream().filter(r -> r.that().equals(expression)).map(Require::because)
+        .findFirst().orElse("runs only when this holds");
+    checks.computeIfAbsent(path, k -> Collections.synchronizedList(new ArrayList<>()))
+        .add(new Check(key, expression, because, Check.RUN_TIME));
+    return true;
+  }
+
+  @Override
+  public void cannotPrepare(String path, StepDecl decl, String message) {
+    undecidedIds.add(decl.id());
+    boolean runTime = readsUndecided(message);
+    String note = runTime ? "decided at run time: it depends on the outputs of " + String.join(", ", undecidedIn(message))
+        + " (" + message + ")" : "cannot be prepared: " + message;
+    add(path, decl, Disposition.UNRESOLVED, OutputSource.RUN_TIME, note);
+  }
+
+  @Override
+  public Object execute(BoundStep b) throws RunStopped {
+    StepType<Object, Object> type = b.type();
+    Effect effect = type.effectOf(b.input());
+    Optional<Duration> timeout = b.decl().timeout();
+    StandaloneStepContext ctx = StandaloneStepContext.builder()
+        .runId(req.runId()).startedAt(req.at()).stepId(b.path()).mode(StepContext.Mode.PLAN)
+        .inventory(req.inventory()).target(b.host().orElse(null)).runDir(req.scratch()).confirmed(false)
+        .deadline(timeout.map(t -> Instant.now().plus(t)).orElse(null)).log(req.log()).redactor(redactor)
+        .env(req.env()).shared(shared).build();
+    List<Plan.Action> actions;
+    String note = null;
+    try {
+      actions = type.plan(b.input(), ctx).actions().stream()
+          .map(a -> new Plan.Action(a.kind(), redactor.redact(a.target()), redactor.redact(a.text()))).toList();
+    } catch (RuntimeException e) {
+      actions = List.of();
+      note = "could not describe its actions: " + e.getMessage();
+    }
+    boolean noOutputs = hasNoOutputs(type.outputType());
+    if (effect == Effect.READS && !req.offline()) {
+      try {
+        Object out = type.run(b.input(), ctx);
+        add(b, effect, actions, Disposition.RAN, noOutputs ? OutputSource.NONE : OutputSource.REAL, out, note);
+        return out;
+      } catch (StepFailure f) {
+        undecidedIds.add(b.decl().id());
+        String why = "failed while planning: " + redactor.redact(f.getMessage())
+            + (f.hint() == null ? "" : "; " + redactor.redact(f.hint()));
+        add(b, effect, actions, Disposition.FAILED, OutputSource.RUN_TIME, null, join(note, why));
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunStopped(RunStatus.INTERRUPTED, "planning interrupted in " + b.path(), null);
+      } catch (RuntimeException e) {
+        undecidedIds.add(b.decl().id());
+        add(b, effect, actions, Disposition.FAILED, OutputSource.RUN_TIME, null,
+            join(note, "failed while planning: " + redactor.redact(String.valueOf(e.getMessage()))));
+        return null;
+      }
+    }
+    Object predicted = null;
+    if (!noOutputs) {
+      try {
+        predicted = type.predict(b.input(), ctx);
+      } catch (RuntimeException e) {
+        note = join(note, "could not predict its outputs: " + e.getMessage());
+      }
+      if (predicted == null) undecidedIds.add(b.decl().id());
+    }
+    OutputSource source = noOutputs ? OutputSource.NONE : predicted == null ? OutputSource.RUN_TIME : OutputSource.PREDICTED;
+    add(b, effect, actions, Disposition.PLANNED, source, predicted, note);
+    return predicted;
+  }
+
+  private void add(BoundStep b, Effect effect, List<Plan.Action> actions, Disposition disposition,
+                   OutputSource source, Object outputs, String note) {
+    String target = b.host().orElseGet(() -> {
+      Set<String> targets = new LinkedHashSet<>();
+      actions.forEach(a -> { if (a.target() != null) targets.add(a.target()); });
+      return targets.isEmpty() ? null : String.join(", ", targets);
+    });
+    @SuppressWarnings("unchecked")
+    Map<String, Object> out = outputs == null ? Map.of() : (Map<String, Object>) plain(outputs);
+    if (disposition == Disposition.PLANNED && blocked.containsKey(b.path())) disposition = Disposition.BLOCKED;
+    if (disposition == Disposition.RAN && blocked.containsKey(b.path())) disposition = Disposition.BLOCKED;
+    String risk = effect == Effect.DESTROYS ? atRisk(b.type(), target, actions) : null;
+    add(b.path(), b.decl(), b.type(), disposition, effect, target, actions, source, out, note, risk,
+        b.type().idempotent());
+  }
+
+  /** A step that was not bound (skipped or unresolved): its declared effect, no actions. */
+  private void add(String path, StepDecl decl, Disposition disposition, OutputSource source, String note) {
+    Optional<StepType<?, ?>> type = decl.use().flatMap(registry::find);
+    add(path, decl, type.orElse(null), disposition, type.map(StepType::effect).orElse(null), null, List.of(), source,
+        Map.of(), note, null, type.map(StepType::idempotent).orElse(false));
+  }
+
+  private void add(String path, StepDecl decl, StepType<?, ?> type, Disposition disposition, Effect effect,
+                   String target, List<Plan.Action> actions, OutputSource source, Map<String, Object> outputs,
+                   String note, String risk, boolean idempotent) {
+    List<Check> stepChecks = checks.getOrDefault(path, List.of());
+    planned.add(new PlanDocument.Step(0, path, depth(path), decl.use().orElse(null), disposition, effect, target,
+        List.copyOf(actions), List.copyOf(stepChecks), decl.retry().attempts(), Durations.format(decl.retry().backoff()),
+        decl.timeout().map(Durations::format).orElse(null), decl.confirm(), idempotent, source, outputs,
+        note == null ? null : redactor.redact(note), risk));
+  }
+
+  private static PlanDocument.Step renumber(PlanDocument.Step s, int n) {
+    return new PlanDocument.Step(n, s.path(), s.depth(), s.type(), s.disposition(), s.effect(), s.target(), s.actions(),
+        s.checks(), s.attempts(), s.backoff(), s.timeout(), s.confirm(), s.idempotent(), s.outputSource(), s.outputs(),
+        s.note(), s.atRisk());
+  }
+
+  /** What a destructive step removes and where: what the type does (its description's first clause) and its actions. */
+  private static String atRisk(StepType<?, ?> type, String target, List<Plan.Action> actions) {
+    Doc doc = type.getClass().getAnnotation(Doc.class);
+    String what = doc == null ? type.name() : doc.value().split("[:;(]")[0].trim();
+    String acts = actions.stream().filter(a -> a.kind() != Plan.Kind.NOTE).map(Plan.Action::text)
+        .reduce((a, b) -> a + "; " + b).orElse("");
+    return what + (acts.isEmpty() ? "" : ": " + acts) + (target == null ? "" : " (on " + target + ")");
+  }
+
+  /** Whether an expression (or an error message quoting one) reads outputs only known at run time. */
+  private boolean readsUndecided(String text) { return !undecidedIn(text).isEmpty(); }
+
+  private List<String> undecidedIn(String text) {
+    List<String> ids = new ArrayList<>();
+    Matcher m = STEP_REF.matcher(text == null ? "" : text);
+    while (m.find()) {
+      String id = m.group(1) != null ? m.group(1) : m.group(2);
+      if (undecidedIds.contains(id) && !ids.contains("steps." + id)) ids.add("steps." + id);
+    }
+    return ids;
+  }
+
+  private static boolean hasNoOutputs(Class<?> outputType) {
+    return outputType == Void.class || (outputType.isRecord() && outputType.getRecordComponents().length == 0);
+  }
+
+  private static String join(String a, String b) { return a == null ? b : a + "; " + b; }
+
+  private static int depth(String path) {
+    int d = 0;
+    for (char c : path.toCharArray()) if (c == '/' || c == '[') d++;
+    return d;
+  }
+
+  /** Declaration order of every step id (ids are unique across the runbook), to sort parallel items stably. */
+  private void number(List<StepDecl> steps) {
+    for (StepDecl d : steps) {
+      declOrder.putIfAbsent(d.id(), declOrder.size());
+      number(d.steps());
+    }
+  }
+
+  /** {@code relink[1]/stop} sorts as (relink, item 1), (stop, none): run order of a sequential walk. */
+  private List<int[]> orderKey(String path) {
+    List<int[]> key = new ArrayList<>();
+    for (String seg : path.split("/")) {
+      int bracket = seg.indexOf('[');
+      String id = bracket < 0 ? seg : seg.substring(0, bracket);
+      int item = bracket < 0 ? -1 : Integer.parseInt(seg.substring(bracket + 1, seg.indexOf(']')));
+      key.add(new int[] {declOrder.getOrDefault(id, Integer.MAX_VALUE), item});
+    }
+    return key;
+  }
+
+  private static int compareKeys(List<int[]> a, List<int[]> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = Integer.compare(a.get(i)[0], b.get(i)[0]);
+      if (c == 0) c = Integer.compare(a.get(i)[1], b.get(i)[1]);
+      if (c != 0) return c;
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  /** A value as JSON-friendly plain data: times and durations as text, every string redacted. */
+  Object plain(Object value) {
+    Object v = Values.of(value);
+    if (v instanceof String s) return redactor.redact(s);
+    if (v instanceof Instant t) return t.toString();
+    if (v instanceof Duration d) return Durations.format(d);
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : l) out.add(plain(o));
+      return out;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+      return out;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,215 @@
+package io.runbook.engine.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runbook.engine.bind.ParamBinder;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.model.Runbook;
+import io.runbook.engine.plan.PlanDocument.Check;
+import io.runbook.engine.plan.PlanDocument.Disposition;
+import io.runbook.engine.plan.PlanDocument.OutputSource;
+import io.runbook.engine.plan.PlanDocument.Step;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.Effect;
+import io.runbook.engine.spi.StepLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dry-run planner: READS run, nothing else does; predicted outputs feed later steps and their requires. */
+class PlannerTest {
+  @TempDir Path dir;
+
+  final PlanTypes.Find find = new PlanTypes.Find();
+  final PlanTypes.Command command = new PlanTypes.Command();
+  final StepRegistry registry = StepRegistry.ofTypes(find, new PlanTypes.Create(), new PlanTypes.Swap(),
+      new PlanTypes.Wipe(), command);
+
+  static final String RESTORE = """
+      runbook: restore
+      summary: restore a disk from its newest snapshot
+      params:
+        disk: { type: string, default: data1 }
+        password: { type: string, secret: true, default: "env:DB_PASSWORD" }
+      steps:
+        - id: pick
+          use: t.find
+          with: { disk: "${{ params.disk }}" }
+        - id: create
+          use: t.create
+          with: { name: "${{ params.disk }}-new", snapshot: "${{ steps.pick.snapshot }}" }
+        - id: swap
+          use: t.swap
+          retry: { attempts: 3, backoff: 2s }
+          timeout: 5m
+          require:
+            - that: ${{ steps.create.disk == 'disk-' + params.disk + '-new' }}
+              because: the new disk must be the one just created
+          with: { disk: "${{ steps.create.disk }}", password: "${{ params.password }}" }
+        - id: wipe
+          use: t.wipe
+          with: { disk: "${{ params.disk }}" }
+        - id: after
+          use: t.swap
+          require:
+            - that: ${{ steps.wipe.wiped != '' }}
+              because: the wipe must have reported its disk
+          with: { disk: "${{ steps.wipe.wiped }}" }
+      """;
+
+  PlanDocument plan(String yaml, Map<String, String> given, boolean offline) throws Exception {
+    Path file = dir.resolve("runbook.yaml");
+    Files.writeString(file, yaml);
+    Runbook rb = RunbookLoader.load(file, registry);
+    Map<String, Object> params = ParamBinder.bind(rb, given, Optional.empty(), Inventory.EMPTY, Instant.now());
+    return Planner.plan(new Planner.Request(rb, Optional.empty(), Inventory.EMPTY, given, params, offline,
+        "20261125-120000-abcd", Instant.parse("2026-11-25T12:00:00Z"), Map.of("DB_PASSWORD", "hunter2-secret"),
+        dir, StepLog.NONE), registry);
+  }
+
+  static Step step(PlanDocument p, String path) {
+    return p.steps().stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow(() -> new AssertionError(
+        "no step " + path + " in " + p.steps().stream().map(Step::path).toList()));
+  }
+
+  @Test
+  void readsRunAndChangesArePredictedAndLaterRequiresSeeThePrediction() throws Exception {
+    PlanDocument p = plan(RESTORE, Map.of(), false);
+    assertEquals(List.of("pick", "create", "swap", "wipe", "after"), p.steps().stream().map(Step::path).toList());
+    assertEquals(List.of(1, 2, 3, 4, 5), p.steps().stream().map(Step::number).toList());
+    assertEquals(1, find.runs.get(), "the READS step really ran once");
+
+    Step pick = step(p, "pick");
+    assertEquals(Disposition.RAN, pick.disposition());
+    assertEquals(OutputSource.REAL, pick.outputSource());
+    assertEquals(Map.of("snapshot", "snap-of-data1"), pick.outputs());
+
+    Step create = step(p, "create");
+    assertEquals(Disposition.PLANNED, create.disposition());
+    assertEquals(Effect.CHANGES, create.effect());
+    assertEquals("PUT disk data1-new from snap-of-data1", create.actions().get(0).text(), "planned with the real READS value");
+    assertEquals(OutputSource.PREDICTED, create.outputSource());
+    assertEquals(Map.of("disk", "disk-data1-new"), create.outputs());
+
+    Step swap = step(p, "swap");
+    assertEquals(List.of(new Check("require", "${{ steps.create.disk == 'disk-' + params.disk + '-new' }}",
+        "the new disk must be the one just created", "true")), swap.checks(), "the require is judged on the prediction");
+    assertEquals("attach disk-data1-new --password ***", swap.actions().get(0).text(), "secret redacted");
+    assertEquals(3, swap.attempts());
+    assertEquals("2s", swap.backoff());
+    assertEquals("5m", swap.timeout());
+    assertEquals(OutputSource.NONE, swap.outputSource());
+
+    Step wipe = step(p, "wipe");
+    assertEquals(Effect.DESTROYS, wipe.effect());
+    assertEquals(OutputSource.RUN_TIME, wipe.outputSource());
+    assertEquals("Wipes a disk: wipe data1 (on disk data1)", wipe.atRisk());
+    assertEquals(List.of(wipe), p.destructive());
+
+    Step after = step(p, "after");
+    assertEquals(Check.RUN_TIME, after.checks().get(0).value(), "a require on an undecided output is decided at run time");
+    assertEquals(Disposition.UNRESOLVED, after.disposition());
+    assertTrue(after.note().contains("decided at run time") && after.note().contains("steps.wipe"), after.note());
+    assertEquals(Map.of("pick", Map.of("snapshot", "snap-of-data1")), p.readResults());
+    assertTrue(p.problems().isEmpty(), p.problems().toString());
+  }
+
+  @Test
+  void aFalsePreconditionOnThePredictedStateBlocksTheStep() throws Exception {
+    PlanDocument p = plan(RESTORE.replace("params.disk + '-new'", "'something-else'"), Map.of(), false);
+    Step swap = step(p, "swap");
+    assertEquals("false", swap.checks().get(0).value());
+    assertEquals(Disposition.BLOCKED, swap.disposition());
+  }
+
+  @Test
+  void nothingThatIsNotReadsExecutesAndOfflineRunsNothing() throws Exception {
+    String yaml = RESTORE + """
+          - id: changes-by-input
+            use: t.command
+            with: { text: hello, effect: CHANGES }
+          - id: reads-by-input
+            use: t.command
+            with: { text: hello }
+        """;
+    // Every non-READS type throws AssertionError from run(): the plan would not return if one were called.
+    PlanDocument p = plan(yaml, Map.of(), false);
+    assertEquals(Effect.CHANGES, step(p, "changes-by-input").effect());
+    assertEquals(Disposition.PLANNED, step(p, "changes-by-input").disposition());
+    assertEquals(Disposition.RAN, step(p, "reads-by-input").disposition());
+    assertEquals(1, command.runs.get());
+
+    PlanDocument offline = plan(yaml, Map.of(), true);
+    assertEquals(1, find.runs.get(), "offline: no READS step ran");
+    assertEquals(1, command.runs.get());
+    assertEquals(Disposition.PLANNED, step(offline, "pick").disposition());
+    assertEquals(OutputSource.RUN_TIME, step(offline, "pick").outputSource());
+    assertEquals(Disposition.UNRESOLVED, step(offline, "create").disposition(), "its snapshot is decided at run time");
+    assertTrue(offline.readResults().isEmpty());
+  }
+
+  @Test
+  void foreachItemsAreExpandedInOrderEvenWhenParallel() throws Exception {
+    String yaml = """
+        runbook: loop
+        params:
+          disks: { type: list<string>, default: [a, b, c, d] }
+        steps:
+          - id: each
+            foreach: ${{ params.disks }}
+            as: d
+            parallel: true
+            steps:
+              - id: look
+                use: t.find
+                with: { disk: "${{ d }}" }
+              - id: make
+                use: t.create
+                when: ${{ d != 'c' }}
+                with: { name: "${{ d }}", snapshot: "${{ steps.look.snapshot }}" }
+          - id: last
+            use: t.swap
+            with: { disk: "${{ steps.each.items[1].make.disk }}" }
+        """;
+    PlanDocument p = plan(yaml, Map.of(), false);
+    assertEquals(List.of("each[0]/look", "each[0]/make", "each[1]/look", "each[1]/make", "each[2]/look",
+        "each[2]/make", "each[3]/look", "each[3]/make", "last"), p.steps().stream().map(Step::path).toList());
+    assertEquals(Disposition.SKIPPED, step(p, "each[2]/make").disposition());
+    assertEquals("PUT disk b from snap-of-b", step(p, "each[1]/make").actions().get(0).text());
+    assertEquals("attach disk-b", step(p, "last").actions().get(0).text(), "the predicted item output reaches a later step");
+    assertEquals(2, step(p, "each[1]/make").depth());
+  }
+
+  @Test
+  void aPlanSurvivesJsonAndRunPlanChecksNameWhatChanged(@TempDir Path out) throws Exception {
+    PlanDocument p = plan(RESTORE, Map.of("disk", "data1"), false);
+    Path file = out.resolve("plan.json");
+    Files.writeString(file, PlanJson.write(p));
+    assertFalse(Files.readString(file).contains("hunter2-secret"));
+    PlanDocument back = PlanJson.read(file);
+    assertEquals(PlanJson.write(p), PlanJson.write(back), "written, read and written again: the same JSON");
+
+    assertTrue(PlanCheck.refusals(back, p.runbook().sha256(), Map.of("disk", "data1"), Optional.empty()).isEmpty());
+    List<String> changed = PlanCheck.refusals(back, "0".repeat(64), Map.of("disk", "data2"), Optional.of("ab".repeat(32)));
+    assertEquals(3, changed.size(), changed.toString());
+    assertTrue(changed.get(0).startsWith("the runbook changed"), changed.get(0));
+    assertEquals("parameter disk was data1 in the plan, data2 now", changed.get(1));
+    assertTrue(changed.get(2).contains("inventory"), changed.get(2));
+
+    PlanDocument now = plan(RESTORE, Map.of("disk", "data1"), false);
+    assertTrue(PlanCheck.changedReads(back, now).isEmpty(), "same READS results");
+    PlanDocument other = plan(RESTORE, Map.of("disk", "data9"), false);
+    assertEquals(List.of("step pick: snapshot was snap-of-data1 in the plan, snap-of-data9 now"),
+        PlanCheck.changedReads(back, other));
+    assertNull(step(back, "pick").atRisk());
+  }
+}
