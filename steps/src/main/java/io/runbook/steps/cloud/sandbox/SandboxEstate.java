@@ -123,7 +123,7 @@ public final class SandboxEstate {
       cloud.attach(vm, data.name(), DATA_LUN);
       link(layout.mounts(vm).resolve("data"), layout.diskFs(data.name()));
       write(layout.diskFs(data.name()).resolve(MARKER), data.uniqueId() + "\n");
-      installDatadir(layout.diskFs(data.name()).resolve("mysql"));
+      installDatadir(layout.diskFs(data.name()).resolve("mysql"), layout.tmpdir(vm));
       int port = startWithFreePort(vm, i + 1);
       ports.put(vm, port);
       log.info("VM " + vm + ": data disk " + data.name() + " at LUN " + DATA_LUN + ", mariadbd on 127.0.0.1:" + port);
@@ -269,10 +269,11 @@ public final class SandboxEstate {
     }
   }
 
-  private void installDatadir(Path datadir) throws StepFailure, InterruptedException {
+  private void installDatadir(Path datadir, Path tmpdir) throws StepFailure, InterruptedException {
+    mkdirs(tmpdir);
     List<String> cmd = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults"));
     if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
-    cmd.addAll(List.of("--datadir=" + datadir, "--auth-root-authentication-method=normal", "--skip-test-db"));
+    cmd.addAll(List.of("--datadir=" + datadir, "--tmpdir=" + tmpdir, "--auth-root-authentication-method=normal", "--skip-test-db"));
     var r = VmServer.run(cmd);
     if (r.exitCode() != 0) {
       throw StepFailure.fatal("mariadb-install-db failed for " + datadir + ": " + r.stdout().strip() + " " + r.stderr().strip());
