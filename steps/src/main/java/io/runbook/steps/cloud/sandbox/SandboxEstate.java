@@ -143,8 +143,10 @@ public final class SandboxEstate {
     cloud.attach("primary", backup.name(), BACKUP_LUN);
     link(layout.mounts("primary").resolve("backup"), layout.diskFs(backup.name()));
     write(layout.diskFs(backup.name()).resolve(MARKER), backup.uniqueId() + "\n");
-    takeBackup(layout.diskFs(backup.name()).resolve("backup"), ports.get("primary"));
+    // Where the datadir sits on the data disk (mysql/), so a copy of the backup disk boots at the data LUN.
+    takeBackup(layout.diskFs(backup.name()).resolve("mysql"), ports.get("primary"));
     cloud.backUp("primary-data", cloud.findDisk("primary-data").orElseThrow(), log);
+    cloud.backUp("primary-backup", cloud.findDisk("primary-backup").orElseThrow(), log);
     SandboxLayout.write(root().resolve("estate.json"), new EstateMeta("ready", replicas, Instant.now()));
     log.info("sandbox estate built in " + (System.nanoTime() - t0) / 1_000_000 + " ms at " + root());
     return inventoryFile();
@@ -427,7 +429,7 @@ public final class SandboxEstate {
       if (h.equals("primary")) {
         y.append("    backupDisk: { name: primary-backup, lun: ").append(BACKUP_LUN).append(", mount: ")
             .append(q(vm + "/mnt/backup")).append(", device: ").append(q(vm + "/lun/" + BACKUP_LUN))
-            .append(", marker: ").append(MARKER).append(" }\n");
+            .append(", marker: ").append(MARKER).append(", backupInstance: primary-backup }\n");
       }
       y.append("    db: { address: 127.0.0.1, port: ").append(ports.get(h)).append(", socket: ").append(q(vm + "/mariadbd.sock"))
           .append(", datadir: ").append(q(vm + "/mnt/data/mysql")).append(", user: ").append(DB_USER).append(", password: ").append(q("file:" + passwordFile()))
