@@ -101,6 +101,10 @@ public final class SandboxEstate {
     requireTool("mariadb-install-db", "mariadb-server");
     if (ready()) {
       log.info("sandbox estate at " + root() + " exists: making sure its servers run");
+      int has = SandboxLayout.read(root().resolve("estate.json"), EstateMeta.class).map(EstateMeta::replicas).orElse(replicas);
+      if (has != replicas) {
+        log.warn("this estate has " + has + " replica(s), not " + replicas + ": `runbook sandbox down` first to build another shape");
+      }
       startServers();
       return inventoryFile();
     }
