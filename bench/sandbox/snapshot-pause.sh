@@ -9,7 +9,7 @@ rmdir "$root"
 trap '"$here/bin/runbook" sandbox down --root "$root" >/dev/null 2>&1 || true' EXIT
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); file system of $root: $(df -T /tmp | awk 'NR==2{print $2}') (reflinks only on xfs/btrfs)"
 "$here/bin/runbook" sandbox up --root "$root" --replicas 0 2>/dev/null | grep "estate built"
-port=$(grep -A9 '^  primary:' "$root/inventory.yaml" | grep -o 'port: [0-9]*' | head -1 | cut -d' ' -f2)
+port=$(grep -A9 '^  primary:' "$root/inventory.yaml" | grep -o 'port: [0-9][0-9]*' | head -1 | cut -d' ' -f2)
 export MYSQL_PWD="$(cat "$root/db-password")"
 mariadb -h127.0.0.1 -P"$port" -urunbook -e "CREATE TABLE shop.filler (id INT PRIMARY KEY, pad CHAR(255)) ENGINE=InnoDB;
   INSERT INTO shop.filler SELECT seq, REPEAT('x', 255) FROM shop.seq_1_to_$((mb * 1024 * 1024 / 300))"
