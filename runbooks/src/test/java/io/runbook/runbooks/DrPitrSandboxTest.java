@@ -27,7 +27,7 @@ class DrPitrSandboxTest {
           "CREATE TABLE drill.events (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40) NOT NULL)",
           "INSERT INTO drill.orders SELECT seq, CONCAT('item-', seq) FROM drill.seq_1_to_200",
           "INSERT INTO drill.events (what) SELECT CONCAT('before-t0-', seq) FROM drill.seq_1_to_50");
-      d.awaitCaughtUp("replica1", "primary");
+      d.awaitCaughtUp("replica-1", "primary");
       d.estate.snapshotNow();                                                      // T0
       Instant bracketAt = Instant.now();
 
@@ -41,12 +41,12 @@ class DrPitrSandboxTest {
 
       // The bad transaction, then writes after it: the recovery must leave both out.
       d.sql("primary", "DROP TABLE drill.orders", "INSERT INTO drill.events (what) VALUES ('after-the-drop')");
-      d.awaitCaughtUp("replica1", "primary");
+      d.awaitCaughtUp("replica-1", "primary");
       d.estate.snapshotNow();                                                      // T1
       assertEquals(1, d.checksums("primary", "drill").size(), "the drop happened");
 
       SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + bracketAt,
-          "replicas=replica1", "autoApprove=true", "workdir=" + d.estate.root().resolve("work"));
+          "replicas=replica-1", "autoApprove=true", "workdir=" + d.estate.root().resolve("work"));
       assertEquals(0, r.exit(), "dr-pitr exit code");
 
       assertEquals(expected, d.checksums("primary", "drill"), "primary: exactly the state right before the DROP");
@@ -56,14 +56,14 @@ class DrPitrSandboxTest {
       assertEquals("1", d.value("primary", "SELECT @@global.sync_binlog"), "durability restored");
       assertEquals("1", d.value("primary", "SELECT @@global.innodb_flush_log_at_trx_commit"), "durability restored");
 
-      Map<String, String> slave = d.replicaStatus("replica1");
+      Map<String, String> slave = d.replicaStatus("replica-1");
       assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
       assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
       assertEquals("0", slave.get("Last_Errno"), slave.toString());
-      assertEquals("1", d.value("replica1", "SELECT @@global.read_only"), "the replica stays read-only");
+      assertEquals("1", d.value("replica-1", "SELECT @@global.read_only"), "the replica stays read-only");
       d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-recovery')");
-      d.awaitCaughtUp("replica1", "primary");
-      assertEquals(d.checksums("primary", "drill"), d.checksums("replica1", "drill"), "replica equals the primary");
+      d.awaitCaughtUp("replica-1", "primary");
+      assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "replica equals the primary");
 
       // The donor's disk is gone; the primary's pre-incident disk is kept and reported.
       Path disks = d.estate.root().resolve("disks");

@@ -190,7 +190,7 @@ public final class SandboxCloud implements CloudProvider {
     for (Map.Entry<Integer, String> e : layout.luns(name).entrySet()) {
       disks.add(new AttachedDisk(e.getKey(), e.getValue(), layout.diskId(e.getValue())));
     }
-    return new Vm(name, layout.vmId(name), "sandbox", null, "VM " + meta.powerState(), "Succeeded", disks);
+    return new Vm(name, layout.vmId(name), "sandbox", null, meta.powerState(), "Succeeded", disks);
   }
 
   /** Every VM of the estate. */

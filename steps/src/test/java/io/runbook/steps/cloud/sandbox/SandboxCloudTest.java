@@ -118,10 +118,10 @@ class SandboxCloudTest {
 
   @Test
   void stoppingAVmRecordsItsPowerState() throws Exception {
-    assertEquals("VM running", cloud.vm("vm1").powerState());
-    assertEquals("VM deallocated", cloud.stop("vm1", true, StepLog.NONE).powerState());
-    assertEquals("VM running", cloud.startVm(cloud.vm("vm1"), ctx()).powerState());
-    assertEquals("VM stopped", cloud.stopVm(cloud.vm("vm1"), false, ctx()).powerState());
+    assertEquals("running", cloud.vm("vm1").powerState());
+    assertEquals("deallocated", cloud.stop("vm1", true, StepLog.NONE).powerState());
+    assertEquals("running", cloud.startVm(cloud.vm("vm1"), ctx()).powerState());
+    assertEquals("stopped", cloud.stopVm(cloud.vm("vm1"), false, ctx()).powerState());
   }
 
   private static io.runbook.engine.run.StandaloneStepContext ctx() {
