@@ -130,11 +130,12 @@ class ShippedRunbookAzurePlansTest {
     golden(GOLDEN.resolve(name + ".azure.plan.txt"), text);
   }
 
-  /** Replaces what differs between machines and runs: the emulator's address, folders, measured milliseconds. */
+  /** Replaces what differs between machines and runs: the emulator's address (and so the inventory's hash), folders, times. */
   static String normalise(String text) {
     return text.replace(arm.endpoint(), "https://management.azure.emulated")
         .replace(Path.of("").toAbsolutePath().toString(), "<module>")
         .replace(System.getProperty("user.home"), "~")
+        .replaceAll("azure-emulated-inventory\\.yaml \\(sha256 [0-9a-f]{64}\\)", "azure-emulated-inventory.yaml (sha256 <holds the emulator's port>)")
         .replaceAll("\\b1\\d{12}\\b", "<epoch-ms>")
         .replaceAll("Phases \\(s\\):[^.]*\\.", "Phases (s): <measured>.")
         .replaceAll("in \\d+ s", "in <s> s");
