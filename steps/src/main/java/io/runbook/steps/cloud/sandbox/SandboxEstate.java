@@ -123,7 +123,7 @@ public final class SandboxEstate {
       cloud.attach(vm, data.name(), DATA_LUN);
       link(layout.mounts(vm).resolve("data"), layout.diskFs(data.name()));
       write(layout.diskFs(data.name()).resolve(MARKER), data.uniqueId() + "\n");
-      installDatadir(layout.diskFs(data.name()).resolve("mysql"));
+      installDatadir(layout.diskFs(data.name()).resolve("mysql"), layout.tmpdir(vm));
       int port = startWithFreePort(vm, i + 1);
       ports.put(vm, port);
       log.info("VM " + vm + ": data disk " + data.name() + " at LUN " + DATA_LUN + ", mariadbd on 127.0.0.1:" + port);
@@ -143,8 +143,10 @@ public final class SandboxEstate {
     cloud.attach("primary", backup.name(), BACKUP_LUN);
     link(layout.mounts("primary").resolve("backup"), layout.diskFs(backup.name()));
     write(layout.diskFs(backup.name()).resolve(MARKER), backup.uniqueId() + "\n");
-    takeBackup(layout.diskFs(backup.name()).resolve("backup"), ports.get("primary"));
+    // Where the datadir sits on the data disk (mysql/), so a copy of the backup disk boots at the data LUN.
+    takeBackup(layout.diskFs(backup.name()).resolve("mysql"), ports.get("primary"));
     cloud.backUp("primary-data", cloud.findDisk("primary-data").orElseThrow(), log);
+    cloud.backUp("primary-backup", cloud.findDisk("primary-backup").orElseThrow(), log);
     SandboxLayout.write(root().resolve("estate.json"), new EstateMeta("ready", replicas, Instant.now()));
     log.info("sandbox estate built in " + (System.nanoTime() - t0) / 1_000_000 + " ms at " + root());
     return inventoryFile();
@@ -269,10 +271,11 @@ public final class SandboxEstate {
     }
   }
 
-  private void installDatadir(Path datadir) throws StepFailure, InterruptedException {
+  private void installDatadir(Path datadir, Path tmpdir) throws StepFailure, InterruptedException {
+    mkdirs(tmpdir);
     List<String> cmd = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults"));
     if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
-    cmd.addAll(List.of("--datadir=" + datadir, "--auth-root-authentication-method=normal", "--skip-test-db"));
+    cmd.addAll(List.of("--datadir=" + datadir, "--tmpdir=" + tmpdir, "--auth-root-authentication-method=normal", "--skip-test-db"));
     var r = VmServer.run(cmd);
     if (r.exitCode() != 0) {
       throw StepFailure.fatal("mariadb-install-db failed for " + datadir + ": " + r.stdout().strip() + " " + r.stderr().strip());
@@ -426,7 +429,7 @@ public final class SandboxEstate {
       if (h.equals("primary")) {
         y.append("    backupDisk: { name: primary-backup, lun: ").append(BACKUP_LUN).append(", mount: ")
             .append(q(vm + "/mnt/backup")).append(", device: ").append(q(vm + "/lun/" + BACKUP_LUN))
-            .append(", marker: ").append(MARKER).append(" }\n");
+            .append(", marker: ").append(MARKER).append(", backupInstance: primary-backup }\n");
       }
       y.append("    db: { address: 127.0.0.1, port: ").append(ports.get(h)).append(", socket: ").append(q(vm + "/mariadbd.sock"))
           .append(", datadir: ").append(q(vm + "/mnt/data/mysql")).append(", user: ").append(DB_USER).append(", password: ").append(q("file:" + passwordFile()))

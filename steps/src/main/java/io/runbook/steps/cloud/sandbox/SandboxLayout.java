@@ -76,6 +76,8 @@ public final class SandboxLayout {
   public Path pidFile(String vm) { return vm(vm).resolve("mariadbd.pid"); }
   public Path socket(String vm) { return vm(vm).resolve("mariadbd.sock"); }
   public Path errorLog(String vm) { return vm(vm).resolve("mariadbd.err"); }
+  /** The server's own temporary folder: never the shared /tmp, where another user's files can be in the way. */
+  public Path tmpdir(String vm) { return vm(vm).resolve("tmp"); }
   public Path vault(String instance) { return root.resolve("vault").resolve(instance); }
 
   public String diskId(String name) { return "/sandbox/disks/" + name; }

@@ -32,7 +32,7 @@ public final class SandboxStatus {
       for (Host h : inv.hosts().values()) {
         Vm vm = cloud.vm(h.vmName());
         OptionalLong pid = new VmServer(cloud.layout(), vm.name()).pid();
-        out.append(String.format("VM %-10s %-16s mariadbd %s%n", vm.name(), "(" + vm.powerState().replace("VM ", "") + ")",
+        out.append(String.format("VM %-10s %-16s mariadbd %s%n", vm.name(), "(" + vm.powerState() + ")",
             pid.isPresent() ? "pid " + pid.getAsLong() + " on 127.0.0.1:" + h.db().orElseThrow().portOrDefault() : "not running"));
         for (io.runbook.steps.cloud.CloudProvider.AttachedDisk d : vm.dataDisks()) out.append(String.format("   LUN %-3d %s%n", d.lun(), d.diskName()));
         if (pid.isPresent()) out.append("   ").append(replication(MariaDbClient.of(ctx, h))).append('\n');

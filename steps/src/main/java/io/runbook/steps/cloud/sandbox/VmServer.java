@@ -52,7 +52,7 @@ public final class VmServer {
     if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
     cmd.addAll(List.of("--datadir=" + s.datadir(), "--socket=" + s.socket(), "--port=" + s.port(),
         "--bind-address=127.0.0.1", "--pid-file=" + layout.pidFile(vm), "--log-error=" + layout.errorLog(vm),
-        "--server-id=" + s.serverId(), "--log-bin=bin", "--binlog-format=ROW", "--gtid-strict-mode=1",
+        "--server-id=" + s.serverId(), "--tmpdir=" + layout.tmpdir(vm), "--log-bin=bin", "--binlog-format=ROW", "--gtid-strict-mode=1",
         "--log-slave-updates=1", "--sync-binlog=1", "--innodb-flush-log-at-trx-commit=1", "--innodb-doublewrite=1",
         "--innodb-checksum-algorithm=full_crc32", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
         "--slave-net-timeout=10"));
@@ -88,6 +88,7 @@ public final class VmServer {
           "check which disk is mounted (host.mount.check) and the host's db.datadir in the inventory");
     }
     try {
+      Files.createDirectories(layout.tmpdir(vm));
       Files.deleteIfExists(layout.pidFile(vm));
       Files.deleteIfExists(layout.errorLog(vm));
     } catch (IOException e) {

@@ -50,8 +50,9 @@ class SandboxEstateTest {
     SandboxCloud cloud = estate.cloud();
     assertEquals("primary-data", cloud.vm("primary").atLun(SandboxEstate.DATA_LUN).orElseThrow().diskName());
     assertEquals("primary-backup", cloud.vm("primary").atLun(SandboxEstate.BACKUP_LUN).orElseThrow().diskName());
-    assertTrue(Files.isRegularFile(root.resolve("disks/primary-backup/fs/backup/xtrabackup_checkpoints")));
+    assertTrue(Files.isRegularFile(root.resolve("disks/primary-backup/fs/mysql/xtrabackup_checkpoints")));
     assertEquals(1, cloud.recoveryPoints("primary-data").size());
+    assertEquals(1, cloud.recoveryPoints("primary-backup").size());
 
     // idempotent: a second up changes nothing and keeps the servers
     long pid = new VmServer(cloud.layout(), "primary").pid().orElseThrow();
