@@ -10,7 +10,6 @@ import io.runbook.steps.binlog.Cut;
 import io.runbook.steps.binlog.CutFinder;
 import io.runbook.steps.binlog.CutRequest;
 import io.runbook.steps.binlog.Gtid;
-import io.runbook.steps.binlog.GtidPosition;
 import io.runbook.steps.binlog.Replay;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,7 +2,9 @@
 # Binlog benchmark (never part of the test run). Generates >= 1.5 GiB of ROW binlog with a real MariaDB server
 # (small OLTP transactions, some DDL, one DROP TABLE near the end), then measures in ONE run: the scanner's cut by
 # time, GTID and regex; mariadb-binlog decode piped into grep; warm cat; replay by the durable pipe and by
-# replication from a read-only donor. Writes the figures to bench/binlog/RESULTS.md and deletes the data.
+# replication from a read-only donor. Prints every figure with its command and keeps them (and the replay logs) in
+# bench/binlog/work/results.txt; the generated servers and binlogs are deleted at the end. RESULTS.md holds the
+# figures of a reviewed run.
 #
 # usage: bench/binlog/run.sh [GIB]        (build first: mvn -q -o -pl steps -am compile)
 #   GIB=1.5 default; REPLAY_TRX=60000 transactions replayed; KEEP=1 keeps bench/binlog/work

@@ -17,9 +17,10 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code runbook} command: validate, run and resume runbooks. Never prints a stack trace. */
 @Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
-    description = "Validate, run and resume declarative runbooks.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, SchemaCommand.class,
-        SandboxCommand.class, DemoCommand.class},
+    description = "Validate, plan, run and resume declarative runbooks.",
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class,
+        RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class,
+        CompletionCommand.class, SandboxCommand.class, DemoCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
@@ -29,6 +30,13 @@ public final class Main implements Runnable {
   @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
       description = "Where runs, journals and locks live (default: $RUNBOOK_STATE_DIR or ~/.runbook)")
   Path stateDir;
+
+  /** How run and resume report on the console. */
+  enum Output { text, json }
+
+  @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
+      description = "text (default; a live view on a terminal, timestamped lines otherwise) or json: one JSON event a line")
+  Output output = Output.text;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,13 +4,9 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.Effect;
-import io.runbook.engine.spi.StepType;
 import java.util.ArrayList;
-import io.runbook.engine.bind.InputBinder;
-import io.runbook.engine.expr.Templates;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A runbook's steps as a Mermaid flowchart: one node per step with its type and effect, foreach loops and groups
@@ -75,25 +71,13 @@ final class MermaidGraph {
 
   private String node(StepDecl d, String indent) {
     String id = "s" + (next++);
-    Optional<StepType<?, ?>> type = d.use().flatMap(registry::find);
-    Effect effect = known.containsKey(d.id()) ? known.get(d.id()) : type.map(t -> effectOf(t, d)).orElse(null);
+    Effect effect = known.containsKey(d.id()) ? known.get(d.id()) : StepEffects.of(d, registry).orElse(null);
     String label = escape(d.id()) + "<br/>" + escape(d.use().orElse("?")) + (effect == null ? "" : " · " + effect)
         + d.when().map(w -> "<br/>when " + escape(w.replace("${{", "").replace("}}", "").trim())).orElse("");
     b.append(indent).append(id).append("[\"").append(label).append("\"]\n");
     if (effect == Effect.DESTROYS) destroys.add(id);
     else if (effect == Effect.CHANGES) changes.add(id);
     return id;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Effect effectOf(StepType<?, ?> type, StepDecl d) {
-    if (Templates.hasTemplate(String.valueOf(d.with()))) return type.effect();
-    try {
-      StepType<Object, Object> t = (StepType<Object, Object>) type;
-      return t.effectOf(InputBinder.bind(d.with(), t.inputType()));
-    } catch (RuntimeException e) {
-      return type.effect();
-    }
   }
 
   /** Mermaid labels in double quotes take entity codes for quotes and angle brackets. */

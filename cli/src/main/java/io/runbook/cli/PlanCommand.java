@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -43,6 +44,7 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--offline", description = "Run nothing at all, not even READS steps (their outputs are decided at run time)")
   boolean offline;
 
+  @ParentCommand Main main;
   @Spec CommandSpec spec;
 
   @Override
@@ -55,7 +57,9 @@ final class PlanCommand implements Callable<Integer> {
     if (loaded.isEmpty()) return 2;
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     PlanDocument plan = make(loaded.get(), registry, offline, StateDir.newRunId(now), now, err);
-    stdout.print(render(plan, format, registry, loaded.get()));
+    // The global --output json asks for machine-readable output: the plan's JSON form.
+    Format shown = main != null && main.output == Main.Output.json ? Format.json : format;
+    stdout.print(render(plan, shown, registry, loaded.get()));
     stdout.flush();
     if (out != null) {
       Files.writeString(out, PlanJson.write(plan));

@@ -1,5 +1,6 @@
 package io.runbook.cli;
 
+import io.runbook.cli.progress.ConsoleView;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.RunOutcome;
 import io.runbook.engine.run.Runs;
@@ -43,8 +44,9 @@ final class ResumeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
     registry.problems().forEach(p -> err.println("warning: " + p));
-    RunOutcome outcome = Session.runs(main, registry, yes)
+    ConsoleView view = Session.view(main);
+    RunOutcome outcome = Session.runs(main, registry, yes, view)
         .resume(runId, new Runs.Decisions(assumeDone, rerun, approve, force));
-    return Session.finish(outcome, err);
+    return Session.finish(outcome, view, err);
   }
 }

@@ -5,25 +5,30 @@ import io.runbook.engine.plan.PlanDocument;
 import io.runbook.engine.plan.PlanJson;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.Runs;
+import io.runbook.engine.run.StateDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code run --plan PLAN.json}: the run must be the one that was reviewed. */
 final class ReviewedPlan {
   private ReviewedPlan() {}
 
-  /** True when the run may start; otherwise says what differs (the caller exits 2). Warns about changed READS results. */
-  static boolean check(Path planFile, RunbookArgs.Loaded l, StepRegistry registry, PrintWriter err) {
+  /**
+   * The plan's run id when the run may start (the run takes it, so names derived from it are the reviewed ones);
+   * otherwise says what differs and returns empty (the caller exits 2). Warns about changed READS results.
+   */
+  static Optional<String> check(Path planFile, RunbookArgs.Loaded l, StepRegistry registry, PrintWriter err) {
     PlanDocument reviewed;
     try {
       reviewed = PlanJson.read(planFile);
     } catch (IOException e) {
       err.println("runbook: cannot read the plan: " + e.getMessage());
       err.println("nothing was run");
-      return false;
+      return Optional.empty();
     }
     List<String> refusals = PlanCheck.refusals(reviewed, l.runbook().sha256(), l.given(),
         l.inventoryFile().map(Runs::sha256));
@@ -31,7 +36,7 @@ final class ReviewedPlan {
       err.println("runbook: this run is not the one planned in " + planFile + ":");
       refusals.forEach(r -> err.println("  " + r));
       err.println("nothing was run; plan again and review the new plan: runbook plan ... --out " + planFile);
-      return false;
+      return Optional.empty();
     }
     if (!reviewed.readResults().isEmpty()) {
       try {
@@ -43,6 +48,10 @@ final class ReviewedPlan {
         err.println("warning: could not compare the READS results with the plan: " + e.getMessage());
       }
     }
-    return true;
+    if (!StateDir.isRunId(reviewed.runId())) {
+      err.println("runbook: " + planFile + " names no valid run id; plan again");
+      return Optional.empty();
+    }
+    return Optional.of(reviewed.runId());
   }
 }

@@ -1,5 +1,6 @@
 package io.runbook.cli;
 
+import io.runbook.cli.progress.ConsoleView;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.RunOutcome;
 import io.runbook.engine.run.Runs;
@@ -37,9 +38,14 @@ final class RunCommand implements Callable<Integer> {
     Optional<RunbookArgs.Loaded> loaded = args.load(registry, err, "nothing was run");
     if (loaded.isEmpty()) return 2;
     RunbookArgs.Loaded l = loaded.get();
-    if (plan != null && !ReviewedPlan.check(plan, l, registry, err)) return 2;
-    RunOutcome outcome = Session.runs(main, registry, yes).start(
-        new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params()));
-    return Session.finish(outcome, err);
+    Optional<String> runId = Optional.empty();
+    if (plan != null) {
+      runId = ReviewedPlan.check(plan, l, registry, err);
+      if (runId.isEmpty()) return 2;
+    }
+    ConsoleView view = Session.view(main);
+    RunOutcome outcome = Session.runs(main, registry, yes, view).start(
+        new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params(), runId));
+    return Session.finish(outcome, view, err);
   }
 }

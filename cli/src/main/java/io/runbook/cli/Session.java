@@ -1,5 +1,6 @@
 package io.runbook.cli;
 
+import io.runbook.cli.progress.ConsoleView;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.Cancellation;
 import io.runbook.engine.run.Operator;
@@ -19,15 +20,21 @@ final class Session {
    * Settings for a run of this process. Ctrl-C (SIGINT) or SIGTERM runs a shutdown hook that interrupts the
    * current step and waits until the journal records it; the JVM then exits with 130 (143 for SIGTERM).
    */
-  static Runs runs(Main main, StepRegistry registry, boolean yes) {
+  static Runs runs(Main main, StepRegistry registry, boolean yes, ConsoleView view) {
     Cancellation cancellation = new Cancellation();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> cancellation.cancelAndWait(STOP_GRACE), "runbook-stop"));
-    return new Runs(new Runs.Settings(Main.stateDir(main.stateDir), System.out, Operator.console(), cancellation,
-        System.getenv(), yes), registry);
+    return new Runs(new Runs.Settings(Main.stateDir(main.stateDir), view.console(), view.around(Operator.console()),
+        cancellation, System.getenv(), yes, view), registry);
+  }
+
+  /** The console view of this process: JSON lines with --output json, the live view on a terminal, else plain lines. */
+  static ConsoleView view(Main main) {
+    return ConsoleView.choose(main.output == Main.Output.json, System.console() != null, System.out);
   }
 
   /** Reports a run refused before it started (the run itself already reported its end) and returns the exit code. */
-  static int finish(RunOutcome outcome, PrintWriter err) {
+  static int finish(RunOutcome outcome, ConsoleView view, PrintWriter err) {
+    view.finish();
     if (outcome.runId() == null || outcome.runDir() == null) {
       err.println("runbook: " + outcome.message());
       if (outcome.hint() != null) err.println("next: " + outcome.hint());

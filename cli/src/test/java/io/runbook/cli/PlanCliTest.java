@@ -82,6 +82,12 @@ class PlanCliTest {
     assertTrue(ok.err().contains("warning: since the plan was reviewed, step look: stdout was none in the plan, newer now"),
         ok.err());
     assertEquals("first\n", Files.readString(dir.resolve("marker.done")));
+    String planned = io.runbook.engine.plan.PlanJson.read(plan).runId();
+    assertTrue(Files.isDirectory(dir.resolve("state/runs").resolve(planned)), "the run took the reviewed plan's run id");
+    CliProcess.Result again = CliProcess.run(dir, Map.of(), "--state-dir", state, "run", rb.toString(),
+        "-p", "marker=" + marker, "-p", "name=first", "--plan", plan.toString());
+    assertEquals(2, again.exit(), again.all());
+    assertTrue(again.err().contains("a reviewed plan runs once"), again.err());
   }
 
   @Test

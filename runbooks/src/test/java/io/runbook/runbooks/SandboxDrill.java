@@ -6,7 +6,6 @@ import io.runbook.steps.cloud.sandbox.SandboxEstate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A sandbox estate under {@code target/} for one test class: primary + replicas as {@code runbook sandbox up} builds
- * them, plus a {@code scratch} VM (empty data LUN, its own port) for dr-pitr's donor; runs the CLI in-process and
- * reads the servers with plain JDBC, independently of the step code under test.
+ * A sandbox estate under {@code target/} for one test: primary, replicas and the scratch VM as {@code runbook sandbox up}
+ * builds them; runs the CLI in-process and reads the servers with plain JDBC, independently of the step code under test.
  */
 final class SandboxDrill implements AutoCloseable {
   /** What one CLI run printed and returned. */
@@ -49,29 +47,12 @@ final class SandboxDrill implements AutoCloseable {
     if (estate.exists()) estate.down();
     estate.up(replicas);
     String password = Files.readString(estate.passwordFile()).strip();
-    Path inv = root.resolve("inventory-with-scratch.yaml");
-    int scratchPort = freePort();
-    estate.cloud().createVm("scratch", 90);
-    String vm = root.resolve("vms/scratch").toString();
-    String pwRef = "file:" + estate.passwordFile();
-    Files.writeString(inv, Files.readString(estate.inventoryFile())
-        + "  scratch:\n"
-        + "    role: scratch\n"
-        + "    transport: { kind: local }\n"
-        + "    dataDisk: { name: scratch-donor, lun: 9, mount: \"" + vm + "/mnt/data\", device: \"" + vm + "/lun/9\", marker: "
-        + SandboxEstate.MARKER + " }\n"
-        + "    db: { address: 127.0.0.1, port: " + scratchPort + ", socket: \"" + vm + "/mariadbd.sock\", user: runbook, password: \""
-        + pwRef + "\", replicationUser: repl, replicationPassword: \"" + pwRef + "\" }\n"
-        + "    service: { kind: sandbox }\n");
+    Path inv = estate.inventoryFile();
     SandboxDrill d = new SandboxDrill(estate, inv, root.resolve("state"), password);
     for (var h : io.runbook.engine.load.InventoryLoader.load(inv).hosts().values()) {
       d.ports.put(h.name(), h.db().orElseThrow().portOrDefault());
     }
     return d;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
   }
 
   /** Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in this JVM; the result holds the run's run.log. */

@@ -23,9 +23,14 @@ public final class JournalWriter implements AutoCloseable {
   private final FileChannel channel;
   private final Redactor redactor;
   private final long killAfter;
+  private final io.runbook.engine.run.RunListener listener;
   private long written;
 
-  public JournalWriter(Path file, Redactor redactor) {
+  public JournalWriter(Path file, Redactor redactor) { this(file, redactor, io.runbook.engine.run.RunListener.NONE); }
+
+  /** A writer that also tells {@code listener} about each record once it is on disk. */
+  public JournalWriter(Path file, Redactor redactor, io.runbook.engine.run.RunListener listener) {
+    this.listener = listener;
     try {
       this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
@@ -54,6 +59,11 @@ public final class JournalWriter implements AutoCloseable {
     }
     written++;
     if (written == killAfter) Runtime.getRuntime().halt(137);
+    try {
+      listener.recorded(record);
+    } catch (RuntimeException e) {
+      // A broken progress display must not break the run; the record is on disk.
+    }
   }
 
   @Override

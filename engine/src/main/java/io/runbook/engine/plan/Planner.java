@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
 
 /**
  * The dry-run: walks a validated runbook like a run does, but as a {@link StepVisitor} that plans. READS steps
- * really run (unless offline) so later steps see real values; CHANGES and DESTROYS steps never run: their
+ * really run (unless offline, or all they do is wait) so later steps see real values; CHANGES and DESTROYS steps never run: their
  * {@link StepType#predict} outputs stand in for them, or they are "decided at run time". Conditions that read such
  * undecided values are shown as decided at run time instead of failing.
  */
@@ -169,7 +169,10 @@ public final class Planner implements StepVisitor {
       note = "could not describe its actions: " + e.getMessage();
     }
     boolean noOutputs = hasNoOutputs(type.outputType());
-    if (effect == Effect.READS && !req.offline()) {
+    // A READS step that only waits (a sleep, "until the replica caught up") shows nothing new by running: not run.
+    boolean onlyWaits = !actions.isEmpty() && actions.stream().allMatch(a -> a.kind() == Plan.Kind.WAIT);
+    if (onlyWaits && effect == Effect.READS) note = join(note, "a wait: not run while planning");
+    if (effect == Effect.READS && !req.offline() && !onlyWaits) {
       try {
         Object out = type.run(b.input(), ctx);
         add(b, effect, actions, Disposition.RAN, noOutputs ? OutputSource.NONE : OutputSource.REAL, out, note);
@@ -217,7 +220,7 @@ public final class Planner implements StepVisitor {
     if (disposition == Disposition.RAN && blocked.containsKey(b.path())) disposition = Disposition.BLOCKED;
     String risk = effect == Effect.DESTROYS ? atRisk(b.type(), target, actions) : null;
     add(b.path(), b.decl(), b.type(), disposition, effect, target, actions, source, out, note, risk,
-        b.type().idempotent());
+        b.type().idempotent() || effect == Effect.READS);
   }
 
   /** A step that was not bound (skipped or unresolved): its declared effect, no actions. */
@@ -233,8 +236,16 @@ public final class Planner implements StepVisitor {
     List<Check> stepChecks = checks.getOrDefault(path, List.of());
     planned.add(new PlanDocument.Step(0, path, depth(path), decl.use().orElse(null), disposition, effect, target,
         List.copyOf(actions), List.copyOf(stepChecks), decl.retry().attempts(), Durations.format(decl.retry().backoff()),
-        decl.timeout().map(Durations::format).orElse(null), decl.confirm(), idempotent, source, outputs,
+        decl.timeout().map(Durations::format).orElse(null), confirms(decl, type, effect), idempotent, source, outputs,
         note == null ? null : redactor.redact(note), risk));
+  }
+
+  /**
+   * Whether the run asks before the step: what StepRunner.needsConfirmation decides, plus a use whose own effect is
+   * DESTROYS (core.exec). Not called through StepRunner, whose loading would pull Jackson into an offline plan.
+   */
+  private static boolean confirms(StepDecl decl, StepType<?, ?> type, Effect effect) {
+    return decl.confirm() || effect == Effect.DESTROYS || (type != null && type.effect() == Effect.DESTROYS);
   }
 
   private static PlanDocument.Step renumber(PlanDocument.Step s, int n) {

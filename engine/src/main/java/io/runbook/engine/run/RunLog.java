@@ -24,8 +24,15 @@ public final class RunLog implements AutoCloseable {
   private final PrintStream console;
   private final BufferedWriter file;
   private final Redactor redactor;
+  private final RunListener listener;
 
   public RunLog(PrintStream console, Path file, Redactor redactor) throws IOException {
+    this(console, file, redactor, RunListener.NONE);
+  }
+
+  /** A log that also hands each line of step output to {@code listener} (live progress). */
+  public RunLog(PrintStream console, Path file, Redactor redactor, RunListener listener) throws IOException {
+    this.listener = listener;
     this.console = console;
     this.file = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -54,7 +61,10 @@ public final class RunLog implements AutoCloseable {
     return new StepLog() {
       public void info(String m) { say("  [" + path + "] " + m); }
       public void warn(String m) { say("  [" + path + "] warning: " + m); }
-      public void output(String l) { say("  [" + path + "] | " + l); }
+      public void output(String l) {
+        say("  [" + path + "] | " + l);
+        listener.output(path, redactor.redact(l));
+      }
       public void progress(String m) { say("  [" + path + "] ... " + m); }
     };
   }

@@ -43,10 +43,22 @@ import java.util.Optional;
 public final class Runs {
   /** What every run of this process shares: where state lives, the console, the operator, Ctrl-C, --yes. */
   public record Settings(StateDir state, PrintStream console, Operator operator, Cancellation cancellation,
-                         Map<String, String> env, boolean yes) {}
+                         Map<String, String> env, boolean yes, RunListener listener) {
+    /** Settings without a live progress display. */
+    public Settings(StateDir state, PrintStream console, Operator operator, Cancellation cancellation,
+                    Map<String, String> env, boolean yes) {
+      this(state, console, operator, cancellation, env, yes, RunListener.NONE);
+    }
+  }
 
   /** A new run: a validated runbook, its inventory (and the file it came from) and bound parameters. */
-  public record Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params) {}
+  public record Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params,
+                      Optional<String> runId) {
+    /** A run with a new run id. */
+    public Start(Runbook runbook, Optional<Path> inventoryFile, Inventory inventory, Map<String, Object> params) {
+      this(runbook, inventoryFile, inventory, params, Optional.empty());
+    }
+  }
 
   /** The operator's decisions for resume: step paths to assume done, to run again, to approve. */
   public record Decisions(List<String> assumeDone, List<String> rerun, List<String> approve, boolean force) {
@@ -66,7 +78,12 @@ public final class Runs {
     Optional<String> refusal = Preflight.check(rb, registry, req.inventoryFile().isPresent(), settings.yes(), settings.operator());
     if (refusal.isPresent()) return RunOutcome.refused(refusal.get(), null);
     Instant now = Instant.now();
-    String runId = StateDir.newRunId(now);
+    // A reviewed plan fixes the run id, so that names derived from it (a new disk's) are the ones reviewed.
+    String runId = req.runId().orElseGet(() -> StateDir.newRunId(now));
+    if (req.runId().isPresent() && Files.exists(settings.state().runDir(runId))) {
+      return RunOutcome.refused("run " + runId + " of this plan has already been started; a reviewed plan runs once",
+          "see it with: runbook show " + runId + "; continue it with: runbook resume " + runId + "; or plan again");
+    }
     Redactor redactor = new Redactor();
     SecretResolver secrets = new SecretResolver(redactor, settings.env());
     Map<String, Object> params;
@@ -251,9 +268,9 @@ public final class Runs {
       return RunOutcome.refused("cannot prepare the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
     }
     cancellation.markActive();
-    try (RunLog log = new RunLog(settings.console(), runDir.resolve("run.log"), redactor);
+    try (RunLog log = new RunLog(settings.console(), runDir.resolve("run.log"), redactor, settings.listener());
          SharedResources shared = new SharedResources();
-         JournalWriter journal = new JournalWriter(runDir.resolve(JournalWriter.FILE_NAME), redactor)) {
+         JournalWriter journal = new JournalWriter(runDir.resolve(JournalWriter.FILE_NAME), redactor, settings.listener())) {
       log.say(banner);
       log.note("state: " + runDir);
       for (JournalRecord r : opening) {

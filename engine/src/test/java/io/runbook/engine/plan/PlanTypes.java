@@ -88,4 +88,16 @@ final class PlanTypes {
       return new Output(in.text());
     }
   }
+
+  /** READS, but all it does is wait: the planner must not run it. */
+  static final class Wait implements StepType<Wait.Input, Wait.Output> {
+    record Input(String until) {}
+    record Output(String reached) {}
+    public String name() { return "t.wait"; }
+    public Class<Input> inputType() { return Input.class; }
+    public Class<Output> outputType() { return Output.class; }
+    public Effect effect() { return Effect.READS; }
+    public Plan plan(Input in, StepContext ctx) { return Plan.waitFor("db1", "until " + in.until()); }
+    public Output run(Input in, StepContext ctx) { throw new AssertionError("a wait ran while planning"); }
+  }
 }

@@ -32,7 +32,7 @@ class PlannerTest {
   final PlanTypes.Find find = new PlanTypes.Find();
   final PlanTypes.Command command = new PlanTypes.Command();
   final StepRegistry registry = StepRegistry.ofTypes(find, new PlanTypes.Create(), new PlanTypes.Swap(),
-      new PlanTypes.Wipe(), command);
+      new PlanTypes.Wipe(), command, new PlanTypes.Wait());
 
   static final String RESTORE = """
       runbook: restore
@@ -140,6 +140,9 @@ class PlannerTest {
           - id: reads-by-input
             use: t.command
             with: { text: hello }
+          - id: wait
+            use: t.wait
+            with: { until: caught up }
         """;
     // Every non-READS type throws AssertionError from run(): the plan would not return if one were called.
     PlanDocument p = plan(yaml, Map.of(), false);
@@ -147,6 +150,8 @@ class PlannerTest {
     assertEquals(Disposition.PLANNED, step(p, "changes-by-input").disposition());
     assertEquals(Disposition.RAN, step(p, "reads-by-input").disposition());
     assertEquals(1, command.runs.get());
+    assertEquals(Disposition.PLANNED, step(p, "wait").disposition(), "a READS step that only waits is not run");
+    assertEquals("a wait: not run while planning", step(p, "wait").note());
 
     PlanDocument offline = plan(yaml, Map.of(), true);
     assertEquals(1, find.runs.get(), "offline: no READS step ran");
@@ -211,5 +216,36 @@ class PlannerTest {
     assertEquals(List.of("step pick: snapshot was snap-of-data1 in the plan, snap-of-data9 now"),
         PlanCheck.changedReads(back, other));
     assertNull(step(back, "pick").atRisk());
+  }
+
+  @Test
+  void aLoopOverAListDecidedAtRunTimeAndAGroupArePlannedWithoutFailing() throws Exception {
+    String yaml = """
+        runbook: later
+        steps:
+          - id: make
+            use: t.wipe
+            with: { disk: d1 }
+          - id: group
+            steps:
+              - id: inner
+                use: t.find
+                with: { disk: inside }
+          - id: each
+            foreach: ${{ [steps.make.wiped] }}
+            as: disk
+            steps:
+              - id: use-it
+                use: t.swap
+                with: { disk: "${{ disk }}" }
+        """;
+    PlanDocument p = plan(yaml, Map.of(), false);
+    assertEquals(List.of("make", "group/inner", "each"), p.steps().stream().map(Step::path).toList());
+    assertEquals(Disposition.RAN, step(p, "group/inner").disposition());
+    assertEquals(1, step(p, "group/inner").depth());
+    Step each = step(p, "each");
+    assertEquals(Disposition.UNRESOLVED, each.disposition());
+    assertTrue(each.note().startsWith("decided at run time: it depends on the outputs of steps.make"), each.note());
+    assertTrue(p.problems().isEmpty(), p.problems().toString());
   }
 }

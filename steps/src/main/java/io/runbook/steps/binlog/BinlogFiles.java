@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Turns the {@code files:} input (files and folders) into the ordered list of local binlog files to scan. */
@@ -26,11 +28,7 @@ final class BinlogFiles {
     for (String e : entries) {
       Path p = Path.of(e);
       if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.list(p)) {
-          s.filter(f -> f.getFileName().toString().matches(".*\\.[0-9]{6,}")).sorted().forEach(out::add);
-        } catch (IOException ex) {
-          throw StepFailure.fatal("step " + ctx.stepId() + ": cannot list " + p + ": " + ex.getMessage());
-        }
+        out.addAll(binlogsIn(p, ctx));
       } else if (Files.isRegularFile(p)) {
         out.add(p);
       } else {
@@ -40,6 +38,25 @@ final class BinlogFiles {
     }
     if (out.isEmpty()) throw StepFailure.fatal("step " + ctx.stepId() + ": no binlog files in " + entries, "list bin.NNNNNN files or their folder");
     return out;
+  }
+
+  /** The binlog files of a folder in order; relay logs (a replica's datadir) are left out, other mixes refused. */
+  private static List<Path> binlogsIn(Path dir, StepContext ctx) throws StepFailure {
+    Map<String, List<Path>> byBase = new TreeMap<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(f -> f.getFileName().toString().matches(".*\\.[0-9]{6,}")).sorted().forEach(f -> {
+        String name = f.getFileName().toString();
+        byBase.computeIfAbsent(name.substring(0, name.lastIndexOf('.')), k -> new ArrayList<>()).add(f);
+      });
+    } catch (IOException ex) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": cannot list " + dir + ": " + ex.getMessage());
+    }
+    byBase.keySet().removeIf(base -> byBase.size() > 1 && base.contains("relay"));
+    if (byBase.size() > 1) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": " + dir + " holds binlogs of several names: " + byBase.keySet(),
+          "list the files of one of them, e.g. " + dir.resolve(byBase.keySet().iterator().next() + ".000001"));
+    }
+    return byBase.isEmpty() ? List.of() : byBase.values().iterator().next();
   }
 
   /** Runs a scan-based computation, turning file problems into step failures that say what to do. */

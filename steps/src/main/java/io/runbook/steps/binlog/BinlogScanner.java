@@ -175,6 +175,13 @@ public final class BinlogScanner {
         case EventType.XID -> {
           if (inTx) tx.end = pos + len;
         }
+        case EventType.XA_PREPARE -> {
+          // the first half of an XA transaction ends here; its XA COMMIT/ROLLBACK comes later as its own group
+          if (inTx) {
+            tx.kinds.add("XA PREPARE");
+            tx.end = pos + len;
+          }
+        }
         case EventType.ANNOTATE_ROWS -> {
           if (inTx && match != null && !tx.matched) tx.matched = matches(body, bodyLen);
           if (inTx && detail != Detail.POSITIONS) tx.statements.add(text(body, bodyLen));
@@ -218,6 +225,15 @@ public final class BinlogScanner {
       }
       if (isWord(textAt, textLen, "BEGIN")) return;
       String sql = text(textAt, textLen);
+      if (sql.startsWith("XA ")) {
+        // XA END precedes the XA_PREPARE event; XA COMMIT/ROLLBACK of a prepared transaction is a group of its own
+        if (sql.startsWith("XA COMMIT") || sql.startsWith("XA ROLLBACK")) {
+          tx.kinds.add(sql.startsWith("XA COMMIT") ? "XA COMMIT" : "XA ROLLBACK");
+          tx.statements.add(sql);
+          tx.end = pos + (bodyLen + HEADER + (checksums ? 4 : 0));
+        }
+        return;
+      }
       if (schemaLen > 0 && tx.schema == null) tx.schema = text(schemaAt, schemaLen);
       tx.statements.add(sql);
       if (match != null && !tx.matched) tx.matched = match.reset(sql).find();

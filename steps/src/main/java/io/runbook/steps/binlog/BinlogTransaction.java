@@ -15,12 +15,18 @@ public record BinlogTransaction(
     @Doc("Tables it touched, schema.table") List<String> tables,
     @Doc("Statement kinds: INSERT/UPDATE/DELETE for row events, the leading keywords of other statements") List<String> kinds,
     @Doc("SQL text: DDL and other statements, plus the annotated SQL of row events when it was captured") List<String> statements,
-    @Doc("Whether it is DDL (flagged so by the server)") boolean ddl) {
+    @Doc("Whether it is DDL (flagged so by the server)") boolean ddl,
+    @Doc("One line: its first statement, shortened, or its statement kinds and tables") String summary) {
+
+  /** A transaction with its summary made from its statements. */
+  public BinlogTransaction(String gtid, String file, long start, long end, String time, String schema, List<String> tables,
+      List<String> kinds, List<String> statements, boolean ddl) {
+    this(gtid, file, start, end, time, schema, tables, kinds, statements, ddl, summarize(statements, kinds, tables));
+  }
 
   public Gtid parsedGtid() { return Gtid.parse(gtid); }
 
-  /** A one-line summary: the first statement, shortened, or the kinds and tables. */
-  public String summary() {
+  private static String summarize(List<String> statements, List<String> kinds, List<String> tables) {
     if (!statements.isEmpty()) {
       String s = statements.get(0).replaceAll("\\s+", " ").trim();
       String more = statements.size() > 1 ? " (+" + (statements.size() - 1) + " more)" : "";

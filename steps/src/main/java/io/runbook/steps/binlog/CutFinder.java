@@ -18,6 +18,8 @@ import java.util.TreeMap;
  */
 public final class CutFinder {
 
+  private static final int LATE_STARTER_LOOKAHEAD = 1000;
+
   /** A transaction's location, kept cheaply during the scan and materialised with full detail afterwards. */
   private record Where(Path file, long start) {}
 
@@ -59,6 +61,12 @@ public final class CutFinder {
     private final Gtid through;
     private final Gtid beforeGtid;
     private final long notAfter;
+    /**
+     * A cut by time also looks at this many transactions past the cut: event times are statement start times, so a
+     * transaction that started at or before the time can commit (and sit in the binlog) after one that started later.
+     */
+    private int lookAhead;
+    private int lateStarters;
     private String segFile;
     private long segStart;
     private long segStop;
@@ -76,12 +84,13 @@ public final class CutFinder {
       this.through = req.throughGtid().orElse(null);
       this.beforeGtid = req.beforeGtid().orElse(null);
       this.notAfter = req.atOrBeforeTime().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+      this.lookAhead = req.atOrBeforeTime().isPresent() ? LATE_STARTER_LOOKAHEAD : 0;
     }
 
     Cut go() throws IOException, BinlogException {
       BinlogFileInfo previous = null;
       for (Path f : req.files()) {
-        if (cut && after.size() >= req.context()) break;
+        if (cut && scannedEnoughPastCut()) break;
         boolean contextOnly = cut;
         file = f;
         if (req.beforePosition().isPresent() && positionFilePassed) {
@@ -105,6 +114,11 @@ public final class CutFinder {
       }
       closeSegment();
       checkStartSeen();
+      if (lateStarters > 0) {
+        warnings.add(lateStarters + " of the " + (LATE_STARTER_LOOKAHEAD - lookAhead) + " transactions after the cut started at or "
+            + "before " + req.atOrBeforeTime().get() + " (event times are statement start times; they committed later) and are "
+            + "not replayed: if they belong before the cut, cut by GTID or position instead");
+      }
       if (req.beforeGtid().isPresent() && firstSkipped == null) {
         throw new BinlogException("GTID " + req.beforeGtid().get() + " is not in the files after " + start,
             "check the GTID (domain-server-seq) and that the files reach it: last file " + file);
@@ -131,8 +145,12 @@ public final class CutFinder {
     /** Called once per transaction of every file: kept free of allocation on the common path (millions of calls). */
     private boolean visit(TransactionCursor tx) {
       if (cut) {
-        after.add(new Where(file, tx.start()));
-        return after.size() < req.context();
+        if (after.size() < req.context()) after.add(new Where(file, tx.start()));
+        if (lookAhead > 0) {
+          lookAhead--;
+          if (tx.timestamp() <= notAfter) lateStarters++;
+        }
+        return !scannedEnoughPastCut();
       }
       noteState(tx.domain(), tx.serverId(), tx.seq());
       if (start.covers(tx.domain(), tx.seq())) {
@@ -145,8 +163,8 @@ public final class CutFinder {
       if (throughReached || cutHere || rejects(tx)) {
         cut = true;
         firstSkipped = new Where(file, tx.start());
-        after.add(firstSkipped);
-        return after.size() < req.context();
+        if (req.context() > 0) after.add(firstSkipped);
+        return !scannedEnoughPastCut();
       }
       if (!req.skipGtids().isEmpty() && req.skipGtids().contains(tx.gtid())) {
         Gtid g = tx.gtid();
@@ -159,6 +177,8 @@ public final class CutFinder {
       apply(tx);
       return true;
     }
+
+    private boolean scannedEnoughPastCut() { return after.size() >= req.context() && lookAhead == 0; }
 
     private boolean rejects(TransactionCursor tx) {
       if (beforeGtid != null) return beforeGtid.domain() == tx.domain() && beforeGtid.seq() == tx.seq();

@@ -14,6 +14,7 @@ final class EventType {
   static final int WRITE_ROWS_V2 = 30;
   static final int UPDATE_ROWS_V2 = 31;
   static final int DELETE_ROWS_V2 = 32;
+  static final int XA_PREPARE = 38;
   static final int ANNOTATE_ROWS = 160;
   static final int BINLOG_CHECKPOINT = 161;
   static final int GTID = 162;

@@ -55,15 +55,19 @@ final class PipeApplier {
         if (password != null) client.environment().put("MYSQL_PWD", password);
         List<Process> pipeline = ProcessBuilder.startPipeline(List.of(decode, client));
         Process last = pipeline.get(1);
-        while (!last.waitFor(500, TimeUnit.MILLISECONDS)) {
-          progress.report(position.get(), false);
-          if (ctx.deadline().isPresent() && java.time.Instant.now().isAfter(ctx.deadline().get())) {
-            pipeline.forEach(Process::destroy);
-            throw StepFailure.fatal("step " + ctx.stepId() + ": timeout while applying " + s.file() + " at " + position.get(),
-                "raise the step's timeout; resume continues after the last applied transaction");
+        try {
+          while (!last.waitFor(500, TimeUnit.MILLISECONDS)) {
+            progress.report(position.get(), false);
+            if (ctx.deadline().isPresent() && java.time.Instant.now().isAfter(ctx.deadline().get())) {
+              throw StepFailure.fatal("step " + ctx.stepId() + ": timeout while applying " + s.file() + " at " + position.get(),
+                  "raise the step's timeout; resume continues after the last applied transaction");
+            }
           }
+          pipeline.get(0).waitFor();
+        } finally {
+          // a timeout or an interrupted run must not leave a pipe applying behind the engine's back
+          pipeline.forEach(p -> { if (p.isAlive()) p.destroy(); });
         }
-        pipeline.get(0).waitFor();
         int rcDecode = pipeline.get(0).exitValue();
         int rcClient = last.exitValue();
         if (rcDecode != 0 || rcClient != 0) {

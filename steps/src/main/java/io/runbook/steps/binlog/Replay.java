@@ -35,7 +35,7 @@ public final class Replay implements StepType<Replay.Input, Replay.Output> {
       @Doc(value = "replication (fast: the target pulls from the donor) or pipe (mariadb-binlog | mariadb)", defaultValue = "replication when donor is given, else pipe")
       Optional<String> method,
       @Doc("Inventory host whose db: is the temporary read-only donor server booted on the later snapshot (replication method)") Optional<String> donor,
-      @Doc(value = "replication: relax sync_binlog/innodb_flush_log_at_trx_commit while the target is read_only (restored and verified after)", defaultValue = "true")
+      @Doc(value = "replication: sync_binlog=0 and innodb_flush_log_at_trx_commit=0 while the target is read_only (restored and verified after; a target that restarts meanwhile must be restored)", defaultValue = "true")
       Optional<Boolean> relaxDurability,
       @Doc(value = "replication: slave_parallel_threads (optimistic) while replaying", defaultValue = "0") Optional<Integer> parallelThreads,
       @Doc(value = "replication: server_id the target uses while replaying (its own id is in the events)", defaultValue = "own id + 1000000")

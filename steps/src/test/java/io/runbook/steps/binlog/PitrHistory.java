@@ -27,7 +27,7 @@ import java.util.UUID;
  * bin.000002  phase A: 30 transactions                       t0+100
  * bin.000003  phase B: 30 transactions, one ALTER TABLE      t0+200    -> checksum recorded ("just before the drop")
  * bin.000004  DROP TABLE app.audit (by mistake)              t0+300
- *             phase C: 10 transactions                       t0+400
+ *             phase C: 10 transactions                       t0+400 (the third stamped t0+250)
  * </pre>
  * Every DML transaction appends its number to app.ledger (no primary key), so a transaction applied twice
  * shows up as a duplicate and one skipped as a hole.
@@ -107,6 +107,8 @@ final class PitrHistory implements AutoCloseable {
       dropGtid = primary.queryValue("SELECT @@gtid_binlog_pos");
       st.execute("SET timestamp = " + (T0 + 400));
       for (int i = 81; i <= 90; i++) {
+        // transaction 83 started at t0+250 but committed after the DROP (a late starter for cuts by time)
+        st.execute("SET timestamp = " + (T0 + (i == 83 ? 250 : 400)));
         st.execute("BEGIN");
         st.execute("INSERT INTO app.accounts (id, owner, balance) VALUES (" + (1000 + i) + ", 'late', 1)");
         st.execute("INSERT INTO app.ledger VALUES (" + (++ledger) + ")");

@@ -112,9 +112,11 @@ class ReplayTest {
       assertTrue(plan.contains("MASTER_PASSWORD='***'") && !plan.contains(PitrHistory.REPL_PASSWORD), plan);
       assertEquals(Reconciled.Status.NOT_DONE, new Replay().reconcile(in, ctx).status());
 
+      int binlogsBefore = binlogCount(base);
       Replay.Output out = new Replay().run(in, ctx);
       assertEquals("replication", out.method());
       assertEquals(61, out.applied());
+      assertTrue(binlogCount(base) > binlogsBefore, "the binlog written while relaxed was closed (synced) afterwards");
       assertStateJustBeforeDrop(base);
       // everything it changed for the duration is back
       assertEquals(String.valueOf(h.primary.serverId()), base.queryValue("SELECT @@global.server_id"));
@@ -202,7 +204,8 @@ class ReplayTest {
     try (StandaloneStepContext ctx = ctx(base, new Lines())) {
       java.nio.file.Files.createDirectories(ctx.runDir());
       java.nio.file.Files.writeString(ctx.runDir().resolve("binlog-replay-replay.settings"), "server_id=" + h.primary.serverId()
-          + "\nread_only=0\nsync_binlog=1\nflush=1\nthreads=0\nmode=optimistic\n");
+          + "\nread_only=0\nsync_binlog=1\nflush=1\nthreads=0\nmode=optimistic\nrelaxed=true\nstart_position="
+          + h.basePosition + "\nstarted=" + serverStarted(base) + "\n");
       base.sql("SET GLOBAL read_only = 1", "SET GLOBAL server_id = 4242", "SET GLOBAL sync_binlog = 0",
           "SET GLOBAL innodb_flush_log_at_trx_commit = 2", "CHANGE MASTER 'runbook_pitr' TO MASTER_HOST='127.0.0.1', MASTER_PORT="
               + donor.port() + ", MASTER_USER='replicator', MASTER_PASSWORD='x', MASTER_USE_GTID=slave_pos");
@@ -219,6 +222,45 @@ class ReplayTest {
     assertEquals("0", base.queryValue("SELECT @@global.read_only + 0"));
     assertEquals(null, base.queryValue("SHOW ALL SLAVES STATUS"));
     assertStateJustBeforeDrop(base);
+  }
+
+  @Test
+  void aTargetThatRestartedDuringARelaxedReplayMustBeRestoredFirst() throws Exception {
+    MariaDbServer base = h.bootBase("restarted");
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      java.nio.file.Path saved = ctx.runDir().resolve("binlog-replay-replay.settings");
+      java.nio.file.Files.createDirectories(ctx.runDir());
+      // an attempt that started from an earlier position, on a server process that has since been replaced
+      String earlier = new Gtid(0, h.primary.serverId(), Gtid.parse(h.basePosition).seq() - 3).toString();
+      String settings = "server_id=" + h.primary.serverId() + "\nread_only=0\nsync_binlog=1\nflush=1\nthreads=0\n"
+          + "mode=optimistic\nrelaxed=true\nstarted=" + (serverStarted(base) - 3600) + "\nstart_position=";
+      java.nio.file.Files.writeString(saved, settings + earlier + "\n");
+      StepFailure f = assertThrows(StepFailure.class, () -> new Replay().run(replay(h.gtidBeforeDrop, null, "pipe"), ctx));
+      assertTrue(f.getMessage().contains("restarted while a replay ran on it with relaxed durability"), f.getMessage());
+      assertTrue(f.hint().contains("restore the base again (it must be back at " + earlier + ")"), f.hint());
+      assertEquals(PitrHistory.oneTo(20), PitrHistory.ledger(base), "nothing applied");
+
+      // the base restored: back at the position that attempt started from
+      java.nio.file.Files.writeString(saved, settings + h.basePosition + "\n");
+      assertEquals(61, new Replay().run(replay(h.gtidBeforeDrop, null, "pipe"), ctx).applied());
+      assertFalse(java.nio.file.Files.exists(saved));
+    }
+    assertStateJustBeforeDrop(base);
+  }
+
+  static int binlogCount(MariaDbServer s) {
+    try (var c = s.rootConnection(); var st = c.createStatement(); var rs = st.executeQuery("SHOW BINARY LOGS")) {
+      int n = 0;
+      while (rs.next()) n++;
+      return n;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long serverStarted(MariaDbServer s) {
+    return Long.parseLong(s.queryValue("SELECT UNIX_TIMESTAMP() - CAST(VARIABLE_VALUE AS UNSIGNED) FROM information_schema.GLOBAL_STATUS "
+        + "WHERE VARIABLE_NAME = 'UPTIME'"));
   }
 
   @Test
