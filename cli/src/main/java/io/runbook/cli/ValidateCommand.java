@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,6 +25,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook or inventory files, or folders of them")
   List<Path> paths;
 
+  @ParentCommand Main main;
   @Spec CommandSpec spec;
 
   @Override
@@ -58,10 +60,39 @@ final class ValidateCommand implements Callable<Integer> {
         }
       }
     }
+    if (main != null && main.output == Main.Output.json) {
+      // One event a line; built by hand so that validate stays free of Jackson (start-up).
+      for (Problem pr : problems) {
+        out.println("{\"type\":\"problem\",\"file\":" + jsonString(pr.pos().file()) + ",\"line\":" + pr.pos().line()
+            + ",\"col\":" + pr.pos().col() + ",\"message\":" + jsonString(pr.message()) + "}");
+      }
+      out.println("{\"type\":\"summary\",\"files\":" + checked + ",\"problems\":" + problems.size() + "}");
+      out.flush();
+      return problems.isEmpty() ? 0 : 2;
+    }
     for (Problem pr : problems) out.println(pr.pos() + ": " + pr.message());
     out.println(checked + (checked == 1 ? " file" : " files") + " checked, "
         + (problems.isEmpty() ? "no problems" : problems.size() + (problems.size() == 1 ? " problem" : " problems")));
     out.flush();
     return problems.isEmpty() ? 0 : 2;
+  }
+
+  /** A JSON string literal: quotes, backslashes and control characters escaped. */
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        case '\r' -> b.append("\\r");
+        default -> {
+          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+          else b.append(c);
+        }
+      }
+    }
+    return b.append('"').toString();
   }
 }

@@ -101,4 +101,21 @@ class AuthoringCliTest {
     assertTrue(out.contains("names: plan-review"), out);
     assertTrue(out.contains("params: replicas="), out);
   }
+
+  @Test
+  void validateWithOutputJsonPrintsOneProblemPerLine() throws Exception {
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "runbook: broken\nsteps:\n  - id: a\n    use: core.log\n    with: { mesage: \"say \\\"hi\\\"\" }\n");
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "--output", "json", "validate", broken.toString());
+    assertEquals(2, r.exit(), r.all());
+    List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+    for (String line : r.out().lines().toList()) events.add(io.runbook.engine.journal.Json.MAPPER.readTree(line));
+    com.fasterxml.jackson.databind.JsonNode first = events.get(0);
+    assertEquals("problem", first.get("type").asText());
+    assertEquals(broken.toString(), first.get("file").asText());
+    assertEquals(5, first.get("line").asInt());
+    assertTrue(events.stream().anyMatch(e -> e.path("message").asText().contains("mesage")), r.out());
+    assertEquals("summary", events.get(events.size() - 1).get("type").asText());
+    assertEquals(events.size() - 1, events.get(events.size() - 1).get("problems").asInt());
+  }
 }
