@@ -67,6 +67,18 @@ final class SandboxDrill implements AutoCloseable {
     return new Result(exit, Files.readString(newestRunLog()));
   }
 
+  /** Runs {@code runbook resume RUN} for the newest run, in this JVM; the result holds the run's run.log. */
+  Result resumeNewest(String... extra) throws IOException {
+    String runId = newestRunLog().getParent().getFileName().toString();
+    List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "resume", runId, "--yes"));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    int exit = Main.run(args.toArray(String[]::new), ps, ps);
+    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + buf.toString(StandardCharsets.UTF_8));
+    return new Result(exit, Files.readString(newestRunLog()));
+  }
+
   /** The run.log of the newest run (run ids sort by start time). */
   private Path newestRunLog() throws IOException {
     try (var s = Files.list(stateDir.resolve("runs"))) {
