@@ -389,7 +389,7 @@ public final class SandboxEstate {
         List.of("mariadb-backup", "--backup", "--target-dir=" + target, "--host=127.0.0.1", "--port=" + port, "--user=" + DB_USER),
         List.of("mariadb-backup", "--prepare", "--target-dir=" + target))) {
       try {
-        var r = io.runbook.steps.core.ProcessRunner.run(new io.runbook.steps.core.ProcessRunner.Command(cmd, env,
+        var r = io.runbook.steps.process.ProcessRunner.run(new io.runbook.steps.process.ProcessRunner.Command(cmd, env,
             Optional.empty(), Optional.of(Duration.ofMinutes(10))), l -> {}, l -> {});
         if (r.exitCode() != 0) {
           throw StepFailure.fatal("`" + String.join(" ", cmd) + "` failed: " + tail(r.stderr()));

@@ -2,7 +2,7 @@ package io.runbook.steps.cloud.sandbox;
 
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
-import io.runbook.steps.core.ProcessRunner;
+import io.runbook.steps.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
