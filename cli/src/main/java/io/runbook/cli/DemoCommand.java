@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
 
       List<String> args = new ArrayList<>(List.of(runbook, "-i", inventoryFile.toString(),
           "-p", "beforeMatch=DROP TABLE .*payments", "-p", "bracketAt=" + bracketAt, "-p", "replicas=" + REPLICA,
-          "-p", "autoApprove=true", "-p", "workdir=" + estate.root().resolve("pitr-work")));
+          "-p", "workdir=" + estate.root().resolve("pitr-work")));
       chapter("4. The dry-run plan of dr-pitr for \"just before the drop\" (nothing changes)");
       t = System.nanoTime();
       int planned = cli("plan", args);

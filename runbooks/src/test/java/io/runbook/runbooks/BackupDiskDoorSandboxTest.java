@@ -32,7 +32,7 @@ class BackupDiskDoorSandboxTest {
       d.awaitCaughtUp("replica-1", "primary");
       assertNotEquals(atBackup, d.checksums("primary", "drill"));
 
-      SandboxDrill.Result r = d.run("dr-backup-disk", "fromSnapshot=true", "replicas=replica-1", "autoApprove=true");
+      SandboxDrill.Result r = d.run("dr-backup-disk", "fromSnapshot=true", "replicas=replica-1");
       assertEquals(0, r.exit(), "dr-backup-disk exit code");
 
       assertEquals(atBackup, d.checksums("primary", "drill"), "primary: the backup's state");

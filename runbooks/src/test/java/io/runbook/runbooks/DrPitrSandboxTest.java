@@ -82,7 +82,7 @@ class DrPitrSandboxTest {
     try (SandboxDrill d = SandboxDrill.up("pitr", 1)) {
       Incident incident = stage(d);
       SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + incident.bracketAt(),
-          "replicas=replica-1", "autoApprove=true", "workdir=" + d.estate.root().resolve("work"));
+          "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
       assertEquals(0, r.exit(), "dr-pitr exit code");
       assertRecovered(d, incident);
       assertTrue(r.out().contains(") by replication, after "), "the fast path replayed");
@@ -96,7 +96,7 @@ class DrPitrSandboxTest {
     try (SandboxDrill d = SandboxDrill.up("pitr-pipe", 1)) {
       Incident incident = stage(d);
       SandboxDrill.Result r = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
-          "replicas=replica-1", "autoApprove=true", "donorBoots=false", "workdir=" + d.estate.root().resolve("work"));
+          "replicas=replica-1", "donorBoots=false", "workdir=" + d.estate.root().resolve("work"));
       assertEquals(0, r.exit(), "dr-pitr exit code");
       assertRecovered(d, incident);
       assertTrue(r.out().contains("start-donor skipped") && r.out().contains(") by pipe, after "), "no donor server; the pipe replayed");

@@ -28,7 +28,7 @@ class DrSnapshotRestoreSandboxTest {
       d.awaitCaughtUp("replica-1", "primary");
       assertNotEquals(atSnapshot, d.checksums("primary", "drill"));
 
-      SandboxDrill.Result r = d.run("dr-snapshot-restore", "replicas=replica-1", "autoApprove=true");
+      SandboxDrill.Result r = d.run("dr-snapshot-restore", "replicas=replica-1");
       assertEquals(0, r.exit(), "dr-snapshot-restore exit code");
 
       assertEquals(atSnapshot, d.checksums("primary", "drill"), "primary: the snapshot's state");
