@@ -28,7 +28,8 @@ public final class Drain implements StepType<Drain.Input, Drain.Output> {
   public record Input(
       @Doc(value = "Wait at most this long for clients to leave", defaultValue = "60s") Optional<Duration> timeout,
       @Doc(value = "Time between two looks at the process list", defaultValue = "1s") Optional<Duration> interval,
-      @Doc(value = "After the timeout, kill the remaining client connections instead of failing", defaultValue = "false")
+      @Doc(value = "After the timeout, kill the remaining client connections instead of failing (this makes the step CHANGES;"
+          + " without it, it only reads and waits, and a dry-run does not wait)", defaultValue = "false")
       Optional<Boolean> kill,
       @Doc("User names whose sessions do not count (e.g. a monitoring agent)") Optional<List<String>> ignoreUsers) {}
 
