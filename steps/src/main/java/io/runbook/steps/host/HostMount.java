@@ -91,9 +91,17 @@ public final class HostMount implements StepType<HostMount.Input, HostMount.Outp
           "unmount it first (host.unmount) if that is intended");
     }
     boolean nouuid = in.nouuid().orElse(false);
-    if (in.nouuid().isEmpty() && isXfs(t)) {
+    if (!nouuid && isXfs(t)) {
       Optional<String> uuid = mounts.uuidOf(dev);
-      nouuid = uuid.isPresent() && mounts.uuidMounted(uuid.get());
+      boolean duplicate = uuid.isPresent() && mounts.uuidMounted(uuid.get());
+      if (duplicate && in.nouuid().isPresent()) {
+        // The kernel would refuse with only "wrong fs type, bad option"; say what it really is.
+        throw StepFailure.fatal("step " + ctx.stepId() + ": " + dev + " on " + host.describe() + " holds XFS filesystem UUID "
+            + uuid.get() + ", which is already mounted there (a disk restored from a snapshot of an attached disk), and"
+            + " nouuid: false forbids mounting it with nouuid", "drop nouuid: false (or set nouuid: true), or unmount the"
+            + " other filesystem with that UUID first");
+      }
+      nouuid = duplicate;
       if (nouuid) ctx.log().info("filesystem UUID " + uuid.get() + " is already mounted on " + host.describe() + ": mounting with nouuid");
     }
     mounts.mount(dev, t.mountPoint(), mountCommand(in, t, dev, nouuid));
