@@ -98,8 +98,10 @@ public final class BinlogBench {
       public void output(String l) { System.err.println(l); }
       public void progress(String m) { System.err.println(m); }
     };
+    Path runDir = java.nio.file.Files.createTempDirectory("binlog-bench");
+    runDir.toFile().deleteOnExit(); // empty once the replay restored the target's settings
     try (StandaloneStepContext ctx = StandaloneStepContext.builder().inventory(new Inventory("bench", null, hosts)).target("base")
-        .runDir(java.nio.file.Files.createTempDirectory("binlog-bench")).env(Map.of("BENCH_PW", "bench", "BENCH_REPL_PW", "bench")).log(log).stepId("replay").build()) {
+        .runDir(runDir).env(Map.of("BENCH_PW", "bench", "BENCH_REPL_PW", "bench")).log(log).stepId("replay").build()) {
       Replay.Output out = new Replay().run(new Replay.Input(files, Optional.of(through), Optional.empty(), Optional.of(method),
           method.equals("replication") ? Optional.of("donor") : Optional.empty(), Optional.of(relax), Optional.empty(),
           Optional.empty()), ctx);
