@@ -52,12 +52,15 @@ class CustomStepPluginTest {
         + sharedRepository().toUri() + "</url></mirror></mirrors></settings>");
     List<String> common = List.of("-o", "-q", "-B", "-s", settings.toString(), "-Dmaven.repo.local=" + repo,
         "-Daether.offline.protocols=file");
-    // A pom of its own: the one inside a packaged engine jar names the reactor's parent, which is not installed.
-    Path pom = Files.writeString(build.resolve("engine-pom.xml"), "<project><modelVersion>4.0.0</modelVersion>"
+    // The engine is laid into the temporary repository as an install would lay it (jar + a pom of its own: the one
+    // inside a packaged engine jar names the reactor's parent, which is not installed). No Maven plugin does it, so
+    // the test also works offline on a fresh machine whose repository never saw maven-install-plugin.
+    Path coordinates = repo.resolve("io/runbook/runbook-engine/0.1.0-SNAPSHOT");
+    Files.createDirectories(coordinates);
+    Files.copy(engineJar, coordinates.resolve("runbook-engine-0.1.0-SNAPSHOT.jar"));
+    Files.writeString(coordinates.resolve("runbook-engine-0.1.0-SNAPSHOT.pom"), "<project><modelVersion>4.0.0</modelVersion>"
         + "<groupId>io.runbook</groupId><artifactId>runbook-engine</artifactId><version>0.1.0-SNAPSHOT</version>"
         + "</project>");
-    mvn(build, common, "org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file", "-Dfile=" + engineJar,
-        "-DpomFile=" + pom);
     Path project = build.resolve("custom-step");
     copy(EXAMPLE, project);
     mvn(project, common, "package");
