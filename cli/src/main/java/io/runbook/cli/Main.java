@@ -25,8 +25,10 @@ import picocli.CommandLine.ScopeType;
         RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class, CompletionCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
-        "3:a precondition (require) was false", "4:waiting for an operator decision (approval or in-doubt step)",
+        "0:success (plan: the plan is complete)", "1:a step failed (plan: a READS step failed while planning)",
+        "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
+        "3:a precondition (require) was false (plan: one is false already now; the plan still prints in full)",
+        "4:waiting for an operator decision (approval or in-doubt step)",
         "130:interrupted (resumable)"})
 public final class Main implements Runnable {
   @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -65,6 +65,18 @@ final class PlanCommand implements Callable<Integer> {
       Files.writeString(out, PlanJson.write(plan));
       err.println("plan written to " + out + "; after review: runbook run " + args.runbook + " ... --plan " + out);
     }
+    return exitCode(plan);
+  }
+
+  /**
+   * What the plan found, in run's exit codes: 2 when planning stopped on a problem (e.g. a secret parameter that
+   * cannot be resolved), 1 when a READS step failed while planning (the plan is incomplete), 3 when a precondition
+   * is false now (the run would stop there), else 0.
+   */
+  static int exitCode(PlanDocument plan) {
+    if (!plan.problems().isEmpty()) return 2;
+    if (plan.steps().stream().anyMatch(s -> s.disposition() == PlanDocument.Disposition.FAILED)) return 1;
+    if (plan.steps().stream().anyMatch(s -> s.disposition() == PlanDocument.Disposition.BLOCKED)) return 3;
     return 0;
   }
 
