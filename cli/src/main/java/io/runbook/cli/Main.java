@@ -67,12 +67,20 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
+    boolean json = asksForJson(args);
+    Console console = new Console(json, cl.getOut(), cl.getErr());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Path log = writeLastError(stateDirOf(cmd), e);
-      err.println("runbook: internal error: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-      err.println("the details are in " + log);
+      console.error("internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+          "the details are in " + log);
       return 1;
+    });
+    // A mistyped command line: picocli's message and usage for people, one error object for machines.
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, a) -> {
+      if (!json) return usage.handleParseException(ex, a);
+      console.error(ex.getMessage(), "runbook " + ex.getCommandLine().getCommandName() + " --help");
+      return 2;
     });
     // Every command asks StepRegistry for step types; it learns the plugin jars here, once the options are parsed.
     cl.setExecutionStrategy(parsed -> {
@@ -82,9 +90,23 @@ public final class Main implements Runnable {
     try {
       return cl.execute(args);
     } catch (Throwable t) {
-      err.println("runbook: internal error: " + t);
+      console.error("internal error: " + t, null);
       return 1;
     }
+  }
+
+  /**
+   * Whether the command line asks for {@code --output json}: looked up before parsing, so that even an error in
+   * parsing it reports as JSON.
+   */
+  static boolean asksForJson(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) return false;
+      if (args[i].equals("--output=json") || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equals("json"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The state folder: --state-dir, else $RUNBOOK_STATE_DIR, else ~/.runbook. */
