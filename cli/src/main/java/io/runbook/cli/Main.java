@@ -39,11 +39,12 @@ public final class Main implements Runnable {
       description = "A jar of a team's own step types (repeatable); the jars in <state-dir>/plugins are loaded too")
   List<Path> plugins = new ArrayList<>();
 
-  /** How run and resume report on the console. */
+  /** How every command reports on the console (docs/json-output.md). */
   enum Output { text, json }
 
   @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
-      description = "text (default; a live view on a terminal, timestamped lines otherwise) or json: one JSON event a line")
+      description = "text (default; for run: a live view on a terminal, timestamped lines otherwise) or json: one JSON"
+          + " object a line on stdout and stderr, for every command (docs/json-output.md)")
   Output output = Output.text;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
