@@ -80,7 +80,7 @@ public final class Main implements Runnable {
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
     cl.setParameterExceptionHandler((ex, a) -> {
       if (!json) return usage.handleParseException(ex, a);
-      console.error(ex.getMessage(), "runbook " + ex.getCommandLine().getCommandName() + " --help");
+      console.error(ex.getMessage(), ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
       return 2;
     });
     // Every command asks StepRegistry for step types; it learns the plugin jars here, once the options are parsed.

@@ -181,4 +181,28 @@ class PlanCliTest {
     CliProcess.Result invalid = CliProcess.run(dir, Map.of(), "plan", blocked.toString(), "-p", "free_gb=lots");
     assertEquals(2, invalid.exit(), invalid.all());
   }
+
+  @Test
+  void aLoopOverARunTimeListShowsOneSketchedItemWithItsCommand() throws Exception {
+    Path rb = dir.resolve("sketch.yaml");
+    Files.writeString(rb, """
+        runbook: sketch
+        steps:
+          - id: list
+            use: core.exec
+            with: { command: [sh, -c, 'echo replica-1'] }
+          - id: each
+            foreach: ${{ [steps.list.stdout] }}
+            as: replica
+            steps:
+              - id: check
+                use: core.exec
+                with: { command: [sh, -c, 'touch "$0.checked"', "${{ replica }}"], effect: READS }
+        """);
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "plan", rb.toString());
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("2. each[*]/check  core.exec  READS  [would run]"), r.out());
+    assertTrue(r.out().contains("'<replica>'"), "the command with the placeholder item: " + r.out());
+    assertFalse(Files.exists(dir.resolve("<replica>.checked")), "the sketched READS step did not run");
+  }
 }
