@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "runbook", mixinStandardHelpOptions = true, version = "runbook 0.1.0",
     description = "Validate, plan, run and resume declarative runbooks.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class,
-        RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class, CompletionCommand.class},
+        RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class,
+        CompletionCommand.class, SandboxCommand.class, DemoCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success (plan: the plan is complete)", "1:a step failed (plan: a READS step failed while planning)",

@@ -44,12 +44,22 @@ final class StepDocs {
     return d == null ? "" : d.value();
   }
 
+  /** For types whose effect depends on the input (they override effectOf): what the declared effect means. */
+  static String effectNote(StepType<?, ?> t) {
+    boolean perUse = java.util.Arrays.stream(t.getClass().getDeclaredMethods()).anyMatch(m -> m.getName().equals("effectOf"));
+    if (!perUse) return "";
+    boolean effectInput = t.inputType().isRecord() && java.util.Arrays.stream(t.inputType().getRecordComponents())
+        .anyMatch(c -> c.getName().equals("effect"));
+    return effectInput ? " (by default; `effect:` in `with:` sets it per use)"
+        : " (the most it does; the effect of one use depends on its inputs, see below)";
+  }
+
   static String page(StepType<?, ?> t) {
     StringBuilder b = new StringBuilder();
     b.append("# `").append(t.name()).append("`\n\n");
     if (!summary(t).isEmpty()) b.append(summary(t)).append(".\n\n");
     b.append("- effect: **").append(t.effect()).append("**");
-    if (t.getClass().getName().equals("io.runbook.steps.core.Exec")) b.append(" (by default; `effect:` in `with:` sets it per use)");
+    b.append(effectNote(t));
     b.append('\n');
     b.append("- idempotent: ").append(t.idempotent() ? "yes (resume may run it again when in doubt)"
         : "no (after a crash in the middle, resume reconciles it or asks the operator)").append('\n');

@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * An operator gate: shows a message and waits for the operator to type the confirmation word. A run without
- * a terminal stops here (exit 4) and is continued by {@code runbook resume RUN --approve STEP}.
+ * a terminal stops here (exit 4) and is continued by {@code runbook resume RUN --approve STEP}; a run started
+ * (or resumed) with {@code --yes} passes the gate, the message still logged.
  */
-@Doc("Wait for an operator to approve (type a word on the terminal, or resume --approve)")
+@Doc("Wait for an operator to approve (type a word on the terminal, resume --approve, or --yes in advance)")
 public final class Approve implements StepType<Approve.Input, Approve.Output> {
   public record Input(
       @Doc("What the operator is approving, and what to check first") String message,
@@ -44,6 +45,11 @@ public final class Approve implements StepType<Approve.Input, Approve.Output> {
     if (ctx.approved()) {
       ctx.log().info("approved with resume --approve: " + in.message());
       return new Output("resume by " + user, Instant.now());
+    }
+    if (ctx.confirmed()) {
+      // --yes is the operator approving in advance everything the run asks (confirmations and gates alike).
+      ctx.log().info("approved in advance with --yes: " + in.message());
+      return new Output("--yes by " + user, Instant.now());
     }
     ctx.log().info("approval needed: " + in.message());
     Optional<String> typed = ctx.ask("Type '" + word(in) + "' to approve " + ctx.stepId() + ": ");

@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Waits until client sessions are gone (replication threads, server threads and the engine's own connection do
- * not count), and with {@code kill: true} kills the ones still there after the timeout. Declared CHANGES because it
- * may kill sessions, so a dry-run never waits or kills; running it twice is harmless.
+ * not count), and with {@code kill: true} kills the ones still there after the timeout. A plain drain only reads and
+ * waits (READS, and its plan is only a wait, so a dry-run does not sit in it); with {@code kill: true} it is CHANGES.
+ * Declared CHANGES, the most it can do; running it twice is harmless.
  */
 @Doc("Wait until client connections are gone; optionally kill the remaining ones after the timeout")
 public final class Drain implements StepType<Drain.Input, Drain.Output> {
@@ -27,7 +28,8 @@ public final class Drain implements StepType<Drain.Input, Drain.Output> {
   public record Input(
       @Doc(value = "Wait at most this long for clients to leave", defaultValue = "60s") Optional<Duration> timeout,
       @Doc(value = "Time between two looks at the process list", defaultValue = "1s") Optional<Duration> interval,
-      @Doc(value = "After the timeout, kill the remaining client connections instead of failing", defaultValue = "false")
+      @Doc(value = "After the timeout, kill the remaining client connections instead of failing (this makes the step CHANGES;"
+          + " without it, it only reads and waits, and a dry-run does not wait)", defaultValue = "false")
       Optional<Boolean> kill,
       @Doc("User names whose sessions do not count (e.g. a monitoring agent)") Optional<List<String>> ignoreUsers) {}
 
@@ -40,9 +42,11 @@ public final class Drain implements StepType<Drain.Input, Drain.Output> {
   @Override public Class<Input> inputType() { return Input.class; }
   @Override public Class<Output> outputType() { return Output.class; }
   @Override public Effect effect() { return Effect.CHANGES; }
+  @Override public Effect effectOf(Input in) { return in.kill().orElse(false) ? Effect.CHANGES : Effect.READS; }
   @Override public boolean idempotent() { return true; }
   @Override public boolean needsHost() { return true; }
 
+  /** Without kill, only a WAIT action: the planner does not run READS steps that only wait. */
   @Override
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(h -> h.name()).orElse(null);

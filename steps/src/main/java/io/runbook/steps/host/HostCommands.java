@@ -29,6 +29,13 @@ public final class HostCommands {
 
   /** A failure naming the step, host, exact command, exit code and the end of its stderr. */
   public static StepFailure failed(HostTransport host, HostCommand command, CommandResult r, String stepId) {
+    if (command.sudo() && r.exitCode() == 1 && r.stderr().contains("sudo: a password is required")) {
+      // sudo -n never prompts: it refuses at once, so the operator learns here instead of watching a hang.
+      return StepFailure.fatal("step " + stepId + " on " + host.describe() + ": sudo refused `" + command.commandLine()
+          + "`: the login user may not run it without a password (sudo -n: a password is required)",
+          "allow the login user passwordless sudo for this command on the host (a NOPASSWD rule under /etc/sudoers.d),"
+              + " or log in as a user that has it");
+    }
     return StepFailure.fatal("step " + stepId + " on " + host.describe() + ": `" + command.commandLine() + "` exited with "
         + r.exitCode() + OutputTail.of(r.stdout(), r.stderr()), "see the command's output above");
   }

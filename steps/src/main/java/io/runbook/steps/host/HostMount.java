@@ -51,6 +51,14 @@ public final class HostMount implements StepType<HostMount.Input, HostMount.Outp
     try {
       MountTarget t = target(in, ctx);
       String host = ctx.target().map(h -> h.name()).orElse("?");
+      if (SandboxMounts.applies(ctx)) {
+        String slot = SandboxMounts.lunSlot(t.device(), ctx.inventory().cloud().root().orElse("<root>"), ctx.requireTarget().vmName());
+        Plan p = Plan.note("sandbox: mounting links the mount point to the disk at " + slot);
+        for (HostCommand c : SandboxMounts.mountCommands("$(realpath " + slot + ")", t.mountPoint())) {
+          p = p.then(Plan.Kind.COMMAND, host, c.commandLine());
+        }
+        return p;
+      }
       boolean auto = in.nouuid().isEmpty() && isXfs(t);
       Plan p = Plan.command(host, HostCommand.of("mkdir", "-p", "--", t.mountPoint()).withSudo(sudo(in)).commandLine());
       String dev = t.device();
@@ -69,10 +77,10 @@ public final class HostMount implements StepType<HostMount.Input, HostMount.Outp
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
     MountTarget t = target(in, ctx);
     HostTransport host = Transports.forTarget(ctx);
-    Mounts mounts = new Mounts(host, ctx, sudo(in));
+    MountTable mounts = MountTable.of(host, ctx, sudo(in));
     String dev = mounts.devicePath(t.device());
     String number = mounts.deviceNumber(dev);
-    Optional<Mounts.Mounted> now = mounts.at(t.mountPoint());
+    Optional<MountTable.Mounted> now = mounts.at(t.mountPoint());
     if (now.isPresent()) {
       if (now.get().majorMinor().equals(number)) {
         ctx.log().info(t.mountPoint() + " on " + host.describe() + " already has " + dev + " mounted");
@@ -83,15 +91,21 @@ public final class HostMount implements StepType<HostMount.Input, HostMount.Outp
           "unmount it first (host.unmount) if that is intended");
     }
     boolean nouuid = in.nouuid().orElse(false);
-    if (in.nouuid().isEmpty() && isXfs(t)) {
+    if (!nouuid && isXfs(t)) {
       Optional<String> uuid = mounts.uuidOf(dev);
-      nouuid = uuid.isPresent() && mounts.uuidMounted(uuid.get());
+      boolean duplicate = uuid.isPresent() && mounts.uuidMounted(uuid.get());
+      if (duplicate && in.nouuid().isPresent()) {
+        // The kernel would refuse with only "wrong fs type, bad option"; say what it really is.
+        throw StepFailure.fatal("step " + ctx.stepId() + ": " + dev + " on " + host.describe() + " holds XFS filesystem UUID "
+            + uuid.get() + ", which is already mounted there (a disk restored from a snapshot of an attached disk), and"
+            + " nouuid: false forbids mounting it with nouuid", "drop nouuid: false (or set nouuid: true), or unmount the"
+            + " other filesystem with that UUID first");
+      }
+      nouuid = duplicate;
       if (nouuid) ctx.log().info("filesystem UUID " + uuid.get() + " is already mounted on " + host.describe() + ": mounting with nouuid");
     }
-    mounts.check(HostCommand.of("mkdir", "-p", "--", t.mountPoint()), "cannot create " + t.mountPoint(), "check the path");
-    HostCommand mount = mountCommand(in, t, dev, nouuid);
-    mounts.check(mount.withSudo(false), "mount failed", "check dmesg on the host; for XFS with a duplicate UUID set nouuid: true");
-    Mounts.Mounted after = mounts.at(t.mountPoint()).orElseThrow(() -> StepFailure.fatal(
+    mounts.mount(dev, t.mountPoint(), mountCommand(in, t, dev, nouuid));
+    MountTable.Mounted after = mounts.at(t.mountPoint()).orElseThrow(() -> StepFailure.fatal(
         "step " + ctx.stepId() + ": mount reported success but " + t.mountPoint() + " is not a mount point"));
     if (!after.majorMinor().equals(number)) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + t.mountPoint() + " shows " + after.majorMinor() + " after mounting " + number);
@@ -103,10 +117,10 @@ public final class HostMount implements StepType<HostMount.Input, HostMount.Outp
   public Reconciled<Output> reconcile(Input in, StepContext ctx) throws InterruptedException {
     try {
       MountTarget t = target(in, ctx);
-      Mounts mounts = new Mounts(Transports.forTarget(ctx), ctx, sudo(in));
+      MountTable mounts = MountTable.of(Transports.forTarget(ctx), ctx, sudo(in));
       String dev = mounts.devicePath(t.device());
       String number = mounts.deviceNumber(dev);
-      Optional<Mounts.Mounted> now = mounts.at(t.mountPoint());
+      Optional<MountTable.Mounted> now = mounts.at(t.mountPoint());
       if (now.isEmpty()) return Reconciled.notDone();
       return now.get().majorMinor().equals(number) ? Reconciled.done(new Output(true, dev, number))
           : Reconciled.unknown(t.mountPoint() + " has another device mounted");

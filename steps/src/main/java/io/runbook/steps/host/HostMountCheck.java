@@ -44,6 +44,13 @@ public final class HostMountCheck implements StepType<HostMountCheck.Input, Host
     try {
       MountTarget t = target(in, ctx);
       String host = ctx.target().map(h -> h.name()).orElse("?");
+      if (SandboxMounts.applies(ctx)) {
+        String slot = SandboxMounts.lunSlot(t.device(), ctx.inventory().cloud().root().orElse("<root>"), ctx.requireTarget().vmName());
+        Plan s = Plan.command(host, HostCommand.of("realpath", "-e", "--", t.mountPoint()).commandLine())
+            .then(Plan.Kind.COMMAND, host, HostCommand.of("realpath", "-e", "--", slot).commandLine())
+            .then(Plan.note("sandbox: the mount point must resolve to the fs/ of the disk at " + slot));
+        return t.marker().map(m -> s.then(Plan.Kind.COMMAND, host, HostCommand.of("test", "-e", m).commandLine())).orElse(s);
+      }
       Plan p = Plan.command(host, HostCommand.of("mountpoint", "-d", "--", t.mountPoint()).commandLine())
           .then(Plan.Kind.COMMAND, host, (t.device().startsWith("UUID=")
               ? Mounts.findByUuid(t.device().substring(5)) : HostCommand.of("stat", "-L", "-c", "%F|%t|%T", "--", t.device())).commandLine());
@@ -60,9 +67,9 @@ public final class HostMountCheck implements StepType<HostMountCheck.Input, Host
 
   /** The check itself, also run by db.service.start before it starts the database. */
   static Output check(MountTarget t, HostTransport host, StepContext ctx, boolean sudo) throws StepFailure, InterruptedException {
-    Mounts mounts = new Mounts(host, ctx, sudo);
+    MountTable mounts = MountTable.of(host, ctx, sudo);
     String where = "step " + ctx.stepId() + " on " + host.describe() + ": ";
-    Optional<Mounts.Mounted> now = mounts.at(t.mountPoint());
+    Optional<MountTable.Mounted> now = mounts.at(t.mountPoint());
     if (now.isEmpty()) {
       throw StepFailure.fatal(where + t.mountPoint() + " is NOT a mount point"
               + (mounts.realPath(t.mountPoint()).isEmpty() ? " (it does not exist)" : " (it is a plain folder)")

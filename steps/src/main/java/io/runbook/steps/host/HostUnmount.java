@@ -38,7 +38,9 @@ public final class HostUnmount implements StepType<HostUnmount.Input, HostUnmoun
   @Override
   public Plan plan(Input in, StepContext ctx) {
     try {
-      return Plan.command(ctx.target().map(h -> h.name()).orElse("?"), command(in, mountPoint(in, ctx)).commandLine());
+      String mp = mountPoint(in, ctx);
+      HostCommand c = SandboxMounts.applies(ctx) ? SandboxMounts.unmountCommand(mp) : command(in, mp);
+      return Plan.command(ctx.target().map(h -> h.name()).orElse("?"), c.commandLine());
     } catch (StepFailure e) {
       return Plan.note(e.getMessage());
     }
@@ -48,14 +50,14 @@ public final class HostUnmount implements StepType<HostUnmount.Input, HostUnmoun
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
     String mp = mountPoint(in, ctx);
     HostTransport host = Transports.forTarget(ctx);
-    Mounts mounts = new Mounts(host, ctx, in.sudo().orElse(false));
-    Optional<Mounts.Mounted> now = mounts.at(mp);
+    MountTable mounts = MountTable.of(host, ctx, in.sudo().orElse(false));
+    Optional<MountTable.Mounted> now = mounts.at(mp);
     if (now.isEmpty()) {
       ctx.log().info("nothing is mounted at " + mp + " on " + host.describe());
       return new Output(false, "");
     }
     HostCommand umount = command(in, now.get().mountPoint());
-    CommandResult r = HostCommands.run(host, umount, ctx);
+    CommandResult r = mounts.unmount(now.get().mountPoint(), umount);
     if (r.exitCode() != 0) {
       boolean busy = r.stderr().contains("busy");
       throw StepFailure.fatal("step " + ctx.stepId() + " on " + host.describe() + ": cannot unmount " + mp + " ("
@@ -68,7 +70,7 @@ public final class HostUnmount implements StepType<HostUnmount.Input, HostUnmoun
   @Override
   public Reconciled<Output> reconcile(Input in, StepContext ctx) throws InterruptedException {
     try {
-      Mounts mounts = new Mounts(Transports.forTarget(ctx), ctx, in.sudo().orElse(false));
+      MountTable mounts = MountTable.of(Transports.forTarget(ctx), ctx, in.sudo().orElse(false));
       return mounts.at(mountPoint(in, ctx)).isEmpty() ? Reconciled.done(new Output(true, "")) : Reconciled.notDone();
     } catch (StepFailure e) {
       return Reconciled.unknown(e.getMessage());

@@ -12,7 +12,7 @@ import java.util.Optional;
  * which device number a device path or filesystem UUID stands for. Device numbers (major:minor) are compared
  * rather than names, because /dev/disk/azure/scsi1/lun9, /dev/sdc and UUID=... can all be the same disk.
  */
-final class Mounts {
+final class Mounts implements MountTable {
   private final HostTransport host;
   private final StepContext ctx;
   private final boolean sudo;
@@ -23,17 +23,16 @@ final class Mounts {
     this.sudo = sudo;
   }
 
-  /** What is mounted at a path. */
-  record Mounted(String mountPoint, String majorMinor, String source) {}
-
   /** The resolved mount point, or empty when the path does not exist. */
-  Optional<String> realPath(String path) throws StepFailure, InterruptedException {
+  @Override
+  public Optional<String> realPath(String path) throws StepFailure, InterruptedException {
     CommandResult r = run(HostCommand.of("realpath", "-e", "--", path));
     return r.exitCode() == 0 ? Optional.of(r.stdout().strip()) : Optional.empty();
   }
 
   /** The mount at {@code path} (symlinks resolved), or empty when it is a plain folder or missing. */
-  Optional<Mounted> at(String path) throws StepFailure, InterruptedException {
+  @Override
+  public Optional<Mounted> at(String path) throws StepFailure, InterruptedException {
     Optional<String> real = realPath(path);
     if (real.isEmpty()) return Optional.empty();
     CommandResult dev = run(HostCommand.of("mountpoint", "-d", "--", real.get()));
@@ -44,7 +43,8 @@ final class Mounts {
   }
 
   /** A device path or UUID=... resolved to its block device path. */
-  String devicePath(String device) throws StepFailure, InterruptedException {
+  @Override
+  public String devicePath(String device) throws StepFailure, InterruptedException {
     if (device.startsWith("UUID=")) {
       HostCommand find = findByUuid(device.substring(5));
       CommandResult r = run(find);
@@ -67,7 +67,8 @@ final class Mounts {
   }
 
   /** The major:minor (decimal, as mountpoint -d prints it) of a block device. */
-  String deviceNumber(String devicePath) throws StepFailure, InterruptedException {
+  @Override
+  public String deviceNumber(String devicePath) throws StepFailure, InterruptedException {
     String out = check(HostCommand.of("stat", "-L", "-c", "%F|%t|%T", "--", devicePath),
         "cannot stat " + devicePath, "check the device path").strip();
     String[] p = out.split("\\|");
@@ -79,19 +80,33 @@ final class Mounts {
   }
 
   /** The filesystem UUID on a device, or empty. */
-  Optional<String> uuidOf(String devicePath) throws StepFailure, InterruptedException {
+  @Override
+  public Optional<String> uuidOf(String devicePath) throws StepFailure, InterruptedException {
     CommandResult r = run(HostCommand.of("blkid", "-c", "/dev/null", "-s", "UUID", "-o", "value", "--", devicePath));
     return r.exitCode() == 0 && !r.stdout().isBlank() ? Optional.of(r.stdout().strip()) : Optional.empty();
   }
 
   /** Whether some mounted filesystem on the host already has this UUID (the snapshot-of-an-attached-disk case). */
-  boolean uuidMounted(String uuid) throws StepFailure, InterruptedException {
+  @Override
+  public boolean uuidMounted(String uuid) throws StepFailure, InterruptedException {
     CommandResult r = run(HostCommand.of("findmnt", "-rn", "-o", "UUID"));
     return r.stdout().lines().anyMatch(uuid::equals);
   }
 
-  boolean exists(String path) throws StepFailure, InterruptedException {
+  @Override
+  public boolean exists(String path) throws StepFailure, InterruptedException {
     return run(HostCommand.of("test", "-e", path)).exitCode() == 0;
+  }
+
+  @Override
+  public void mount(String devicePath, String mountPoint, HostCommand mount) throws StepFailure, InterruptedException {
+    check(HostCommand.of("mkdir", "-p", "--", mountPoint), "cannot create " + mountPoint, "check the path");
+    check(mount.withSudo(false), "mount failed", "check dmesg on the host; for XFS with a duplicate UUID set nouuid: true");
+  }
+
+  @Override
+  public CommandResult unmount(String mountPoint, HostCommand umount) throws StepFailure, InterruptedException {
+    return HostCommands.run(host, umount, ctx);
   }
 
   CommandResult run(HostCommand c) throws StepFailure, InterruptedException {

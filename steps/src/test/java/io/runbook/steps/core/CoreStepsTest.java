@@ -27,7 +27,8 @@ class CoreStepsTest {
     public void output(String l) { lines.add("out " + l); }
     public void progress(String m) { lines.add("progress " + m); }
   };
-  final StandaloneStepContext ctx = StandaloneStepContext.builder().runId("20261125-171501-ab12").stepId("gate").log(log).build();
+  final StandaloneStepContext ctx = StandaloneStepContext.builder().runId("20261125-171501-ab12").stepId("gate").log(log)
+      .confirmed(false).build();
 
   @Test
   void allCoreTypesAreRegistered() {
@@ -75,6 +76,14 @@ class CoreStepsTest {
         () -> new Approve().run(new Approve.Input("promote r1?", Optional.empty()), ctx));
     assertTrue(w.getMessage().contains("promote r1?"), w.getMessage());
     assertEquals("when approved: runbook resume 20261125-171501-ab12 --approve gate", w.hint());
+  }
+
+  @Test
+  void approveIsPassedInAdvanceByYes() throws Exception {
+    StandaloneStepContext yes = StandaloneStepContext.builder().runId("r").stepId("gate").log(log).confirmed(true).build();
+    assertEquals("--yes by " + System.getProperty("user.name"),
+        new Approve().run(new Approve.Input("replay 3 transactions?", Optional.empty()), yes).approvedBy());
+    assertTrue(lines.contains("info approved in advance with --yes: replay 3 transactions?"), lines.toString());
   }
 
   @Test

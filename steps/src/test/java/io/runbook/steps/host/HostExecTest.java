@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.engine.inventory.Host;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.Effect;
 import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.TestHosts.RecordingLog;
+import io.runbook.testkit.sshd.OsUser;
 import io.runbook.testkit.sshd.Sshd;
 import io.runbook.testkit.sshd.SshdExtension;
 import java.nio.file.Files;
@@ -101,6 +103,31 @@ class HostExecTest {
       HostExec.Input both = new HostExec.Input(Optional.of(List.of("true")), Optional.of("true"), Optional.empty(),
           Optional.empty(), Optional.empty(), Optional.empty());
       assertTrue(assertThrows(StepFailure.class, () -> step.run(both, c)).getMessage().contains("exactly one"));
+    }
+  }
+
+  /** sudo: true for real: a non-root login gets uid 0 with a NOPASSWD rule, and a clear refusal (no hang) without. */
+  @Test
+  void sudoRunsAsRootForANonRootLoginAndFailsClearlyWithoutTheRule(Sshd sshd) throws Exception {
+    try (OsUser user = OsUser.create()) {
+      user.allowSudo();
+      Host h = TestHosts.host("db1", TestHosts.ssh(sshd, user.name()));
+      HostExec.Input id = cmd(List.of("id", "-u"));
+      HostExec.Input sudoId = new HostExec.Input(Optional.of(List.of("id", "-u")), Optional.empty(), Optional.of(true),
+          Optional.empty(), Optional.of("20s"), Optional.empty());
+      try (StandaloneStepContext c = TestHosts.context(TestHosts.inventory(h), "db1", new RecordingLog(), Path.of("target"))) {
+        assertFalse(step.run(id, c).stdout().strip().equals("0"), "the login itself is not root");
+        assertEquals("0\n", step.run(sudoId, c).stdout());
+
+        user.denySudo();
+        long start = System.nanoTime();
+        StepFailure f = assertThrows(StepFailure.class, () -> step.run(sudoId, c));
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 15_000, "sudo -n refused at once, it did not wait for the timeout");
+        assertTrue(f.getMessage().contains("sudo refused `sudo -n -- id -u`"), f.getMessage());
+        assertTrue(f.getMessage().contains("a password is required"), f.getMessage());
+        assertTrue(f.hint().contains("NOPASSWD"), f.hint());
+        assertFalse(f.retryable());
+      }
     }
   }
 }

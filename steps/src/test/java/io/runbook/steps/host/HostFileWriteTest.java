@@ -9,11 +9,14 @@ import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.TestHosts.RecordingLog;
+import io.runbook.testkit.sshd.OsUser;
 import io.runbook.testkit.sshd.Sshd;
 import io.runbook.testkit.sshd.SshdExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,33 @@ class HostFileWriteTest {
       assertEquals(changed.sha256(), got.sha256());
       StepFailure tooBig = assertThrows(StepFailure.class, () -> read.run(new HostFileRead.Input(path, Optional.of(4)), c));
       assertTrue(tooBig.getMessage().contains("more than maxBytes 4"), tooBig.getMessage());
+    }
+  }
+
+  /** owner: for real, with an account other than the one the engine logs in as. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void ownerIsSetAndOwnerDriftIsRepaired(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
+    Path path = dir.resolve("owned.cnf");
+    try (OsUser user = OsUser.create(); StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {
+      HostFileWrite.Input in = new HostFileWrite.Input(path.toString(), "owned\n", Optional.of("0640"),
+          Optional.of(user.name() + ":" + user.name()));
+      assertTrue(write.run(in, c).changed());
+      assertEquals(user.name(), Files.getOwner(path).getName());
+      assertEquals(user.name(), Files.readAttributes(path, PosixFileAttributes.class).group().getName());
+      assertFalse(write.run(in, c).changed(), "owner already right: nothing to do");
+
+      UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(path, users.lookupPrincipalByName("root"));
+      assertEquals(Reconciled.Status.NOT_DONE, write.reconcile(in, c).status(), "owner drift: not as desired");
+      long inode = (Long) Files.getAttribute(path, "unix:ino");
+      assertTrue(write.run(in, c).changed(), "owner drift is repaired");
+      assertEquals(user.name(), Files.getOwner(path).getName());
+      assertEquals(inode, (Long) Files.getAttribute(path, "unix:ino"), "same content: chown in place, no rewrite");
+
+      HostFileWrite.Input userOnly = new HostFileWrite.Input(path.toString(), "owned\n", Optional.of("0640"),
+          Optional.of(user.name()));
+      assertFalse(write.run(userOnly, c).changed(), "owner as a user name alone matches whatever the group is");
     }
   }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Mount steps on real loop devices with ext4 (mkfs.xfs is not installed here, so XFS is covered by plan shapes). */
+/** Mount steps on real loop devices with ext4 and XFS (the duplicate-UUID case), over ssh and locally. */
 @ExtendWith(SshdExtension.class)
 class HostMountTest {
   private final HostMount mount = new HostMount();
@@ -118,6 +118,45 @@ class HostMountTest {
         assertTrue(opts.startsWith("ro,"), opts);
         assertTrue(opts.contains("noatime"), opts);
         assertTrue(unmount.run(unmountIn(), c).changed());
+      }
+    }
+  }
+
+  /**
+   * A disk restored from a snapshot of a disk that is still mounted has the same XFS UUID, which the kernel refuses
+   * unless mounted with nouuid: added by itself, refused clearly when the input forbids it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void xfsDuplicateUuidMountsWithNouuid(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
+    assumeTrue(LoopDisk.available(), "loop devices are not available on this machine");
+    assertTrue(LoopDisk.xfsAvailable(), "mkfs.xfs is missing: run bin/install-prereqs (xfsprogs)");
+    try (LoopDisk original = LoopDisk.createXfs(dir, "original"); LoopDisk restored = original.copy(dir, "restored")) {
+      assertEquals(original.uuid, restored.uuid, "the copy has the same filesystem UUID");
+      Path first = dir.resolve("original-mnt");
+      Files.createDirectories(first);
+      LoopDisk.sh("mount", "-t", "xfs", original.device, first.toString());
+      Path mp = dir.resolve("restored-mnt");
+      DiskSpec xfs = new DiskSpec("db1-data-restored", 9, mp.toString(), Optional.of(restored.device), Optional.of("xfs"),
+          Optional.empty(), Optional.empty(), Optional.empty());
+      try (StandaloneStepContext c = ctx(kind, sshd, xfs)) {
+        HostMount.Input forbidden = new HostMount.Input(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.of(false), Optional.empty(), Optional.empty());
+        StepFailure f = assertThrows(StepFailure.class, () -> mount.run(forbidden, c));
+        assertTrue(f.getMessage().contains("XFS filesystem UUID " + original.uuid + ", which is already mounted"), f.getMessage());
+        assertTrue(f.getMessage().contains("nouuid: false forbids"), f.getMessage());
+        assertFalse(Files.exists(mp) && LoopDisk.sh("findmnt", "-rn", "-o", "TARGET").lines().anyMatch(mp.toString()::equals),
+            "nothing was mounted");
+
+        HostMount.Output out = mount.run(mountIn(), c);
+        assertTrue(out.changed());
+        assertEquals(restored.device, out.device());
+        String opts = LoopDisk.sh("findmnt", "-n", "-o", "OPTIONS", "--mountpoint", mp.toString());
+        assertTrue(opts.contains("nouuid"), opts);
+        assertTrue(((RecordingLog) c.log()).info.stream().anyMatch(m -> m.contains("mounting with nouuid")));
+        assertTrue(unmount.run(unmountIn(), c).changed());
+      } finally {
+        LoopDisk.sh("umount", first.toString());
       }
     }
   }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A small ext4 filesystem on a loop device (tests run as root), detached and deleted on close. */
+/** A small ext4 or XFS filesystem on a loop device (tests run as root), detached and deleted on close. */
 final class LoopDisk implements AutoCloseable {
   final Path image;
   final String device;
@@ -19,12 +19,45 @@ final class LoopDisk implements AutoCloseable {
   }
 
   static LoopDisk create(Path dir, String name) throws IOException, InterruptedException {
+    Path image = sparseImage(dir, name, 16L << 20);
+    sh("mkfs.ext4", "-q", "-F", image.toString());
+    return attach(image);
+  }
+
+  /** An XFS filesystem (300 MiB sparse: the smallest mkfs.xfs 6.x makes). */
+  static LoopDisk createXfs(Path dir, String name) throws IOException, InterruptedException {
+    Path image = sparseImage(dir, name, 300L << 20);
+    sh("mkfs.xfs", "-q", "-f", image.toString());
+    return attach(image);
+  }
+
+  /** A byte copy of this disk on another loop device, same filesystem UUID: what a snapshot restore gives. */
+  LoopDisk copy(Path dir, String name) throws IOException, InterruptedException {
+    Path copy = dir.resolve(name + ".img").toAbsolutePath();
+    sh("dd", "if=" + image, "of=" + copy, "bs=1M", "conv=sparse", "status=none");
+    return attach(copy);
+  }
+
+  /** Whether mkfs.xfs is installed (bin/install-prereqs installs xfsprogs). */
+  static boolean xfsAvailable() {
+    try {
+      sh("mkfs.xfs", "-V");
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static Path sparseImage(Path dir, String name, long bytes) throws IOException {
     Files.createDirectories(dir);
     Path image = dir.resolve(name + ".img").toAbsolutePath();
     try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
-      f.setLength(16L << 20);
+      f.setLength(bytes);
     }
-    sh("mkfs.ext4", "-q", "-F", image.toString());
+    return image;
+  }
+
+  private static LoopDisk attach(Path image) throws IOException, InterruptedException {
     String dev = sh("losetup", "-f", "--show", image.toString()).strip();
     String uuid = sh("blkid", "-c", "/dev/null", "-s", "UUID", "-o", "value", dev).strip();
     return new LoopDisk(image, dev, uuid);

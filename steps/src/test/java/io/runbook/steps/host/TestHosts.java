@@ -20,8 +20,11 @@ import java.util.Optional;
 public final class TestHosts {
   private TestHosts() {}
 
-  public static TransportSpec ssh(Sshd sshd) {
-    return new TransportSpec("ssh", Optional.of(sshd.host()), Optional.of(sshd.port()), Optional.of(sshd.user()),
+  public static TransportSpec ssh(Sshd sshd) { return ssh(sshd, sshd.user()); }
+
+  /** Logging in as another account (e.g. a non-root {@link io.runbook.testkit.sshd.OsUser}) with the same key. */
+  public static TransportSpec ssh(Sshd sshd, String user) {
+    return new TransportSpec("ssh", Optional.of(sshd.host()), Optional.of(sshd.port()), Optional.of(user),
         Optional.of(sshd.clientKey().toString()), Optional.empty(), Optional.of(sshd.knownHosts().toString()), Optional.empty());
   }
 

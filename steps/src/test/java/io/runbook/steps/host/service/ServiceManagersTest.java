@@ -171,7 +171,7 @@ class ServiceManagersTest {
         Optional.empty(), Optional.empty(), Optional.empty());
     try (StandaloneStepContext c = ctx(sshd, odd)) {
       StepFailure f = assertThrows(StepFailure.class, () -> new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), c));
-      assertTrue(f.hint().contains("compose, custom, systemd"), f.hint());
+      assertTrue(f.hint().contains("compose, custom, sandbox, systemd"), f.hint());
     }
   }
 

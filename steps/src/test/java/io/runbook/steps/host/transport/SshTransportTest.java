@@ -13,6 +13,7 @@ import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.TestHosts;
 import io.runbook.steps.host.TestHosts.RecordingLog;
+import io.runbook.testkit.sshd.OsUser;
 import io.runbook.testkit.sshd.Sshd;
 import io.runbook.testkit.sshd.SshdExtension;
 import java.io.ByteArrayInputStream;
@@ -247,6 +248,32 @@ class SshTransportTest {
       // The tests log in as root, and sshd refuses signal requests for root sessions: the message must say so.
       assertTrue(f.getMessage().contains("sshd refused to signal it"), f.getMessage());
       t.exec(HostCommand.of("pkill", "-f", "sleep 23[.]456"), StepLogs.NONE);
+    }
+  }
+
+  /** A non-root login: sshd passes the signal on, so a timed-out command is really gone from the host. */
+  @Test
+  void aTimedOutCommandOfANonRootLoginIsTerminatedOnTheHost(Sshd sshd) throws Exception {
+    try (OsUser user = OsUser.create();
+         StandaloneStepContext c = ctx(TestHosts.host("db1", TestHosts.ssh(sshd, user.name())), new RecordingLog())) {
+      HostTransport t = Transports.forTarget(c);
+      StepFailure f = assertThrows(StepFailure.class, () -> t
+          .exec(HostCommand.of("sleep", "31.457").withTimeout(Duration.ofMillis(500)), StepLogs.NONE));
+      assertTrue(f.getMessage().contains("did not finish within 500ms; it was sent SIGTERM"), f.getMessage());
+      // Looked at from a second session (the first one's channel is closed): the sleep must be gone, soon.
+      try (StandaloneStepContext other = ctx(TestHosts.host("db1", TestHosts.ssh(sshd, user.name())), new RecordingLog())) {
+        HostTransport look = Transports.forTarget(other);
+        int found = 0;
+        for (int i = 0; i < 50; i++) {
+          found = look.exec(HostCommand.of("pgrep", "-u", user.name(), "-f", "sleep 31[.]457"), StepLogs.NONE).exitCode();
+          if (found == 1) break; // pgrep: 1 = no such process
+          Thread.sleep(100);
+        }
+        assertEquals(1, found, "the timed-out sleep is still running on the host");
+        CommandResult control = look.exec(HostCommand.script("sleep 31.458 & pgrep -u " + user.name()
+            + " -f 'sleep 31[.]458'; found=$?; kill $!; exit $found"), StepLogs.NONE);
+        assertEquals(0, control.exitCode(), "pgrep finds a running sleep of this account (so the check above can fail)");
+      }
     }
   }
 

@@ -1,0 +1,121 @@
+import io.runbook.engine.inventory.DbSpec;
+import io.runbook.engine.inventory.Host;
+import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.inventory.TransportSpec;
+import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.secret.SecretRef;
+import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.binlog.BinlogScanner;
+import io.runbook.steps.binlog.Cut;
+import io.runbook.steps.binlog.CutFinder;
+import io.runbook.steps.binlog.CutRequest;
+import io.runbook.steps.binlog.Gtid;
+import io.runbook.steps.binlog.Replay;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmark driver (not a test): runs the scanner's cut by time, GTID or regex over real binlog files, or
+ * binlog.replay against a server, and prints one line of figures. Driven by bench/binlog/run.sh.
+ *
+ * <pre>
+ * BinlogBench cut time|gtid|regex VALUE FILE...
+ * BinlogBench raw-no-crc GTID FILE...      (scanner alone, CRC32 not verified: shows what the checksums cost)
+ * BinlogBench replay pipe|replication TARGET_PORT DONOR_PORT THROUGH_GTID relax|durable FILE...
+ * </pre>
+ */
+public final class BinlogBench {
+  public static void main(String[] a) throws Exception {
+    if (a[0].equals("cut")) cut(a);
+    else if (a[0].equals("raw-no-crc")) raw(a);
+    else replay(a);
+  }
+
+  static void cut(String[] a) throws Exception {
+    String by = a[1];
+    String value = a[2];
+    int first = 3;
+    List<Path> files = new ArrayList<>();
+    for (int i = first; i < a.length; i++) files.add(Path.of(a[i]));
+    CutRequest req = new CutRequest(files, null,
+        by.equals("gtid") ? Optional.of(Gtid.parse(value)) : Optional.empty(), Optional.empty(),
+        by.equals("time") ? Optional.of(Instant.parse(value)) : Optional.empty(),
+        by.equals("regex") ? Optional.of(Pattern.compile(value, Pattern.CASE_INSENSITIVE)) : Optional.empty(),
+        Optional.empty(), Set.of(), 0);
+    long t0 = System.nanoTime();
+    Cut cut = new CutFinder().find(req);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    long scanned = cut.files().stream().mapToLong(f -> f.scannedTo()).sum();
+    System.out.printf(Locale.ROOT, "cut by %s: %.3f s in-process, %d MB scanned (%.0f MB/s), %d transactions before the cut, "
+            + "first skipped %s %s%n", by, secs, scanned / 1_000_000, scanned / 1e6 / secs, cut.transactions(),
+        cut.firstSkipped().map(t -> t.gtid()).orElse("-"), cut.firstSkipped().map(t -> t.summary()).orElse(""));
+  }
+
+  static void raw(String[] a) throws Exception {
+    Gtid stop = Gtid.parse(a[1]);
+    BinlogScanner scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, false, null);
+    long t0 = System.nanoTime();
+    long[] n = {0};
+    long bytes = 0;
+    boolean[] found = {false};
+    for (int i = 2; i < a.length && !found[0]; i++) {
+      bytes += scanner.scan(Path.of(a[i]), tx -> {
+        if (tx.domain() == stop.domain() && tx.seq() == stop.seq()) {
+          found[0] = true;
+          return false;
+        }
+        n[0]++;
+        return true;
+      }).scannedTo();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "raw scan without CRC32 to %s: %.3f s in-process, %d MB (%.0f MB/s), %d transactions%n", stop,
+        secs, bytes / 1_000_000, bytes / 1e6 / secs, n[0]);
+  }
+
+  static void replay(String[] a) throws Exception {
+    String method = a[1];
+    int targetPort = Integer.parseInt(a[2]);
+    int donorPort = Integer.parseInt(a[3]);
+    String through = a[4];
+    boolean relax = a[5].equals("relax");
+    List<String> files = new ArrayList<>();
+    for (int i = 6; i < a.length; i++) files.add(a[i]);
+    Map<String, Host> hosts = new LinkedHashMap<>();
+    hosts.put("base", host("base", targetPort));
+    hosts.put("donor", host("donor", donorPort));
+    StepLog log = new StepLog() {
+      public void info(String m) { System.err.println(m); }
+      public void warn(String m) { System.err.println("WARN " + m); }
+      public void output(String l) { System.err.println(l); }
+      public void progress(String m) { System.err.println(m); }
+    };
+    try (StandaloneStepContext ctx = StandaloneStepContext.builder().inventory(new Inventory("bench", null, hosts)).target("base")
+        .runDir(java.nio.file.Files.createTempDirectory("binlog-bench")).env(Map.of("BENCH_PW", "bench", "BENCH_REPL_PW", "bench")).log(log).stepId("replay").build()) {
+      Replay.Output out = new Replay().run(new Replay.Input(files, Optional.of(through), Optional.empty(), Optional.of(method),
+          method.equals("replication") ? Optional.of("donor") : Optional.empty(), Optional.of(relax), Optional.empty(),
+          Optional.empty()), ctx);
+      System.out.printf(Locale.ROOT, "replay %s (%s): %d transactions in %.1f s = %.0f trx/s, target now at %s%n", method,
+          method.equals("pipe") ? "durability as configured" : (relax ? "relaxed while read_only" : "durable"), out.applied(),
+          out.seconds(), out.transactionsPerSecond(), out.gtidBinlogPos());
+    }
+  }
+
+  static Host host(String name, int port) {
+    DbSpec db = new DbSpec(Optional.of("127.0.0.1"), Optional.of(port), Optional.empty(), "bench",
+        Optional.of(SecretRef.parse("env:BENCH_PW")), Optional.empty(), Optional.of("bench"),
+        Optional.of(SecretRef.parse("env:BENCH_REPL_PW")));
+    TransportSpec local = new TransportSpec("local", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty());
+    return new Host(name, Optional.empty(), Optional.empty(), Optional.empty(), local, Optional.empty(), Optional.empty(),
+        Optional.of(db), Optional.empty());
+  }
+}

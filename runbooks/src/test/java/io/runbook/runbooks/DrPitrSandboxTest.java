@@ -1,0 +1,105 @@
+package io.runbook.runbooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dr-pitr end to end in the sandbox: writes, snapshot T0, good writes, a DROP TABLE by mistake, more writes, snapshot
+ * T1; the runbook lands the primary on the transaction right before the DROP, rebuilds the replica, deletes the donor.
+ */
+class DrPitrSandboxTest {
+
+  /** What the test knows about the incident it staged: the state and GTID right before the DROP, and the DROP's GTID. */
+  record Incident(Instant bracketAt, Map<String, Long> expected, String lastGood, String dropGtid) {}
+
+  /** Writes, snapshot T0, good writes, DROP TABLE, a write after it, snapshot T1. */
+  static Incident stage(SandboxDrill d) throws Exception {
+    d.sql("primary",
+        "CREATE DATABASE drill",
+        "CREATE TABLE drill.orders (id INT PRIMARY KEY, item VARCHAR(40) NOT NULL)",
+        "CREATE TABLE drill.events (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40) NOT NULL)",
+        "INSERT INTO drill.orders SELECT seq, CONCAT('item-', seq) FROM drill.seq_1_to_200",
+        "INSERT INTO drill.events (what) SELECT CONCAT('before-t0-', seq) FROM drill.seq_1_to_50");
+    d.awaitCaughtUp("replica-1", "primary");
+    d.estate.snapshotNow();                                                      // T0
+    Instant bracketAt = Instant.now();
+
+    // Good writes after T0: they must survive the recovery.
+    d.sql("primary",
+        "INSERT INTO drill.orders SELECT seq, CONCAT('late-', seq) FROM drill.seq_201_to_260",
+        "UPDATE drill.orders SET item = 'changed' WHERE id <= 10",
+        "INSERT INTO drill.events (what) VALUES ('good-1'), ('good-2')");
+    Map<String, Long> expected = d.checksums("primary", "drill");
+    String lastGood = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+
+    // The bad transaction, then writes after it: the recovery must leave both out.
+    d.sql("primary", "DROP TABLE drill.orders");
+    String dropGtid = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+    d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-the-drop')");
+    d.awaitCaughtUp("replica-1", "primary");
+    d.estate.snapshotNow();                                                      // T1
+    assertEquals(1, d.checksums("primary", "drill").size(), "the drop happened");
+    return new Incident(bracketAt, expected, lastGood, dropGtid);
+  }
+
+  /** The data checks every PITR run must pass. */
+  static void assertRecovered(SandboxDrill d, Incident incident) throws Exception {
+    assertEquals(incident.expected(), d.checksums("primary", "drill"), "primary: exactly the state right before the DROP");
+    assertEquals(incident.lastGood(), d.value("primary", "SELECT @@global.gtid_binlog_pos"), "primary ends on the last good GTID");
+    assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM drill.events WHERE what = 'after-the-drop'"));
+    assertEquals("0", d.value("primary", "SELECT @@global.read_only"), "primary open for writes");
+    assertEquals("1", d.value("primary", "SELECT @@global.sync_binlog"), "durability restored");
+    assertEquals("1", d.value("primary", "SELECT @@global.innodb_flush_log_at_trx_commit"), "durability restored");
+
+    Map<String, String> slave = d.replicaStatus("replica-1");
+    assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
+    assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
+    assertEquals("0", slave.get("Last_Errno"), slave.toString());
+    assertEquals("1", d.value("replica-1", "SELECT @@global.read_only"), "the replica stays read-only");
+    d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-recovery')");
+    d.awaitCaughtUp("replica-1", "primary");
+    assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "replica equals the primary");
+
+    // The donor's disk is gone; the primary's pre-incident disk is kept.
+    Path disks = d.estate.root().resolve("disks");
+    try (Stream<Path> s = Files.list(disks)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("scratch-donor-")), "donor disk deleted");
+    }
+    assertTrue(Files.isDirectory(disks.resolve("primary-data")), "the old data disk is kept");
+  }
+
+  @Test
+  void landsOnTheTransactionBeforeTheDropAndRebuildsTheReplica() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr", 1)) {
+      Incident incident = stage(d);
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + incident.bracketAt(),
+          "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(0, r.exit(), "dr-pitr exit code");
+      assertRecovered(d, incident);
+      assertTrue(r.out().contains(") by replication, after "), "the fast path replayed");
+      assertTrue(r.out().contains("Old disk kept") && r.out().contains("primary-data"), "the summary names the old disk");
+      assertNotEquals(-1, r.out().indexOf("Phases (s): restore "), "the summary prints the phases");
+    }
+  }
+
+  @Test
+  void withoutABootableDonorReplaysTheCopiedBinlogsThroughThePipe() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr-pipe", 1)) {
+      Incident incident = stage(d);
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
+          "replicas=replica-1", "donorBoots=false", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(0, r.exit(), "dr-pitr exit code");
+      assertRecovered(d, incident);
+      assertTrue(r.out().contains("start-donor skipped") && r.out().contains(") by pipe, after "), "no donor server; the pipe replayed");
+    }
+  }
+}

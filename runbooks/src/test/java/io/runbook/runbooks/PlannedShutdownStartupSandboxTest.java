@@ -1,0 +1,62 @@
+package io.runbook.runbooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** planned-shutdown then planned-startup in the sandbox: no transaction lost, primary writable again, replica caught up. */
+class PlannedShutdownStartupSandboxTest {
+
+  @Test
+  void stopsWithEveryTransactionOnTheReplicaAndComesBackWritable() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("planned", 1)) {
+      d.sql("primary",
+          "CREATE DATABASE drill",
+          "CREATE TABLE drill.ledger (id INT PRIMARY KEY, amount INT NOT NULL)",
+          "INSERT INTO drill.ledger SELECT seq, seq FROM drill.seq_1_to_500");
+      String last = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      Map<String, Long> before = d.checksums("primary", "drill");
+
+      SandboxDrill.Result down = d.run("planned-shutdown", "replicas=replica-1", "drainTimeout=20s");
+      assertEquals(0, down.exit(), "planned-shutdown exit code");
+      assertThrows(SQLException.class, () -> d.value("primary", "SELECT 1"), "the primary is down");
+      assertEquals(last, d.value("replica-1", "SELECT @@global.gtid_slave_pos"), "the replica has every transaction");
+      assertEquals(before, d.checksums("replica-1", "drill"));
+
+      SandboxDrill.Result up = d.run("planned-startup", "replicas=replica-1");
+      assertEquals(0, up.exit(), "planned-startup exit code");
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"), "read_only is OFF again");
+      assertEquals(before, d.checksums("primary", "drill"), "the primary came back on its own data");
+      Map<String, String> slave = d.replicaStatus("replica-1");
+      assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
+      assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
+      d.sql("primary", "INSERT INTO drill.ledger VALUES (501, 1)");
+      d.awaitCaughtUp("replica-1", "primary");
+      assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "writes replicate again");
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotLeaveStopsTheShutdownReadOnlyAndResumeFinishesIt() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("planned-drain", 1)) {
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1), (2)");
+      String last;
+      try (Connection client = d.connect("primary")) {
+        SandboxDrill.Result first = d.run("planned-shutdown", "replicas=replica-1", "drainTimeout=2s");
+        assertEquals(1, first.exit(), "the drain step fails while a client stays");
+        assertTrue(first.out().contains("drain"), first.out());
+        assertEquals("1", d.value("primary", "SELECT @@global.read_only"), "left up and read-only, not half shut down");
+        last = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      }
+      SandboxDrill.Result resumed = d.resumeNewest();
+      assertEquals(0, resumed.exit(), "resume finishes the shutdown once the client is gone");
+      assertThrows(SQLException.class, () -> d.value("primary", "SELECT 1"), "the primary is down");
+      assertEquals(last, d.value("replica-1", "SELECT @@global.gtid_slave_pos"), "the replica has every transaction");
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.runbook.runbooks;
+
+import io.runbook.cli.Main;
+import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.cloud.sandbox.SandboxEstate;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A sandbox estate under {@code target/} for one test: primary, replicas and the scratch VM as {@code runbook sandbox up}
+ * builds them; runs the CLI in-process and reads the servers with plain JDBC, independently of the step code under test.
+ */
+final class SandboxDrill implements AutoCloseable {
+  /** What one CLI run printed and returned. */
+  record Result(int exit, String out) {}
+
+  final SandboxEstate estate;
+  final Path inventory;
+  final Path stateDir;
+  private final String password;
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+  private SandboxDrill(SandboxEstate estate, Path inventory, Path stateDir, String password) {
+    this.estate = estate;
+    this.inventory = inventory;
+    this.stateDir = stateDir;
+    this.password = password;
+  }
+
+  static SandboxDrill up(String name, int replicas) throws Exception {
+    Path root = Path.of("target", "drills", name).toAbsolutePath();
+    SandboxEstate estate = new SandboxEstate(root, StepLog.NONE);
+    if (estate.exists()) estate.down();
+    estate.up(replicas);
+    String password = Files.readString(estate.passwordFile()).strip();
+    Path inv = estate.inventoryFile();
+    SandboxDrill d = new SandboxDrill(estate, inv, root.resolve("state"), password);
+    for (var h : io.runbook.engine.load.InventoryLoader.load(inv).hosts().values()) {
+      d.ports.put(h.name(), h.db().orElseThrow().portOrDefault());
+    }
+    return d;
+  }
+
+  /** Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in this JVM; the result holds the run's run.log. */
+  Result run(String runbook, String... params) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "run", runbook + ".yaml",
+        "-i", inventory.toString(), "--yes"));
+    for (String p : params) { args.add("-p"); args.add(p); }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    int exit = Main.run(args.toArray(String[]::new), ps, ps);
+    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + buf.toString(StandardCharsets.UTF_8));
+    return new Result(exit, Files.readString(newestRunLog()));
+  }
+
+  /** Runs {@code runbook resume RUN} for the newest run, in this JVM; the result holds the run's run.log. */
+  Result resumeNewest(String... extra) throws IOException {
+    String runId = newestRunLog().getParent().getFileName().toString();
+    List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "resume", runId, "--yes"));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    int exit = Main.run(args.toArray(String[]::new), ps, ps);
+    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + buf.toString(StandardCharsets.UTF_8));
+    return new Result(exit, Files.readString(newestRunLog()));
+  }
+
+  /** The run.log of the newest run (run ids sort by start time). */
+  private Path newestRunLog() throws IOException {
+    try (var s = Files.list(stateDir.resolve("runs"))) {
+      return s.max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow().resolve("run.log");
+    }
+  }
+
+  Connection connect(String host) throws SQLException {
+    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ports.get(host) + "/", "runbook", password);
+  }
+
+  void sql(String host, String... statements) throws SQLException {
+    try (Connection c = connect(host); Statement s = c.createStatement()) {
+      for (String st : statements) s.execute(st);
+    }
+  }
+
+  /** The first column of the first row, as text (null when there is no row). */
+  String value(String host, String query) throws SQLException {
+    try (Connection c = connect(host); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** One row of SHOW SLAVE STATUS as column to value, empty when the server is not a replica. */
+  Map<String, String> replicaStatus(String host) throws SQLException {
+    try (Connection c = connect(host); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+      Map<String, String> row = new TreeMap<>();
+      if (rs.next()) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+      }
+      return row;
+    }
+  }
+
+  /** CHECKSUM TABLE EXTENDED of every base table of a schema, by table name. */
+  Map<String, Long> checksums(String host, String schema) throws SQLException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Connection c = connect(host); Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema
+          + "' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+        while (rs.next()) tables.add(rs.getString(1));
+      }
+      for (String t : tables) {
+        try (ResultSet rs = s.executeQuery("CHECKSUM TABLE `" + schema + "`.`" + t + "` EXTENDED")) {
+          rs.next();
+          out.put(t, rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Waits until the replica has applied the primary's current GTID position (or fails after 60 s). */
+  void awaitCaughtUp(String replica, String primary) throws SQLException {
+    String pos = value(primary, "SELECT @@global.gtid_binlog_pos");
+    String r = value(replica, "SELECT MASTER_GTID_WAIT('" + pos + "', 60)");
+    if (!"0".equals(r)) throw new AssertionError(replica + " did not reach " + primary + "'s " + pos + " in 60 s");
+  }
+
+  @Override
+  public void close() throws Exception {
+    estate.down();
+  }
+}

@@ -1,0 +1,65 @@
+package io.runbook.steps.binlog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The transaction a scan is at. The scanner reuses one cursor for every transaction so a scan of millions
+ * allocates almost nothing; call {@link #toTransaction()} to keep one.
+ */
+public final class TransactionCursor {
+  String file;
+  long domain;
+  long serverId;
+  long seq;
+  long start;
+  long end;
+  long timestamp;
+  boolean ddl;
+  boolean standalone;
+  boolean matched;
+  String schema;
+  final Set<String> tables = new LinkedHashSet<>();
+  final Set<String> kinds = new LinkedHashSet<>();
+  final List<String> statements = new ArrayList<>();
+
+  void begin(String file, long domain, long serverId, long seq, long start, long timestamp, int flags) {
+    this.file = file;
+    this.domain = domain;
+    this.serverId = serverId;
+    this.seq = seq;
+    this.start = start;
+    this.end = -1;
+    this.timestamp = timestamp;
+    this.standalone = (flags & 0x01) != 0;
+    this.ddl = (flags & 0x20) != 0;
+    this.schema = null;
+    this.matched = false;
+    tables.clear();
+    kinds.clear();
+    statements.clear();
+  }
+
+  public String file() { return file; }
+  public long domain() { return domain; }
+  public long serverId() { return serverId; }
+  public long seq() { return seq; }
+  public Gtid gtid() { return new Gtid(domain, serverId, seq); }
+  public long start() { return start; }
+  public long end() { return end; }
+  /** Event time of the GTID event, epoch seconds. */
+  public long timestamp() { return timestamp; }
+  public boolean ddl() { return ddl; }
+  /** Whether a statement matched the scanner's pattern (false when it has none). */
+  public boolean matched() { return matched; }
+  /** SQL text captured so far: DDL/other statements always, annotated row SQL at Detail.TEXT and above. */
+  public List<String> statements() { return statements; }
+
+  public BinlogTransaction toTransaction() {
+    return new BinlogTransaction(gtid().toString(), file, start, end, Instant.ofEpochSecond(timestamp).toString(),
+        schema, List.copyOf(tables), List.copyOf(kinds), List.copyOf(statements), ddl);
+  }
+}

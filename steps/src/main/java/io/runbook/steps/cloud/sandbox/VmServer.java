@@ -1,0 +1,181 @@
+package io.runbook.steps.cloud.sandbox;
+
+import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The real mariadbd of one sandbox VM: started detached from the engine (its own session, so it outlives the CLI),
+ * found again through the pid file in the VM folder, stopped cleanly (SIGTERM, then SIGKILL after a timeout), and
+ * paused/resumed (SIGSTOP/SIGCONT) around a snapshot copy.
+ */
+public final class VmServer {
+  /** Where the Debian package mariadb-server installs the server. */
+  private static final List<Path> BINARIES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"),
+      Path.of("/usr/local/bin/mariadbd"));
+  public static final String INSTALL_HINT = "install the Debian package mariadb-server (with mariadb-client and "
+      + "mariadb-backup: `sudo apt-get install -y mariadb-server mariadb-client mariadb-backup`, or run bin/install-prereqs)";
+
+  /** What a VM's server runs with; everything else is the durable settings every sandbox server shares. */
+  public record Settings(Path datadir, int port, Path socket, int serverId) {}
+
+  private final SandboxLayout layout;
+  private final String vm;
+
+  public VmServer(SandboxLayout layout, String vm) {
+    this.layout = layout;
+    this.vm = vm;
+  }
+
+  /** The mariadbd binary, or a failure naming the package to install. */
+  public static Path binary() throws StepFailure {
+    return BINARIES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> StepFailure.fatal(
+        "mariadbd (the MariaDB server) is not installed on this machine", INSTALL_HINT));
+  }
+
+  /**
+   * The server's command line: the settings that make a crash-consistent snapshot safe (every commit durable in
+   * InnoDB and the binlog, doublewrite, full_crc32 checksums), GTID strict ROW binlog with a RELATIVE name (a copied
+   * datadir must find its own binlogs, not the original's).
+   */
+  public List<String> command(Path binary, Settings s) {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--no-defaults"));
+    if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
+    cmd.addAll(List.of("--datadir=" + s.datadir(), "--socket=" + s.socket(), "--port=" + s.port(),
+        "--bind-address=127.0.0.1", "--pid-file=" + layout.pidFile(vm), "--log-error=" + layout.errorLog(vm),
+        "--server-id=" + s.serverId(), "--tmpdir=" + layout.tmpdir(vm), "--log-bin=bin", "--binlog-format=ROW", "--gtid-strict-mode=1",
+        "--log-slave-updates=1", "--sync-binlog=1", "--innodb-flush-log-at-trx-commit=1", "--innodb-doublewrite=1",
+        "--innodb-checksum-algorithm=full_crc32", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
+        "--slave-net-timeout=10"));
+    return cmd;
+  }
+
+  /** The pid of the running server of this VM, or empty (no pid file, or that process is gone or is not a mariadbd). */
+  public OptionalLong pid() {
+    try {
+      Path f = layout.pidFile(vm);
+      if (!Files.isRegularFile(f)) return OptionalLong.empty();
+      long pid = Long.parseLong(Files.readString(f, StandardCharsets.US_ASCII).strip());
+      return isServer(pid) ? OptionalLong.of(pid) : OptionalLong.empty();
+    } catch (IOException | NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  public boolean running() { return pid().isPresent(); }
+
+  private static boolean isServer(long pid) {
+    Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    return p.isPresent() && p.get().info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false);
+  }
+
+  /** Starts the server detached and waits until it has written its pid file; fails when it dies while starting. */
+  public long start(Settings s, StepLog log) throws StepFailure, InterruptedException {
+    OptionalLong already = pid();
+    if (already.isPresent()) return already.getAsLong();
+    Path binary = binary();
+    if (!Files.isDirectory(s.datadir().resolve("mysql"))) {
+      throw StepFailure.fatal("sandbox VM " + vm + ": " + s.datadir() + " holds no MariaDB datadir (no mysql/ folder)",
+          "check which disk is mounted (host.mount.check) and the host's db.datadir in the inventory");
+    }
+    try {
+      Files.createDirectories(layout.tmpdir(vm));
+      Files.deleteIfExists(layout.pidFile(vm));
+      Files.deleteIfExists(layout.errorLog(vm));
+    } catch (IOException e) {
+      throw StepFailure.fatal("sandbox VM " + vm + ": " + e.getMessage());
+    }
+    List<String> argv = new ArrayList<>(List.of("sh", "-c",
+        "out=$1; shift; setsid \"$@\" </dev/null >>\"$out\" 2>&1 & echo $!", "sh", layout.vm(vm).resolve("mariadbd.out").toString()));
+    argv.addAll(command(binary, s));
+    ProcessRunner.Result r = run(argv);
+    long pid;
+    try {
+      pid = Long.parseLong(r.stdout().strip());
+    } catch (NumberFormatException e) {
+      throw StepFailure.fatal("sandbox VM " + vm + ": could not launch mariadbd: " + r.stderr().strip());
+    }
+    log.info("sandbox VM " + vm + ": mariadbd started (pid " + pid + ", port " + s.port() + ")");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+        throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd exited while starting; end of its error log: "
+            + errorLogTail(), "read " + layout.errorLog(vm));
+      }
+      if (pid().isPresent()) return pid;
+      Thread.sleep(50);
+    }
+    throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd wrote no pid file within 60 s", "read " + layout.errorLog(vm));
+  }
+
+  /**
+   * Clean shutdown: SIGTERM (mariadbd flushes InnoDB and closes the binlog), wait up to {@code timeout} for the
+   * process to end, then SIGKILL. Returns false when nothing was running.
+   */
+  public boolean stop(Duration timeout, StepLog log) throws StepFailure, InterruptedException {
+    OptionalLong pid = pid();
+    if (pid.isEmpty()) return false;
+    long p = pid.getAsLong();
+    signal(p, "CONT"); // a paused server handles SIGTERM only once it runs again
+    signal(p, "TERM");
+    if (!awaitExit(p, timeout)) {
+      log.warn("sandbox VM " + vm + ": mariadbd (pid " + p + ") still runs " + timeout.toSeconds() + " s after SIGTERM: killing it");
+      signal(p, "KILL");
+      if (!awaitExit(p, Duration.ofSeconds(30))) {
+        throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd (pid " + p + ") survives SIGKILL", "look at `ps -l " + p + "`");
+      }
+    }
+    return true;
+  }
+
+  /** Kills the server at once, like a VM losing power (the next start runs crash recovery). */
+  public void kill() throws StepFailure, InterruptedException {
+    OptionalLong pid = pid();
+    if (pid.isEmpty()) return;
+    signal(pid.getAsLong(), "KILL");
+    awaitExit(pid.getAsLong(), Duration.ofSeconds(30));
+  }
+
+  static boolean awaitExit(long pid, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return true;
+      Thread.sleep(50);
+    }
+    return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Sends a signal with kill(1); a process that is already gone is not an error. */
+  static void signal(long pid, String sig) throws StepFailure, InterruptedException {
+    run(List.of("kill", "-" + sig, Long.toString(pid)));
+  }
+
+  public String errorLogTail() {
+    try {
+      Path f = layout.errorLog(vm);
+      if (!Files.exists(f)) return "(no error log)";
+      List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(error log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  static ProcessRunner.Result run(List<String> argv) throws StepFailure, InterruptedException {
+    try {
+      return ProcessRunner.run(new ProcessRunner.Command(argv, java.util.Map.of(), Optional.empty(),
+          Optional.of(Duration.ofMinutes(30))), l -> {}, l -> {});
+    } catch (IOException e) {
+      throw StepFailure.fatal("sandbox: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.runbook.steps.binlog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runbook.testkit.mariadb.MariaDbServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scanner on files written by real servers: what a transaction carries, and the formats it refuses. */
+class BinlogScannerTest {
+
+  private static Path dir(String name) {
+    return Path.of("target", "binlog-it", name + "-" + UUID.randomUUID().toString().substring(0, 6)).toAbsolutePath();
+  }
+
+  private static List<BinlogTransaction> scanAll(Path file) throws Exception {
+    List<BinlogTransaction> out = new ArrayList<>();
+    new BinlogScanner(BinlogScanner.Detail.FULL).scan(file, tx -> out.add(tx.toTransaction()));
+    return out;
+  }
+
+  @Test
+  void transactionsCarryGtidTablesKindsAndText() throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("plain"), "plain").option("binlog_annotate_row_events", "ON").start()) {
+      s.sql("SET timestamp = 1800000000", "CREATE DATABASE shop", "CREATE TABLE shop.items (id INT PRIMARY KEY, name TEXT)",
+          "CREATE TABLE shop.log (m TEXT) ENGINE=MyISAM",
+          "BEGIN", "INSERT INTO shop.items VALUES (1, 'a'), (2, 'b')", "UPDATE shop.items SET name = 'c' WHERE id = 1",
+          "DELETE FROM shop.items WHERE id = 2", "COMMIT", "INSERT INTO shop.log VALUES ('non-transactional')");
+      s.stop();
+      List<BinlogTransaction> txs = scanAll(s.datadir().resolve("bin.000001"));
+      assertEquals(5, txs.size(), txs.toString());
+      BinlogTransaction create = txs.get(1);
+      assertTrue(create.ddl());
+      assertEquals(List.of("CREATE TABLE"), create.kinds());
+      assertEquals(List.of("shop.items"), create.tables());
+      BinlogTransaction dml = txs.get(3);
+      assertFalse(dml.ddl());
+      assertEquals("0-" + s.serverId() + "-4", dml.gtid());
+      assertEquals(List.of("shop.items"), dml.tables());
+      assertEquals(List.of("INSERT", "UPDATE", "DELETE"), dml.kinds());
+      assertEquals(3, dml.statements().size(), "the annotated SQL of each row event");
+      assertEquals("2027-01-15T08:00:00Z", dml.time());
+      assertEquals(txs.get(2).end(), dml.start(), "transactions follow each other without a gap");
+      BinlogTransaction myisam = txs.get(4);
+      assertEquals(List.of("shop.log"), myisam.tables(), "a MyISAM change ends with a COMMIT query, not an XID");
+      BinlogFileInfo info = new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(s.datadir().resolve("bin.000001"), tx -> true);
+      assertTrue(info.checksums());
+      assertFalse(info.inUse(), "a cleanly stopped server clears the in-use flag");
+      assertEquals(5, info.transactions());
+    }
+  }
+
+  @Test
+  void xaTransactionsAreGroupedAtPrepareAndAtCommit() throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("xa"), "xa").start()) {
+      s.sql("CREATE DATABASE d", "CREATE TABLE d.t (a INT PRIMARY KEY)",
+          "XA START 'x1'", "INSERT INTO d.t VALUES (1)", "XA END 'x1'", "XA PREPARE 'x1'", "XA COMMIT 'x1'",
+          "XA START 'x2'", "INSERT INTO d.t VALUES (2)", "XA END 'x2'", "XA PREPARE 'x2'", "XA ROLLBACK 'x2'",
+          "XA START 'x3'", "INSERT INTO d.t VALUES (3)", "XA END 'x3'", "XA COMMIT 'x3' ONE PHASE",
+          "INSERT INTO d.t VALUES (4)");
+      List<BinlogTransaction> txs = scanAll(s.datadir().resolve("bin.000001"));
+      assertEquals(8, txs.size(), txs.toString());
+      assertEquals(List.of("INSERT", "XA PREPARE"), txs.get(2).kinds());
+      assertEquals(List.of("XA COMMIT"), txs.get(3).kinds());
+      assertEquals(List.of("XA ROLLBACK"), txs.get(5).kinds());
+      assertEquals(List.of("INSERT"), txs.get(6).kinds(), "one-phase XA commits like any transaction");
+      for (int i = 1; i < txs.size(); i++) assertEquals(txs.get(i - 1).end(), txs.get(i).start());
+    }
+  }
+
+  @Test
+  void binlogsWithoutChecksumsAndOfARunningServer() throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("nocrc"), "nocrc").option("binlog_checksum", "NONE").start()) {
+      s.sql("CREATE DATABASE d", "CREATE TABLE d.t (a INT PRIMARY KEY, b TEXT)", "INSERT INTO d.t VALUES (1, 'x')",
+          "DROP TABLE d.t");
+      List<BinlogTransaction> txs = new ArrayList<>();
+      BinlogFileInfo info = new BinlogScanner(BinlogScanner.Detail.FULL).scan(s.datadir().resolve("bin.000001"),
+          tx -> txs.add(tx.toTransaction()));
+      assertFalse(info.checksums());
+      assertTrue(info.inUse(), "the server still has it open");
+      assertEquals(List.of("CREATE DATABASE", "CREATE TABLE", "INSERT", "DROP TABLE"),
+          txs.stream().map(t -> t.kinds().get(0)).toList());
+      assertEquals("DROP TABLE `d`.`t` /* generated by server */", txs.get(3).statements().get(0));
+    }
+  }
+
+  @Test
+  void compressedEventsAreRefusedWithWhatToDoInstead() {
+    try (MariaDbServer s = MariaDbServer.builder(dir("compressed"), "compressed").option("log_bin_compress", "ON")
+        .option("log_bin_compress_min_len", "10").start()) {
+      s.sql("CREATE DATABASE z", "CREATE TABLE z.t (v TEXT)", "INSERT INTO z.t VALUES (REPEAT('compress me ', 100))");
+      BinlogException e = assertThrows(BinlogException.class, () -> scanAll(s.datadir().resolve("bin.000001")));
+      assertTrue(e.getMessage().contains("compressed event"), e.getMessage());
+      assertTrue(e.hint().contains("mariadb-binlog") && e.hint().contains("replication"), e.hint());
+    }
+  }
+
+  @Test
+  void encryptedBinlogsAreRefusedWithWhatToDoInstead() throws Exception {
+    Path d = dir("encrypted");
+    Files.createDirectories(d);
+    Path keys = d.resolve("keys.txt");
+    Files.writeString(keys, "1;" + "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90".substring(0, 64) + "\n");
+    try (MariaDbServer s = MariaDbServer.builder(d.resolve("srv"), "encrypted").option("plugin_load_add", "file_key_management")
+        .option("file_key_management_filename", keys.toString()).option("encrypt_binlog", "ON").start()) {
+      s.sql("CREATE DATABASE secret");
+      BinlogException e = assertThrows(BinlogException.class, () -> scanAll(s.datadir().resolve("bin.000001")));
+      assertTrue(e.getMessage().contains("is encrypted"), e.getMessage());
+      assertTrue(e.hint().contains("donor"), e.hint());
+    } finally {
+      MariaDbServer.deleteTree(d);
+    }
+  }
+
+  @Test
+  void aFileThatIsNotABinlogIsNamed(@TempDir Path tmp) throws Exception {
+    Path index = tmp.resolve("bin.index");
+    Files.writeString(index, "./bin.000001\n");
+    BinlogException e = assertThrows(BinlogException.class, () -> scanAll(index));
+    assertTrue(e.getMessage().contains(index + " is not a MariaDB binlog file"), e.getMessage());
+  }
+
+  @Test
+  void statementKinds() {
+    assertEquals("DROP TABLE", BinlogScanner.kind("DROP TABLE `a`.`b` /* generated by server */"));
+    assertEquals("CREATE TABLE", BinlogScanner.kind("create or replace table t (a int)"));
+    assertEquals("TRUNCATE TABLE", BinlogScanner.kind("/* x */ truncate table t"));
+    assertEquals("GRANT", BinlogScanner.kind("GRANT ALL ON *.* TO x"));
+  }
+
+  @Test
+  void gtidPositions() {
+    GtidPosition p = GtidPosition.parse("0-1-100, 2-5-7");
+    assertTrue(p.covers(Gtid.parse("0-9-100")));
+    assertFalse(p.covers(Gtid.parse("0-1-101")));
+    assertFalse(p.covers(Gtid.parse("1-1-1")), "an unknown domain is not covered");
+    p.advance(Gtid.parse("0-1-50"));
+    assertEquals("0-1-100,2-5-7", p.toString(), "advancing never goes back");
+    assertThrows(IllegalArgumentException.class, () -> Gtid.parse("0-1"));
+  }
+}
