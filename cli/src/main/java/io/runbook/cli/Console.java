@@ -109,13 +109,24 @@ final class Console {
 
   /** What to print notes on for code that writes lines: each line becomes a {@link #note} in JSON form. */
   PrintWriter notes() {
-    if (!json) return err;
+    return json ? eachLine(this::note) : err;
+  }
+
+  /**
+   * For code that narrates on stdout line by line (progress of a long command): the console's stdout, or in JSON
+   * form a writer that turns each non-empty line into a {@code {"type":TYPE,"text":LINE}} result.
+   */
+  PrintWriter lines(String type) {
+    return json ? eachLine(l -> { if (!l.isBlank()) result(type, fields("text", l), ""); }) : out;
+  }
+
+  private static PrintWriter eachLine(java.util.function.Consumer<String> sink) {
     return new PrintWriter(new java.io.Writer() {
       private final StringBuilder line = new StringBuilder();
-      @Override public void write(char[] c, int off, int len) {
+      @Override public synchronized void write(char[] c, int off, int len) {
         for (int i = off; i < off + len; i++) {
           if (c[i] == '\n') {
-            note(line.toString());
+            sink.accept(line.toString());
             line.setLength(0);
           } else if (c[i] != '\r') {
             line.append(c[i]);

@@ -70,13 +70,21 @@ final class PlanCommand implements Callable<Integer> {
   /**
    * What the plan found, in run's exit codes: 2 when planning stopped on a problem (e.g. a secret parameter that
    * cannot be resolved), 1 when a READS step failed while planning (the plan is incomplete), 3 when a precondition
-   * is false now (the run would stop there), else 0.
+   * is false now (the run would stop there), else 0. Only what is known now counts: a READS step or a precondition
+   * after a step that would change something was judged on the state before that change (the plan shows it, with
+   * its note), so it does not decide the exit code.
    */
   static int exitCode(PlanDocument plan) {
     if (!plan.problems().isEmpty()) return 2;
-    if (plan.steps().stream().anyMatch(s -> s.disposition() == PlanDocument.Disposition.FAILED)) return 1;
-    if (plan.steps().stream().anyMatch(s -> s.disposition() == PlanDocument.Disposition.BLOCKED)) return 3;
-    return 0;
+    boolean failed = false;
+    boolean blocked = false;
+    for (PlanDocument.Step s : plan.steps()) {
+      if (s.disposition() == PlanDocument.Disposition.FAILED) failed = true;
+      if (s.disposition() == PlanDocument.Disposition.BLOCKED) blocked = true;
+      boolean changes = s.effect() == Effect.CHANGES || s.effect() == Effect.DESTROYS;
+      if (changes && s.disposition() != PlanDocument.Disposition.SKIPPED) break;
+    }
+    return failed ? 1 : blocked ? 3 : 0;
   }
 
   /** The plan's JSON without its line breaks (a JSON string never holds a raw line break, so this is exact). */

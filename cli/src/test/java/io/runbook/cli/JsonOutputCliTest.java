@@ -162,4 +162,15 @@ class JsonOutputCliTest {
     assertEquals(List.of("error"), types(lines(usage.err())));
     assertFalse(usage.err().contains("Usage:"), usage.err());
   }
+
+  @Test
+  void sandboxStatusOfAMissingEstateIsJson() throws Exception {
+    CliProcess.Result r = json("sandbox", "status", "--root", dir.resolve("no-estate").toString());
+    assertEquals(1, r.exit(), r.all());
+    List<JsonNode> events = lines(r.out());
+    JsonNode status = events.get(events.size() - 1);
+    assertEquals("status", status.get("type").asText(), r.out());
+    assertFalse(status.get("ready").asBoolean());
+    lines(r.err());
+  }
 }

@@ -176,6 +176,29 @@ class PlanCliTest {
     assertEquals(1, f.exit(), "a failed READS step wins over a false precondition: " + f.all());
     assertTrue(f.out().contains("failed while planning"), f.out());
 
+    Path later = dir.resolve("later.yaml");
+    Files.writeString(later, """
+        runbook: later
+        params:
+          free_gb: { type: int, default: 3 }
+        steps:
+          - id: make-room
+            use: core.exec
+            with: { command: [sh, -c, 'exit 0'] }
+          - id: look
+            use: core.exec
+            with: { command: [sh, -c, 'exit 7'], effect: READS }
+          - id: check
+            use: core.log
+            with: { message: "checking" }
+            require:
+              - that: ${{ params.free_gb > 10 }}
+                because: the copy needs 10 GB free
+        """);
+    CliProcess.Result l = CliProcess.run(dir, Map.of(), "plan", later.toString());
+    assertEquals(0, l.exit(), "after a step that would change something, nothing is known now: " + l.all());
+    assertTrue(l.out().contains("failed while planning") && l.out().contains("BLOCKED"), l.out());
+
     CliProcess.Result ok = CliProcess.run(dir, Map.of(), "plan", blocked.toString(), "-p", "free_gb=20");
     assertEquals(0, ok.exit(), ok.all());
     CliProcess.Result invalid = CliProcess.run(dir, Map.of(), "plan", blocked.toString(), "-p", "free_gb=lots");
