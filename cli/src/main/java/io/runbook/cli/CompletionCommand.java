@@ -53,6 +53,11 @@ final class CompletionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Console console = Console.of(spec);
+    if (console.json()) {
+      console.error("a completion script has no JSON form", "run runbook completion " + shell + " without --output json");
+      return 2;
+    }
     String script = AutoComplete.bash("runbook", new CommandLine(new Main())) + DYNAMIC;
     if (shell == Shell.zsh) {
       script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;

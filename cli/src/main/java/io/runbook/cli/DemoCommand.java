@@ -46,35 +46,36 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private PrintWriter out;
+  private Console console;
   private final Map<String, Duration> phases = new LinkedHashMap<>();
   private final List<String> failedProofs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    console = Console.of(spec);
+    // The narration: as it is, or {"type":"narration","text":...} events with --output json.
+    out = console.lines("narration");
     Path dir = SandboxLayout.expand(root).toAbsolutePath();
     try {
       VmServer.binary();
     } catch (StepFailure f) {
-      err.println("runbook demo: " + f.getMessage());
-      err.println("next: " + f.hint());
+      console.error("demo: " + f.getMessage(), f.hint());
       return 2;
     }
     SandboxEstate estate = new SandboxEstate(dir, SandboxCommand.ConsoleLog.to(out));
     try {
       return story(estate);
     } catch (StepFailure f) {
-      err.println("runbook demo: " + f.getMessage());
-      if (f.hint() != null) err.println("next: " + f.hint());
-      err.println("the estate stays at " + dir + " for a look; remove it with: runbook sandbox down --root " + dir);
+      out.flush();
+      console.error("demo: " + f.getMessage(), (f.hint() == null ? "" : f.hint() + "; ")
+          + "the estate stays at " + dir + " for a look; remove it with: runbook sandbox down --root " + dir);
       return 1;
     } catch (InterruptedException e) {
-      err.println("runbook demo: interrupted; remove the estate with: runbook sandbox down --root " + dir);
+      out.flush();
+      console.error("demo: interrupted", "remove the estate with: runbook sandbox down --root " + dir);
       return 130;
     } finally {
       out.flush();
-      err.flush();
     }
   }
 
@@ -152,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Runs a runbook CLI command in this process (same code path as typing it). */
   private int cli(String command, List<String> args) {
-    List<String> argv = new ArrayList<>(List.of(command));
+    List<String> argv = new ArrayList<>(console.json() ? List.of("--output", "json", command) : List.of(command));
     argv.addAll(args);
     argv.addAll(List.of("--state-dir", SandboxLayout.expand(root).toAbsolutePath().resolve("state").toString()));
     say("$ runbook " + String.join(" ", argv.stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList()));

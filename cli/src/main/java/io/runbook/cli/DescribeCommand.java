@@ -2,14 +2,14 @@ package io.runbook.cli;
 
 import io.runbook.engine.load.RunbookLoader;
 import io.runbook.engine.model.ParamDecl;
-import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,32 +32,77 @@ final class DescribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    Optional<Runbook> rb = load(runbook, registry, err);
+    Optional<Runbook> rb = load(runbook, registry, console);
     if (rb.isEmpty()) return 2;
     if (paramNames) {
-      rb.get().params().keySet().forEach(out::println);
+      rb.get().params().keySet().forEach(n -> console.result("param", Console.fields("name", n), n + "\n"));
     } else {
-      out.print(describe(rb.get(), registry));
+      console.result("runbook", fields(rb.get(), registry), describe(rb.get(), registry));
     }
-    out.flush();
     return 0;
   }
 
+  /** The runbook as a JSON event's fields: what {@link #describe} shows, as data. */
+  static Map<String, Object> fields(Runbook rb, StepRegistry registry) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("name", rb.name());
+    f.put("summary", rb.summary().orElse(null));
+    f.put("file", rb.source().toString());
+    f.put("description", rb.description().map(String::strip).orElse(null));
+    List<Map<String, Object>> params = new ArrayList<>();
+    for (ParamDecl p : rb.params().values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", p.name());
+      m.put("type", p.type());
+      if (!p.values().isEmpty()) m.put("values", p.values());
+      m.put("secret", p.secret());
+      m.put("required", p.required());
+      p.defaultValue().ifPresent(d -> m.put("default", String.valueOf(d)));
+      p.pattern().ifPresent(x -> m.put("pattern", x));
+      p.description().ifPresent(d -> m.put("description", d));
+      params.add(m);
+    }
+    f.put("params", params);
+    f.put("steps", stepFields(rb.steps(), registry));
+    return f;
+  }
+
+  private static List<Map<String, Object>> stepFields(List<StepDecl> steps, StepRegistry registry) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (StepDecl d : steps) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", d.id());
+      d.use().ifPresent(u -> m.put("use", u));
+      StepEffects.of(d, registry).ifPresent(e -> m.put("effect", e));
+      d.on().ifPresent(o -> m.put("on", o));
+      d.foreach().ifPresent(x -> {
+        m.put("foreach", x);
+        m.put("as", d.as().orElse("item"));
+        m.put("parallel", d.parallel());
+      });
+      d.when().ifPresent(w -> m.put("when", w));
+      m.put("preconditions", d.require().size());
+      if (d.isGroup()) m.put("steps", stepFields(d.steps(), registry));
+      out.add(m);
+    }
+    return out;
+  }
+
   /** A runbook by name or file, validated; problems go to {@code err}. */
-  static Optional<Runbook> load(String nameOrFile, StepRegistry registry, PrintWriter err) {
+  static Optional<Runbook> load(String nameOrFile, StepRegistry registry, Console console) {
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(nameOrFile, tried);
     if (file.isEmpty()) {
-      err.println("runbook: no runbook '" + nameOrFile + "'; looked at " + String.join(", ", tried));
+      console.error("no runbook '" + nameOrFile + "'; looked at " + String.join(", ", tried), null);
       return Optional.empty();
     }
     try {
       return Optional.of(RunbookLoader.load(file.get(), registry));
     } catch (ValidationException e) {
-      for (Problem p : e.problems()) err.println(p.pos() + ": " + p.message());
+      e.problems().forEach(console::problem);
+      if (console.json()) console.stopped(file.get() + " does not validate");
       return Optional.empty();
     }
   }

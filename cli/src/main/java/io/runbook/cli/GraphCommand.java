@@ -2,7 +2,7 @@ package io.runbook.cli;
 
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.registry.StepRegistry;
-import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,12 +20,12 @@ final class GraphCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    Optional<Runbook> rb = DescribeCommand.load(runbook, registry, err);
+    Optional<Runbook> rb = DescribeCommand.load(runbook, registry, console);
     if (rb.isEmpty()) return 2;
-    spec.commandLine().getOut().print(MermaidGraph.of(rb.get(), registry));
-    spec.commandLine().getOut().flush();
+    String mermaid = MermaidGraph.of(rb.get(), registry);
+    console.result("graph", Console.fields("runbook", rb.get().name(), "format", "mermaid", "text", mermaid), mermaid);
     return 0;
   }
 }

@@ -6,7 +6,6 @@ import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.StepType;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,15 +28,16 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
+    Console console = Console.of(spec);
     Map<String, Path> found = runbooks();
     if (names) {
-      found.keySet().forEach(out::println);
-      out.flush();
+      found.forEach((n, f) -> console.result("runbook", Console.fields("name", n, "file", f.toString()), n + "\n"));
       return 0;
     }
-    out.println("Runbooks:");
-    if (found.isEmpty()) out.println("  none (shipped ones are under $RUNBOOK_HOME/runbooks, your own under ./runbooks)");
+    console.text("Runbooks:\n");
+    if (found.isEmpty()) {
+      console.text("  none (shipped ones are under $RUNBOOK_HOME/runbooks, your own under ./runbooks)\n");
+    }
     int width = found.keySet().stream().mapToInt(String::length).max().orElse(0);
     for (var e : found.entrySet()) {
       String summary;
@@ -47,17 +47,17 @@ final class ListCommand implements Callable<Integer> {
       } catch (ValidationException ex) {
         summary = "(does not parse: runbook validate " + e.getValue() + ")";
       }
-      out.println("  " + e.getKey() + " ".repeat(width - e.getKey().length()) + "  " + summary);
+      console.result("runbook", Console.fields("name", e.getKey(), "file", e.getValue().toString(), "summary", summary),
+          "  " + e.getKey() + " ".repeat(width - e.getKey().length()) + "  " + summary + "\n");
     }
-    out.println();
-    out.println("Step types:");
+    console.text("\nStep types:\n");
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
     int tw = registry.names().stream().mapToInt(String::length).max().orElse(0);
     for (StepType<?, ?> t : registry.all()) {
-      out.println("  " + t.name() + " ".repeat(tw - t.name().length()) + "  " + String.format("%-8s", t.effect()) + "  "
-          + StepDocs.summary(t));
+      console.result("step-type", Console.fields("name", t.name(), "effect", t.effect().name(), "summary", StepDocs.summary(t)),
+          "  " + t.name() + " ".repeat(tw - t.name().length()) + "  " + String.format("%-8s", t.effect()) + "  "
+          + StepDocs.summary(t) + "\n");
     }
-    out.flush();
     return 0;
   }
 

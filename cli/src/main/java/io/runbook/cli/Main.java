@@ -26,8 +26,10 @@ import picocli.CommandLine.ScopeType;
         CompletionCommand.class, SandboxCommand.class, DemoCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
-        "3:a precondition (require) was false", "4:waiting for an operator decision (approval or in-doubt step)",
+        "0:success (plan: the plan is complete)", "1:a step failed (plan: a READS step failed while planning)",
+        "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
+        "3:a precondition (require) was false (plan: one is false already now; the plan still prints in full)",
+        "4:waiting for an operator decision (approval or in-doubt step)",
         "130:interrupted (resumable)"})
 public final class Main implements Runnable {
   @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
@@ -38,11 +40,12 @@ public final class Main implements Runnable {
       description = "A jar of a team's own step types (repeatable); the jars in <state-dir>/plugins are loaded too")
   List<Path> plugins = new ArrayList<>();
 
-  /** How run and resume report on the console. */
+  /** How every command reports on the console (docs/json-output.md). */
   enum Output { text, json }
 
   @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
-      description = "text (default; a live view on a terminal, timestamped lines otherwise) or json: one JSON event a line")
+      description = "text (default; for run: a live view on a terminal, timestamped lines otherwise) or json: one JSON"
+          + " object a line on stdout and stderr, for every command (docs/json-output.md)")
   Output output = Output.text;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,12 +69,20 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
+    boolean json = asksForJson(args);
+    Console console = new Console(json, cl.getOut(), cl.getErr());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Path log = writeLastError(stateDirOf(cmd), e);
-      err.println("runbook: internal error: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-      err.println("the details are in " + log);
+      console.error("internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+          "the details are in " + log);
       return 1;
+    });
+    // A mistyped command line: picocli's message and usage for people, one error object for machines.
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, a) -> {
+      if (!json) return usage.handleParseException(ex, a);
+      console.error(ex.getMessage(), ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+      return 2;
     });
     // Every command asks StepRegistry for step types; it learns the plugin jars here, once the options are parsed.
     cl.setExecutionStrategy(parsed -> {
@@ -81,9 +92,23 @@ public final class Main implements Runnable {
     try {
       return cl.execute(args);
     } catch (Throwable t) {
-      err.println("runbook: internal error: " + t);
+      console.error("internal error: " + t, null);
       return 1;
     }
+  }
+
+  /**
+   * Whether the command line asks for {@code --output json}: looked up before parsing, so that even an error in
+   * parsing it reports as JSON.
+   */
+  static boolean asksForJson(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) return false;
+      if (args[i].equals("--output=json") || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equals("json"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The state folder: --state-dir, else $RUNBOOK_STATE_DIR, else ~/.runbook. */

@@ -1,11 +1,9 @@
 package io.runbook.cli;
 
 import io.runbook.engine.load.RunbookLoader;
-import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +40,14 @@ final class NewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
     if (!NAME.matcher(name).matches()) {
-      err.println("runbook: '" + name + "' is not a runbook name: use letters, digits, '_' and '-' between them");
+      console.error("'" + name + "' is not a runbook name: use letters, digits, '_' and '-' between them", null);
       return 2;
     }
     Path target = dir.resolve(name + ".yaml");
     if (Files.exists(target)) {
-      err.println("runbook: " + target + " already exists and is left as it is; choose another NAME or remove it");
+      console.error(target + " already exists and is left as it is; choose another NAME or remove it", null);
       return 2;
     }
     String text;
@@ -60,13 +57,13 @@ final class NewCommand implements Callable<Integer> {
       List<String> tried = new ArrayList<>();
       Optional<Path> source = RunbookFiles.resolve(from, tried);
       if (source.isEmpty()) {
-        err.println("runbook: no runbook '" + from + "' to copy; looked at " + String.join(", ", tried));
+        console.error("no runbook '" + from + "' to copy; looked at " + String.join(", ", tried), null);
         return 2;
       }
       try {
         text = copy(Files.readString(source.get()), name, source.get());
       } catch (IOException e) {
-        err.println("runbook: cannot read " + source.get() + ": " + e.getMessage());
+        console.error("cannot read " + source.get() + ": " + e.getMessage(), null);
         return 2;
       }
     }
@@ -74,24 +71,24 @@ final class NewCommand implements Callable<Integer> {
       Files.createDirectories(dir);
       Files.writeString(target, text, StandardOpenOption.CREATE_NEW);
     } catch (FileAlreadyExistsException e) {
-      err.println("runbook: " + target + " already exists and is left as it is");
+      console.error(target + " already exists and is left as it is", null);
       return 2;
     } catch (IOException e) {
-      err.println("runbook: cannot write " + target + ": " + e.getMessage());
+      console.error("cannot write " + target + ": " + e.getMessage(), null);
       return 2;
     }
-    out.println("wrote " + target);
+    console.result("written", Console.fields("file", target.toString()), "wrote " + target + "\n");
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> err.println("warning: " + p));
+    registry.problems().forEach(console::warning);
     try {
       RunbookLoader.load(target, registry);
     } catch (ValidationException e) {
-      for (Problem p : e.problems()) err.println(p.pos() + ": " + p.message());
-      err.println("it does not validate yet: fix the problems above, then: runbook validate " + target);
+      e.problems().forEach(console::problem);
+      console.stopped("it does not validate yet: fix the problems above, then: runbook validate " + target);
       return 2;
     }
-    out.println("it validates; next: edit it (runbook list, runbook describe TYPE), then runbook validate " + target);
-    out.flush();
+    console.result("validated", Console.fields("file", target.toString()),
+        "it validates; next: edit it (runbook list, runbook describe TYPE), then runbook validate " + target + "\n");
     return 0;
   }
 

@@ -49,23 +49,47 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> err.println("warning: " + p));
-    Optional<RunbookArgs.Loaded> loaded = args.load(registry, err, "nothing was planned");
+    registry.problems().forEach(console::warning);
+    Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was planned");
     if (loaded.isEmpty()) return 2;
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    PlanDocument plan = make(loaded.get(), registry, offline, StateDir.newRunId(now), now, err);
-    // The global --output json asks for machine-readable output: the plan's JSON form.
-    Format shown = main != null && main.output == Main.Output.json ? Format.json : format;
-    stdout.print(render(plan, shown, registry, loaded.get()));
-    stdout.flush();
+    PlanDocument plan = make(loaded.get(), registry, offline, StateDir.newRunId(now), now, console.notes());
+    // With the global --output json the plan is one {"type":"plan","plan":{...}} line, whatever --format says.
+    // (PlanJson loads Jackson: only when asked for, so that an offline text plan stays light.)
+    if (console.json()) console.result("plan", Console.fields("plan", new Console.RawJson(oneLine(PlanJson.write(plan)))), "");
+    else console.result("plan", Console.fields(), render(plan, format, registry, loaded.get()));
     if (out != null) {
       Files.writeString(out, PlanJson.write(plan));
-      err.println("plan written to " + out + "; after review: runbook run " + args.runbook + " ... --plan " + out);
+      console.note("plan written to " + out + "; after review: runbook run " + args.runbook + " ... --plan " + out);
     }
-    return 0;
+    return exitCode(plan);
+  }
+
+  /**
+   * What the plan found, in run's exit codes: 2 when planning stopped on a problem (e.g. a secret parameter that
+   * cannot be resolved), 1 when a READS step failed while planning (the plan is incomplete), 3 when a precondition
+   * is false now (the run would stop there), else 0. Only what is known now counts: a READS step or a precondition
+   * after a step that would change something was judged on the state before that change (the plan shows it, with
+   * its note), so it does not decide the exit code.
+   */
+  static int exitCode(PlanDocument plan) {
+    if (!plan.problems().isEmpty()) return 2;
+    boolean failed = false;
+    boolean blocked = false;
+    for (PlanDocument.Step s : plan.steps()) {
+      if (s.disposition() == PlanDocument.Disposition.FAILED) failed = true;
+      if (s.disposition() == PlanDocument.Disposition.BLOCKED) blocked = true;
+      boolean changes = s.effect() == Effect.CHANGES || s.effect() == Effect.DESTROYS;
+      if (changes && s.disposition() != PlanDocument.Disposition.SKIPPED) break;
+    }
+    return failed ? 1 : blocked ? 3 : 0;
+  }
+
+  /** The plan's JSON without its line breaks (a JSON string never holds a raw line break, so this is exact). */
+  static String oneLine(String prettyJson) {
+    return prettyJson.lines().map(String::strip).reduce("", String::concat);
   }
 
   static String render(PlanDocument plan, Format format, StepRegistry registry, RunbookArgs.Loaded loaded) {

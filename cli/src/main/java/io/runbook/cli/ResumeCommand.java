@@ -4,7 +4,6 @@ import io.runbook.cli.progress.ConsoleView;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.RunOutcome;
 import io.runbook.engine.run.Runs;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,12 +40,12 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> err.println("warning: " + p));
+    registry.problems().forEach(console::warning);
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view)
         .resume(runId, new Runs.Decisions(assumeDone, rerun, approve, force));
-    return Session.finish(outcome, view, err);
+    return Session.finish(outcome, view, console);
   }
 }

@@ -4,7 +4,6 @@ import io.runbook.cli.progress.ConsoleView;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.RunOutcome;
 import io.runbook.engine.run.Runs;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,20 +31,20 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> err.println("warning: " + p));
-    Optional<RunbookArgs.Loaded> loaded = args.load(registry, err, "nothing was run");
+    registry.problems().forEach(console::warning);
+    Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was run");
     if (loaded.isEmpty()) return 2;
     RunbookArgs.Loaded l = loaded.get();
     Optional<String> runId = Optional.empty();
     if (plan != null) {
-      runId = ReviewedPlan.check(plan, l, registry, err);
+      runId = ReviewedPlan.check(plan, l, registry, console);
       if (runId.isEmpty()) return 2;
     }
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view).start(
         new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params(), runId));
-    return Session.finish(outcome, view, err);
+    return Session.finish(outcome, view, console);
   }
 }

@@ -9,7 +9,6 @@ import io.runbook.engine.journal.JournalWriter;
 import io.runbook.engine.journal.RunHistory;
 import io.runbook.engine.run.StateDir;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,10 +22,10 @@ final class RunReport {
   private RunReport() {}
 
   /** Prints one run; exit code 0, or 2 when there is no such run or its journal cannot be read. */
-  static int show(StateDir state, String runId, PrintWriter out, PrintWriter err) {
+  static int show(StateDir state, String runId, Console console) {
     Path journal = state.runDir(runId).resolve(JournalWriter.FILE_NAME);
     if (!StateDir.isRunId(runId) || !Files.isRegularFile(journal)) {
-      err.println("runbook: no run " + runId + " in " + state.runs() + "; list them with: runbook runs");
+      console.error("no run " + runId + " in " + state.runs(), "list them with: runbook runs");
       return 2;
     }
     List<JournalRecord> records;
@@ -35,12 +34,44 @@ final class RunReport {
       records = JournalReader.read(journal).records();
       h = RunHistory.fold(records);
     } catch (IOException | RuntimeException e) {
-      err.println("runbook: cannot read the journal of run " + runId + ": " + e.getMessage());
+      console.error("cannot read the journal of run " + runId + ": " + e.getMessage(), null);
       return 2;
     }
-    out.print(render(runId, records, h, state.runDir(runId)));
-    out.flush();
+    if (console.json()) {
+      // The journal records are the machine form of a run (as run --output json prints them), then a summary.
+      for (JournalRecord r : records) console.raw(r.json().toString());
+      console.result("summary", summary(runId, records, h, state.runDir(runId)), "");
+    } else {
+      console.result("summary", Console.fields(), render(runId, records, h, state.runDir(runId)));
+    }
     return 0;
+  }
+
+  /** What {@link #render} says, as the fields of the {@code summary} event of {@code show --output json}. */
+  static java.util.Map<String, Object> summary(String runId, List<JournalRecord> records, RunHistory h, Path runDir) {
+    StepTimeline timeline = new StepTimeline();
+    records.forEach(timeline::record);
+    Instant end = h.finished().map(f -> Instant.parse(f.text("at"))).orElse(Instant.parse(records.get(records.size() - 1).text("at")));
+    List<Object> steps = new ArrayList<>();
+    for (StepTimeline.Entry e : timeline.entries()) {
+      JsonNode outputs = h.step(e.path()).map(RunHistory.StepStanding::outputs).filter(o -> o != null && !o.isNull())
+          .orElse(null);
+      steps.add(Console.fields("step", e.path(), "status", e.status().name().toLowerCase(), "ms",
+          e.elapsed(end).toMillis(), "outputs", outputs == null ? null : new Console.RawJson(outputs.toString())));
+    }
+    boolean succeeded = h.finished().map(f -> "succeeded".equals(f.text("status"))).orElse(false);
+    String stoppedAt = null;
+    String next = null;
+    if (!succeeded) {
+      List<String> inDoubt = h.stepsIn(RunHistory.State.IN_DOUBT);
+      List<String> waiting = h.stepsIn(RunHistory.State.WAITING);
+      List<String> failed = h.stepsIn(RunHistory.State.FAILED);
+      stoppedAt = !inDoubt.isEmpty() ? inDoubt.get(0) : !waiting.isEmpty() ? waiting.get(0)
+          : !failed.isEmpty() ? failed.get(failed.size() - 1) : null;
+      next = "runbook resume " + runId + (waiting.isEmpty() ? "" : " --approve " + waiting.get(0));
+    }
+    return Console.fields("run", runId, "status", status(h), "steps", steps, "stoppedAt", stoppedAt, "next", next,
+        "log", runDir.resolve("run.log").toString());
   }
 
   static String render(String runId, List<JournalRecord> records, RunHistory h, Path runDir) {
@@ -91,7 +122,7 @@ final class RunReport {
   }
 
   /** Prints the newest {@code limit} runs, one a line. */
-  static int list(StateDir state, int limit, PrintWriter out) throws IOException {
+  static int list(StateDir state, int limit, Console console) throws IOException {
     List<Path> dirs = List.of();
     if (Files.isDirectory(state.runs())) {
       try (Stream<Path> s = Files.list(state.runs())) {
@@ -99,28 +130,31 @@ final class RunReport {
       }
     }
     if (dirs.isEmpty()) {
-      out.println("no runs in " + state.runs());
-      out.flush();
+      console.text("no runs in " + state.runs() + "\n");
       return 0;
     }
     // Run ids sort by second only: order by the journal's start time, newest first.
-    List<String[]> rows = new ArrayList<>();
+    record Row(String sortKey, java.util.Map<String, Object> fields, String text) {}
+    List<Row> rows = new ArrayList<>();
     for (Path dir : dirs) {
       String id = dir.getFileName().toString();
       try {
         RunHistory h = RunHistory.fold(JournalReader.read(dir.resolve(JournalWriter.FILE_NAME)).records());
         JournalRecord begin = h.started();
         int done = h.stepsIn(RunHistory.State.SUCCEEDED).size() + h.stepsIn(RunHistory.State.SKIPPED).size();
-        rows.add(new String[] {String.format("%020d", Instant.parse(begin.text("at")).toEpochMilli()), String.format("%-20s  %-24s  %-20s  %-11s  %d", id,
-            begin.get("runbook").get("name").asText(), begin.text("at").substring(0, 19).replace('T', ' '), status(h), done)});
+        String runbook = begin.get("runbook").get("name").asText();
+        rows.add(new Row(String.format("%020d", Instant.parse(begin.text("at")).toEpochMilli()),
+            Console.fields("id", id, "runbook", runbook, "started", begin.text("at"), "status", status(h), "stepsDone", done),
+            String.format("%-20s  %-24s  %-20s  %-11s  %d", id, runbook, begin.text("at").substring(0, 19).replace('T', ' '),
+                status(h), done)));
       } catch (IOException | RuntimeException e) {
-        rows.add(new String[] {"", String.format("%-20s  %s", id, "(unreadable journal: " + e.getMessage() + ")")});
+        rows.add(new Row("", Console.fields("id", id, "status", "unreadable", "message", e.getMessage()),
+            String.format("%-20s  %s", id, "(unreadable journal: " + e.getMessage() + ")")));
       }
     }
-    rows.sort(Comparator.comparing((String[] r) -> r[0]).reversed());
-    out.println(String.format("%-20s  %-24s  %-20s  %-11s  %s", "RUN", "RUNBOOK", "STARTED", "STATUS", "STEPS DONE"));
-    rows.stream().limit(Math.max(0, limit)).forEach(r -> out.println(r[1]));
-    out.flush();
+    rows.sort(Comparator.comparing(Row::sortKey).reversed());
+    console.text(String.format("%-20s  %-24s  %-20s  %-11s  %s%n", "RUN", "RUNBOOK", "STARTED", "STATUS", "STEPS DONE"));
+    rows.stream().limit(Math.max(0, limit)).forEach(r -> console.result("run", r.fields(), r.text() + "\n"));
     return 0;
   }
 

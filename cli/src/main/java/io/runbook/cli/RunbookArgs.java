@@ -10,7 +10,6 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.validate.Validator;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,11 +42,11 @@ final class RunbookArgs {
                 Map<String, String> given) {}
 
   /** Loads and checks everything; on a problem prints each one with its position and returns empty. */
-  Optional<Loaded> load(StepRegistry registry, PrintWriter err, String nothingHappened) {
+  Optional<Loaded> load(StepRegistry registry, Console console, String nothingHappened) {
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(runbook, tried);
     if (file.isEmpty()) {
-      err.println("runbook: no runbook '" + runbook + "'; looked at " + String.join(", ", tried));
+      console.error("no runbook '" + runbook + "'; looked at " + String.join(", ", tried), null);
       return Optional.empty();
     }
     try {
@@ -64,8 +63,8 @@ final class RunbookArgs {
       given.putAll(params);
       return Optional.of(new Loaded(rb, Optional.ofNullable(inventory), inv, bound, given));
     } catch (ValidationException e) {
-      for (Problem p : e.problems()) err.println(p.pos() + ": " + p.message());
-      err.println(nothingHappened);
+      e.problems().forEach(console::problem);
+      console.stopped(nothingHappened);
       return Optional.empty();
     }
   }

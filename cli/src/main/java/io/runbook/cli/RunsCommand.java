@@ -19,6 +19,6 @@ final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return RunReport.list(Main.stateDir(main.stateDir), limit, spec.commandLine().getOut());
+    return RunReport.list(Main.stateDir(main.stateDir), limit, Console.of(spec));
   }
 }

@@ -38,24 +38,23 @@ final class SandboxCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      Console console = Console.of(spec);
+      // The estate's progress lines: as they are, or {"type":"progress","text":...} events with --output json.
+      PrintWriter out = console.lines("progress");
       try {
-        return execute(out);
+        return execute(out, console);
       } catch (StepFailure f) {
-        err.println("runbook sandbox: " + f.getMessage());
-        if (f.hint() != null) err.println("next: " + f.hint());
+        console.error("sandbox: " + f.getMessage(), f.hint());
         return 1;
       } catch (InterruptedException e) {
-        err.println("runbook sandbox: interrupted");
+        console.error("sandbox: interrupted", null);
         return 130;
       } finally {
         out.flush();
-        err.flush();
       }
     }
 
-    abstract int execute(PrintWriter out) throws StepFailure, InterruptedException;
+    abstract int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException;
   }
 
   @Command(name = "up", description = "Create the estate (or start the servers of an existing one); cleans a half-built one first.")
@@ -64,16 +63,18 @@ final class SandboxCommand implements Runnable {
     int replicas = 1;
 
     @Override
-    int execute(PrintWriter out) throws StepFailure, InterruptedException {
+    int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
       SandboxEstate estate = estate(out);
       Path inventory = estate.up(replicas);
-      out.println();
-      out.println("The sandbox estate is up. Its inventory: " + inventory);
-      out.println("  runbook sandbox status --root " + estate.root());
-      out.println("  runbook run YOUR-RUNBOOK.yaml --inventory " + inventory);
-      out.println("  runbook sandbox snapshot --root " + estate.root() + "      (crash-consistent snapshots of every data disk)");
-      out.println("  runbook sandbox down --root " + estate.root() + "          (stop everything, remove the folder)");
-      out.println("MariaDB user " + "runbook" + ", password in " + estate.passwordFile() + " (mode 600).");
+      out.flush();
+      console.result("up", Console.fields("root", estate.root().toString(), "inventory", inventory.toString(),
+          "user", "runbook", "passwordFile", estate.passwordFile().toString()), "\n"
+          + "The sandbox estate is up. Its inventory: " + inventory + "\n"
+          + "  runbook sandbox status --root " + estate.root() + "\n"
+          + "  runbook run YOUR-RUNBOOK.yaml --inventory " + inventory + "\n"
+          + "  runbook sandbox snapshot --root " + estate.root() + "      (crash-consistent snapshots of every data disk)\n"
+          + "  runbook sandbox down --root " + estate.root() + "          (stop everything, remove the folder)\n"
+          + "MariaDB user " + "runbook" + ", password in " + estate.passwordFile() + " (mode 600).\n");
       return 0;
     }
   }
@@ -81,9 +82,12 @@ final class SandboxCommand implements Runnable {
   @Command(name = "status", description = "Show the VMs, their disks and LUNs, servers, replication and snapshots.")
   static final class Status extends Base {
     @Override
-    int execute(PrintWriter out) throws StepFailure, InterruptedException {
+    int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
       SandboxEstate estate = estate(out);
-      out.print(new SandboxStatus(estate).render());
+      String status = new SandboxStatus(estate).render();
+      out.flush();
+      console.result("status", Console.fields("root", estate.root().toString(), "ready", estate.ready(), "text", status),
+          status);
       return estate.ready() ? 0 : 1;
     }
   }
@@ -94,13 +98,16 @@ final class SandboxCommand implements Runnable {
     String every;
 
     @Override
-    int execute(PrintWriter out) throws StepFailure, InterruptedException {
+    int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
       SandboxEstate estate = estate(out);
       if (!estate.ready()) throw StepFailure.fatal("no complete sandbox estate at " + estate.root(), "runbook sandbox up");
       Duration interval = every == null ? null : parse(every);
       while (true) {
-        for (Snapshot s : estate.snapshotNow()) out.println("snapshot " + s.name() + " taken at " + s.createdAt());
         out.flush();
+        for (Snapshot s : estate.snapshotNow()) {
+          console.result("snapshot", Console.fields("name", s.name(), "createdAt", String.valueOf(s.createdAt())),
+              "snapshot " + s.name() + " taken at " + s.createdAt() + "\n");
+        }
         if (interval == null) return 0;
         Thread.sleep(interval.toMillis());
       }
@@ -118,8 +125,11 @@ final class SandboxCommand implements Runnable {
   @Command(name = "down", description = "Stop every server of the estate and remove its folder.")
   static final class Down extends Base {
     @Override
-    int execute(PrintWriter out) throws StepFailure, InterruptedException {
-      estate(out).down();
+    int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
+      SandboxEstate estate = estate(out);
+      estate.down();
+      out.flush();
+      console.result("down", Console.fields("root", estate.root().toString()), "");
       return 0;
     }
   }

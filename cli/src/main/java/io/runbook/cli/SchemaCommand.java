@@ -23,6 +23,7 @@ final class SchemaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The schema is JSON already: printed as it is in both forms, and nothing else goes to stdout.
     PrintWriter out = spec.commandLine().getOut();
     out.print(generate(kind, StepRegistry.load(Main.class.getClassLoader())));
     out.flush();

@@ -6,7 +6,6 @@ import io.runbook.engine.run.Cancellation;
 import io.runbook.engine.run.Operator;
 import io.runbook.engine.run.RunOutcome;
 import io.runbook.engine.run.Runs;
-import java.io.PrintWriter;
 import java.time.Duration;
 
 /** What run and resume share: the settings of this process and Ctrl-C handling. */
@@ -33,13 +32,9 @@ final class Session {
   }
 
   /** Reports a run refused before it started (the run itself already reported its end) and returns the exit code. */
-  static int finish(RunOutcome outcome, ConsoleView view, PrintWriter err) {
+  static int finish(RunOutcome outcome, ConsoleView view, Console console) {
     view.finish();
-    if (outcome.runId() == null || outcome.runDir() == null) {
-      err.println("runbook: " + outcome.message());
-      if (outcome.hint() != null) err.println("next: " + outcome.hint());
-    }
-    err.flush();
+    if (outcome.runId() == null || outcome.runDir() == null) console.error(outcome.message(), outcome.hint());
     System.out.flush();
     return outcome.exitCode();
   }

@@ -22,6 +22,6 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // The journal classes (and Jackson) load only here: picocli creates every command at start-up.
-    return RunReport.show(Main.stateDir(main.stateDir), runId, spec.commandLine().getOut(), spec.commandLine().getErr());
+    return RunReport.show(Main.stateDir(main.stateDir), runId, Console.of(spec));
   }
 }

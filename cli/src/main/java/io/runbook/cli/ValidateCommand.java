@@ -7,15 +7,14 @@ import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -25,14 +24,13 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook or inventory files, or folders of them")
   List<Path> paths;
 
-  @ParentCommand Main main;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
+    Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> out.println("warning: " + p));
+    registry.problems().forEach(console::warning);
     List<Problem> problems = new ArrayList<>();
     int checked = 0;
     for (Path p : paths) {
@@ -60,39 +58,14 @@ final class ValidateCommand implements Callable<Integer> {
         }
       }
     }
-    if (main != null && main.output == Main.Output.json) {
-      // One event a line; built by hand so that validate stays free of Jackson (start-up).
-      for (Problem pr : problems) {
-        out.println("{\"type\":\"problem\",\"file\":" + jsonString(pr.pos().file()) + ",\"line\":" + pr.pos().line()
-            + ",\"col\":" + pr.pos().col() + ",\"message\":" + jsonString(pr.message()) + "}");
-      }
-      out.println("{\"type\":\"summary\",\"files\":" + checked + ",\"problems\":" + problems.size() + "}");
-      out.flush();
-      return problems.isEmpty() ? 0 : 2;
+    // Problems are what validate reports: they go to stdout, one a line (text or JSON).
+    for (Problem pr : problems) {
+      console.result("problem", Console.fields("file", pr.pos().file(), "line", pr.pos().line(), "col", pr.pos().col(),
+          "message", pr.message()), pr.pos() + ": " + pr.message() + "\n");
     }
-    for (Problem pr : problems) out.println(pr.pos() + ": " + pr.message());
-    out.println(checked + (checked == 1 ? " file" : " files") + " checked, "
-        + (problems.isEmpty() ? "no problems" : problems.size() + (problems.size() == 1 ? " problem" : " problems")));
-    out.flush();
+    console.result("summary", Console.fields("files", checked, "problems", problems.size()),
+        checked + (checked == 1 ? " file" : " files") + " checked, "
+        + (problems.isEmpty() ? "no problems" : problems.size() + (problems.size() == 1 ? " problem" : " problems")) + "\n");
     return problems.isEmpty() ? 0 : 2;
-  }
-
-  /** A JSON string literal: quotes, backslashes and control characters escaped. */
-  static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        case '\r' -> b.append("\\r");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -133,4 +133,99 @@ class PlanCliTest {
         .map(l -> l.substring(0, l.indexOf("  "))).toList();
     assertEquals(List.of("1. call/zeta", "2. call/done", "3. done"), numbered, r.out());
   }
+
+  @Test
+  void planExitCodesSayWhatThePlanFound() throws Exception {
+    Path blocked = dir.resolve("blocked.yaml");
+    Files.writeString(blocked, """
+        runbook: blocked
+        params:
+          free_gb: { type: int, default: 3 }
+        steps:
+          - id: check
+            use: core.log
+            with: { message: "checking" }
+            require:
+              - that: ${{ params.free_gb > 10 }}
+                because: the copy needs 10 GB free
+          - id: after
+            use: core.log
+            with: { message: after }
+        """);
+    CliProcess.Result b = CliProcess.run(dir, Map.of(), "plan", blocked.toString());
+    assertEquals(3, b.exit(), b.all());
+    assertTrue(b.out().contains("2. after"), "the plan still prints in full: " + b.out());
+
+    Path failing = dir.resolve("failing.yaml");
+    Files.writeString(failing, """
+        runbook: failing
+        params:
+          free_gb: { type: int, default: 3 }
+        steps:
+          - id: look
+            use: core.exec
+            with: { command: [sh, -c, 'exit 7'], effect: READS }
+          - id: check
+            use: core.log
+            with: { message: "checking" }
+            require:
+              - that: ${{ params.free_gb > 10 }}
+                because: the copy needs 10 GB free
+        """);
+    CliProcess.Result f = CliProcess.run(dir, Map.of(), "plan", failing.toString());
+    assertEquals(1, f.exit(), "a failed READS step wins over a false precondition: " + f.all());
+    assertTrue(f.out().contains("failed while planning"), f.out());
+
+    Path later = dir.resolve("later.yaml");
+    Files.writeString(later, """
+        runbook: later
+        params:
+          free_gb: { type: int, default: 3 }
+        steps:
+          - id: make-room
+            use: core.exec
+            with: { command: [sh, -c, 'exit 0'] }
+          - id: look
+            use: core.exec
+            with: { command: [sh, -c, 'exit 7'], effect: READS }
+          - id: check
+            use: core.log
+            with: { message: "checking" }
+            require:
+              - that: ${{ params.free_gb > 10 }}
+                because: the copy needs 10 GB free
+        """);
+    CliProcess.Result l = CliProcess.run(dir, Map.of(), "plan", later.toString());
+    assertEquals(0, l.exit(), "after a step that would change something, nothing is known now: " + l.all());
+    assertTrue(l.out().contains("failed while planning") && l.out().contains("BLOCKED"), l.out());
+
+    CliProcess.Result ok = CliProcess.run(dir, Map.of(), "plan", blocked.toString(), "-p", "free_gb=20");
+    assertEquals(0, ok.exit(), ok.all());
+    CliProcess.Result invalid = CliProcess.run(dir, Map.of(), "plan", blocked.toString(), "-p", "free_gb=lots");
+    assertEquals(2, invalid.exit(), invalid.all());
+  }
+
+  @Test
+  void aLoopOverARunTimeListShowsOneSketchedItemWithItsCommand() throws Exception {
+    Path rb = dir.resolve("sketch.yaml");
+    Files.writeString(rb, """
+        runbook: sketch
+        steps:
+          - id: list
+            use: core.exec
+            with: { command: [sh, -c, 'echo replica-1'] }
+          - id: each
+            foreach: ${{ [steps.list.stdout] }}
+            as: replica
+            steps:
+              - id: check
+                use: core.exec
+                with: { command: [sh, -c, 'touch "$0.checked"', "${{ replica }}"], effect: READS }
+        """);
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), "plan", rb.toString());
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("2. each[*]/check  core.exec  READS  [would run]"), r.out());
+    assertTrue(r.out().contains("'<replica>'"), "the command with the placeholder item: " + r.out());
+    assertFalse(Files.exists(dir.resolve("<replica>.checked")), "the sketched READS step did not run");
+  }
 }

@@ -73,6 +73,8 @@ public final class Planner implements StepVisitor {
   private final Map<String, List<Check>> checks = new ConcurrentHashMap<>();
   private final Map<String, Boolean> blocked = new ConcurrentHashMap<>();
   private final Set<String> undecidedIds = ConcurrentHashMap.newKeySet();
+  /** The {@code as} variables of sketched foreach items (their lists are only known at run time). */
+  private final Set<String> sketchedVars = ConcurrentHashMap.newKeySet();
   private final List<PlanDocument.Step> planned = Collections.synchronizedList(new ArrayList<>());
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
@@ -133,8 +135,16 @@ public final class Planner implements StepVisitor {
   }
 
   @Override
+  public boolean sketchForeach(String path, StepDecl decl, String message) {
+    if (!readsUndecided(message)) return false;
+    undecidedIds.add(decl.id());
+    sketchedVars.add(decl.as().orElse("item"));
+    return true;
+  }
+
+  @Override
   public boolean undecided(String path, StepDecl decl, String key, String expression) {
-    if (!readsUndecided(expression)) return false;
+    if (!readsUndecided(expression) && !(sketched(path) && readsSketchedItem(expression))) return false;
     String because = decl.require().stream().filter(r -> r.that().equals(expression)).map(Require::because)
         .findFirst().orElse("runs only when this holds");
     checks.computeIfAbsent(path, k -> Collections.synchronizedList(new ArrayList<>()))
@@ -147,7 +157,9 @@ public final class Planner implements StepVisitor {
     undecidedIds.add(decl.id());
     boolean runTime = readsUndecided(message);
     String note = runTime ? "decided at run time: it depends on the outputs of " + String.join(", ", undecidedIn(message))
-        + " (" + message + ")" : "cannot be prepared: " + message;
+        + " (" + message + ")"
+        : sketched(path) ? "decided at run time: it depends on the item, and the list is only known then (" + message + ")"
+        : "cannot be prepared: " + message;
     add(path, decl, Disposition.UNRESOLVED, OutputSource.RUN_TIME, note);
   }
 
@@ -174,6 +186,13 @@ public final class Planner implements StepVisitor {
     // A READS step that only waits (a sleep, "until the replica caught up") shows nothing new by running: not run.
     boolean onlyWaits = !actions.isEmpty() && actions.stream().allMatch(a -> a.kind() == Plan.Kind.WAIT);
     if (onlyWaits && effect == Effect.READS) note = join(note, "a wait: not run while planning");
+    // A sketched item stands for items not known yet: its inputs hold placeholders, so even a READS step is not run.
+    if (sketched(b.path())) {
+      undecidedIds.add(b.decl().id());
+      add(b, effect, actions, Disposition.PLANNED, hasNoOutputs(type.outputType()) ? OutputSource.NONE : OutputSource.RUN_TIME,
+          null, join(note, "sketched: one item stands for each item of a list only known at run time"));
+      return null;
+    }
     if (effect == Effect.READS && !req.offline() && !onlyWaits) {
       try {
         Object out = type.run(b.input(), ctx);
@@ -265,6 +284,15 @@ public final class Planner implements StepVisitor {
     return what + (acts.isEmpty() ? "" : ": " + acts) + (target == null ? "" : " (on " + target + ")");
   }
 
+  /** Whether the path lies in the sketched item of a foreach whose list is only known at run time. */
+  private static boolean sketched(String path) { return path.contains("[" + StepWalker.SKETCHED_ITEM + "]"); }
+
+  /** Whether an expression names the variable of a sketched item. */
+  private boolean readsSketchedItem(String expression) {
+    return sketchedVars.stream().anyMatch(v -> Pattern.compile("(?<![\\w.-])" + Pattern.quote(v) + "(?![\\w-])")
+        .matcher(expression).find());
+  }
+
   /** Whether an expression (or an error message quoting one) reads outputs only known at run time. */
   private boolean readsUndecided(String text) { return !undecidedIn(text).isEmpty(); }
 
@@ -317,7 +345,8 @@ public final class Planner implements StepVisitor {
     for (String seg : path.split("/")) {
       int bracket = seg.indexOf('[');
       String id = bracket < 0 ? seg : seg.substring(0, bracket);
-      int item = bracket < 0 ? -1 : Integer.parseInt(seg.substring(bracket + 1, seg.indexOf(']')));
+      String index = bracket < 0 ? null : seg.substring(bracket + 1, seg.indexOf(']'));
+      int item = index == null ? -1 : index.equals(StepWalker.SKETCHED_ITEM) ? 0 : Integer.parseInt(index);
       key.add(new int[] {declOrder.getOrDefault(current, Map.of()).getOrDefault(id, Integer.MAX_VALUE), item});
       Runbook callee = current.callees().get(id);
       if (callee != null) current = callee;

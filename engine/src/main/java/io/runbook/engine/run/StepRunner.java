@@ -1,6 +1,7 @@
 package io.runbook.engine.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runbook.engine.bind.InputBinder;
 import io.runbook.engine.bind.Values;
 import io.runbook.engine.journal.Json;
 import io.runbook.engine.journal.JournalRecord;
@@ -18,6 +19,8 @@ import io.runbook.engine.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -213,8 +216,30 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     throw new RunStopped(RunStatus.FAILED, message, "resume the run when it should go on: runbook resume " + s.runId());
   }
 
+  /**
+   * Whether a step needs confirmation, judged before the run starts. A literal {@code with:} (no expression) is bound
+   * now and judged by {@link StepType#effectOf} (a {@code core.exec} with {@code effect: DESTROYS}); an input only
+   * known at run time is judged by the type's declared effect here, and by its real input when the step is reached.
+   */
+  @SuppressWarnings("unchecked")
   public static boolean needsConfirmation(StepType<?, ?> type, StepDecl decl) {
-    return decl.confirm() || type.effect() == Effect.DESTROYS;
+    if (decl.confirm()) return true;
+    if (!hasExpression(decl.with())) {
+      try {
+        StepType<Object, Object> t = (StepType<Object, Object>) type;
+        return t.effectOf(InputBinder.bind(decl.with(), t.inputType())) == Effect.DESTROYS;
+      } catch (RuntimeException e) {
+        // Does not bind without the run's values (validation reports real problems): the declared effect decides.
+      }
+    }
+    return type.effect() == Effect.DESTROYS;
+  }
+
+  private static boolean hasExpression(Object with) {
+    if (with instanceof String s) return s.contains("${{");
+    if (with instanceof Map<?, ?> m) return m.values().stream().anyMatch(StepRunner::hasExpression);
+    if (with instanceof List<?> l) return l.stream().anyMatch(StepRunner::hasExpression);
+    return false;
   }
 
   /** Running it again cannot do harm: the type says so, or this use of it only reads. */

@@ -27,6 +27,13 @@ public interface StepVisitor {
    */
   default boolean undecided(String path, StepDecl decl, String key, String expression) { return false; }
 
+  /**
+   * A {@code foreach} list could not be evaluated. A planner that knows the list is only known at run time answers
+   * true: the walker then walks one sketched item, path {@code loop[*]}, with the {@code as} variable standing for
+   * any item ({@link StepWalker#SKETCHED_ITEM}). A run answers false and the step cannot be prepared.
+   */
+  default boolean sketchForeach(String path, StepDecl decl, String message) { return false; }
+
   /** The step could not be prepared (an expression failed, an input did not bind, an unknown host). */
   void cannotPrepare(String path, StepDecl decl, String message) throws RunStopped;
 

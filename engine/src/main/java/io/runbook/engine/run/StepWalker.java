@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for each item, with the {@code as} variable bound.
  */
 public final class StepWalker {
+  /** The index of the one sketched item of a foreach whose list is only known at run time (plans only). */
+  public static final String SKETCHED_ITEM = "*";
+
   private final StepRegistry registry;
   private final Inventory inventory;
   private final StepVisitor visitor;
@@ -103,7 +106,14 @@ public final class StepWalker {
     try {
       listValue = Templates.evaluate(d.foreach().get(), scope.vars());
     } catch (RuntimeException e) {
-      visitor.cannotPrepare(path, d, "foreach " + d.foreach().get() + ": " + e.getMessage());
+      String message = "foreach " + d.foreach().get() + ": " + e.getMessage();
+      if (visitor.sketchForeach(path, d, message)) {
+        // One item stands for all: its steps are planned with the item's variable as a placeholder, "<as>".
+        String as = d.as().orElse("item");
+        walkItem(d, scope, path + "[" + SKETCHED_ITEM + "]", as, "<" + as + ">");
+        return;
+      }
+      visitor.cannotPrepare(path, d, message);
       return;
     }
     if (!(listValue instanceof List<?> items)) {
@@ -298,6 +308,8 @@ public final class StepWalker {
   private enum Truth { TRUE, FALSE, UNDECIDED, UNPREPARED }
 
   private Truth condition(StepDecl d, String path, String key, String expr, Scope scope) throws RunStopped {
+    // In a sketched item a condition on the placeholder item would be judged on "<as>": the visitor decides first.
+    if (path.contains("[" + SKETCHED_ITEM + "]") && visitor.undecided(path, d, key, expr)) return Truth.UNDECIDED;
     Object v;
     try {
       v = Templates.evaluate(expr, scope.vars());

@@ -219,7 +219,7 @@ class PlannerTest {
   }
 
   @Test
-  void aLoopOverAListDecidedAtRunTimeAndAGroupArePlannedWithoutFailing() throws Exception {
+  void aLoopOverAListDecidedAtRunTimeIsSketchedAsOneItemWithItsInnerStepsPlanned() throws Exception {
     String yaml = """
         runbook: later
         steps:
@@ -235,17 +235,61 @@ class PlannerTest {
             foreach: ${{ [steps.make.wiped] }}
             as: disk
             steps:
+              - id: look
+                use: t.find
+                with: { disk: "${{ disk }}" }
               - id: use-it
                 use: t.swap
+                when: ${{ disk != 'd0' }}
                 with: { disk: "${{ disk }}" }
+              - id: typed
+                use: t.create
+                require:
+                  - that: ${{ steps.look.snapshot != '' }}
+                    because: it needs a snapshot
+                with: { name: "copy", snapshot: "${{ steps.look.snapshot }}" }
+          - id: after
+            use: t.swap
+            with: { disk: "${{ steps.each.items[0].look.snapshot }}" }
         """;
     PlanDocument p = plan(yaml, Map.of(), false);
-    assertEquals(List.of("make", "group/inner", "each"), p.steps().stream().map(Step::path).toList());
+    assertEquals(List.of("make", "group/inner", "each[*]/look", "each[*]/use-it", "each[*]/typed", "after"),
+        p.steps().stream().map(Step::path).toList());
     assertEquals(Disposition.RAN, step(p, "group/inner").disposition());
-    assertEquals(1, step(p, "group/inner").depth());
+    assertEquals(1, find.runs.get(), "the READS step of the sketched item did not run (its disk is a placeholder)");
+    Step look = step(p, "each[*]/look");
+    assertEquals(Disposition.PLANNED, look.disposition());
+    assertEquals(OutputSource.RUN_TIME, look.outputSource());
+    assertEquals("GET snapshots of <disk>", look.actions().get(0).text(), "planned against the placeholder item");
+    assertTrue(look.note().contains("sketched"), look.note());
+    assertEquals(2, look.depth());
+    Step useIt = step(p, "each[*]/use-it");
+    assertEquals(Disposition.PLANNED, useIt.disposition(), "a when on the item is not judged on the placeholder");
+    assertEquals(List.of(Check.RUN_TIME), useIt.checks().stream().map(Check::value).toList());
+    assertEquals("attach <disk>", useIt.actions().get(0).text());
+    Step typed = step(p, "each[*]/typed");
+    assertEquals(Check.RUN_TIME, typed.checks().get(0).value(), typed.checks().toString());
+    Step after = step(p, "after");
+    assertEquals(Disposition.UNRESOLVED, after.disposition());
+    assertTrue(after.note().startsWith("decided at run time: it depends on the outputs of steps.each"), after.note());
+    assertTrue(p.problems().isEmpty(), p.problems().toString());
+  }
+
+  @Test
+  void aLoopWhoseListFailsForAnotherReasonIsNotSketched() throws Exception {
+    PlanDocument p = plan("""
+        runbook: broken-list
+        params:
+          names: { type: list<string>, default: [] }
+        steps:
+          - id: each
+            foreach: ${{ [params.names[3]] }}
+            as: name
+            use: t.swap
+            with: { disk: "${{ name }}" }
+        """, Map.of(), false);
     Step each = step(p, "each");
     assertEquals(Disposition.UNRESOLVED, each.disposition());
-    assertTrue(each.note().startsWith("decided at run time: it depends on the outputs of steps.make"), each.note());
-    assertTrue(p.problems().isEmpty(), p.problems().toString());
+    assertTrue(each.note().startsWith("cannot be prepared"), each.note());
   }
 }

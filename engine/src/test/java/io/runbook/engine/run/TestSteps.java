@@ -137,4 +137,23 @@ final class TestSteps {
       return new Output();
     }
   }
+
+  /** Like core.exec: declared CHANGES, but a use may say it destroys ({@code effect: DESTROYS}). */
+  static final class MayDestroy implements StepType<MayDestroy.Input, MayDestroy.Output> {
+    record Input(String what, Optional<Effect> effect) {}
+    record Output() {}
+
+    final AtomicInteger runs = new AtomicInteger();
+
+    public String name() { return "test.may-destroy"; }
+    public Class<Input> inputType() { return Input.class; }
+    public Class<Output> outputType() { return Output.class; }
+    public Effect effect() { return Effect.CHANGES; }
+    public Effect effectOf(Input in) { return in.effect().orElse(Effect.CHANGES); }
+    public Plan plan(Input in, StepContext ctx) { return Plan.none(); }
+    public Output run(Input in, StepContext ctx) {
+      runs.incrementAndGet();
+      return new Output();
+    }
+  }
 }
