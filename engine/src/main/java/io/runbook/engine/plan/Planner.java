@@ -69,6 +69,8 @@ public final class Planner implements StepVisitor {
   private final StepRegistry registry;
   private final Redactor redactor = new Redactor();
   private final SharedResources shared = new SharedResources();
+  /** Targets a planned CHANGES/DESTROYS step acts on, with the first such step. */
+  private final Map<String, String> changedTargets = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Runbook, Map<String, Integer>> declOrder = new java.util.IdentityHashMap<>();
   private final Map<String, List<Check>> checks = new ConcurrentHashMap<>();
   private final Map<String, Boolean> blocked = new ConcurrentHashMap<>();
@@ -193,6 +195,19 @@ public final class Planner implements StepVisitor {
           null, join(note, "sketched: one item stands for each item of a list only known at run time"));
       return null;
     }
+    // Judge later steps against the planned state, not the stale current one: a READS step on a target that an
+    // earlier planned (not executed) step changes would read the world before that change, so it is not run.
+    Optional<String> changedBy = effect == Effect.READS ? targetsOf(b).stream().map(changedTargets::get)
+        .filter(java.util.Objects::nonNull).findFirst() : Optional.empty();
+    if (changedBy.isPresent() && !onlyWaits && !req.offline()) {
+      undecidedIds.add(b.decl().id());
+      add(b, effect, actions, Disposition.PLANNED, noOutputs ? OutputSource.NONE : OutputSource.RUN_TIME, null,
+          join(note, "not run while planning: " + changedBy.get() + " changes what it reads first"));
+      return null;
+    }
+    if (effect != Effect.READS) {
+      for (String t : targetsOf(b)) changedTargets.putIfAbsent(t, "step " + b.path());
+    }
     if (effect == Effect.READS && !req.offline() && !onlyWaits) {
       try {
         Object out = type.run(b.input(), ctx);
@@ -226,6 +241,17 @@ public final class Planner implements StepVisitor {
     OutputSource source = noOutputs ? OutputSource.NONE : predicted == null ? OutputSource.RUN_TIME : OutputSource.PREDICTED;
     add(b, effect, actions, Disposition.PLANNED, source, predicted, note);
     return predicted;
+  }
+
+  /**
+   * What a step acts on, for "changed earlier in the plan": its host and/or the cloud. Steps with neither (core.set,
+   * core.log, local commands) are judged as before: most compute from earlier outputs rather than read the world.
+   */
+  private static List<String> targetsOf(BoundStep b) {
+    List<String> targets = new ArrayList<>();
+    b.host().ifPresent(h -> targets.add("host " + h));
+    if (b.type().needsCloud()) targets.add("cloud");
+    return targets;
   }
 
   private void add(BoundStep b, Effect effect, List<Plan.Action> actions, Disposition disposition,

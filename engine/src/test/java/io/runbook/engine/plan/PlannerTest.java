@@ -292,4 +292,49 @@ class PlannerTest {
     assertEquals(Disposition.UNRESOLVED, each.disposition());
     assertTrue(each.note().startsWith("cannot be prepared"), each.note());
   }
+
+  @Test
+  void aReadOnAHostThatAnEarlierPlannedStepChangesIsNotRunAgainstTheStaleState() throws Exception {
+    io.runbook.engine.inventory.TransportSpec local = new io.runbook.engine.inventory.TransportSpec("local",
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
+    Map<String, io.runbook.engine.inventory.Host> hosts = new java.util.LinkedHashMap<>();
+    for (String h : List.of("db1", "db2")) {
+      hosts.put(h, new io.runbook.engine.inventory.Host(h, Optional.empty(), Optional.empty(), Optional.empty(), local,
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+    Inventory inventory = new Inventory("two-hosts", null, hosts);
+    Path file = dir.resolve("stale.yaml");
+    Files.writeString(file, """
+        runbook: stale
+        steps:
+          - id: before
+            use: t.command
+            on: db1
+            with: { text: read before }
+          - id: stop
+            use: t.command
+            on: db1
+            with: { text: stop the server, effect: CHANGES }
+          - id: after
+            use: t.command
+            on: db1
+            with: { text: is it stopped }
+          - id: elsewhere
+            use: t.command
+            on: db2
+            with: { text: read another host }
+        """);
+    Runbook rb = RunbookLoader.load(file, registry);
+    PlanDocument p = Planner.plan(new Planner.Request(rb, Optional.empty(), inventory, Map.of(), Map.of(), false,
+        "20261125-120000-abcd", Instant.parse("2026-11-25T12:00:00Z"), Map.of(), dir, StepLog.NONE), registry);
+    assertEquals(Disposition.RAN, step(p, "before").disposition());
+    assertEquals(Disposition.PLANNED, step(p, "stop").disposition());
+    Step after = step(p, "after");
+    assertEquals(Disposition.PLANNED, after.disposition(), "it would read db1 as it is before the planned stop");
+    assertEquals(OutputSource.RUN_TIME, after.outputSource());
+    assertTrue(after.note().contains("step stop changes what it reads first"), after.note());
+    assertEquals(Disposition.RAN, step(p, "elsewhere").disposition(), "another host is read as it is now");
+    assertEquals(2, command.runs.get(), "before and elsewhere ran; stop and after did not");
+  }
 }
