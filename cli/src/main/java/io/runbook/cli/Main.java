@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
     description = "Validate, plan, run and resume declarative runbooks.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class,
         RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class,
-        CompletionCommand.class, SandboxCommand.class, DemoCommand.class},
+        CompletionCommand.class, SandboxCommand.class, DemoCommand.class, DrillCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:a step failed", "2:invalid runbook, inventory or parameters, or the run was refused (nothing ran)",
