@@ -45,12 +45,14 @@ final class VerifyChecks {
     String what = c.sql().orElseThrow() + " on " + c.on().orElse("?");
     try {
       String hostName = String.valueOf(Templates.render(c.on().orElseThrow(), vars));
-      String query = String.valueOf(Templates.render(c.sql().orElseThrow(), vars));
+      String query = c.sql().orElseThrow();
+      List<Object> bound = new ArrayList<>();
+      for (String v : c.sqlParams()) bound.add(Templates.render(v, vars));
       String expected = String.valueOf(Templates.render(c.expect().orElseThrow(), vars));
-      what = query + " on " + hostName + " = " + expected;
+      what = query + (bound.isEmpty() ? "" : " " + bound) + " on " + hostName + " = " + expected;
       Optional<Host> host = inventory.host(hostName);
       if (host.isEmpty()) return new Result(c, what, false, "host '" + hostName + "' is not in the inventory");
-      String actual = MariaDbClient.of(ctx, host.get()).value(query);
+      String actual = MariaDbClient.of(ctx, host.get()).value(query, bound);
       boolean holds = same(expected, actual);
       return new Result(c, what, holds, holds ? "" : "it returned " + (actual == null ? "no row" : "'" + actual + "'"));
     } catch (StepFailure e) {

@@ -36,7 +36,7 @@ final class RunbookParser {
       "foreach", "as", "parallel", "maxParallel", "steps", "confirm");
   static final List<String> PARAM_KEYS = List.of("type", "required", "default", "pattern", "description", "secret",
       "values");
-  static final List<String> VERIFY_KEYS = List.of("sql", "on", "expect", "that", "because");
+  static final List<String> VERIFY_KEYS = List.of("sql", "params", "on", "expect", "that", "because");
   static final Map<String, String> LATER = Map.of();
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*");
 
@@ -100,6 +100,20 @@ final class RunbookParser {
       for (String key : m.keySet()) positions.put(key, tree.valueAt(PlainTree.join(p, key)));
       Optional<String> sql = string(m, p, "sql", false);
       Optional<String> on = string(m, p, "on", false);
+      List<String> sqlParams = new ArrayList<>();
+      Object given = m.get("params");
+      if (given instanceof List<?> values) {
+        for (int k = 0; k < values.size(); k++) {
+          Object v = values.get(k);
+          if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+            sqlParams.add(v.toString());
+          } else {
+            problem(tree.valueAt(p + ".params[" + k + "]"), "'params' holds single values (one per ? mark), not " + describe(v));
+          }
+        }
+      } else if (given != null) {
+        problem(tree.valueAt(p + ".params"), "'params' must be a list of values bound to the ? marks of 'sql', in order");
+      }
       Optional<String> expect = string(m, p, "expect", false);
       Optional<String> that = string(m, p, "that", false);
       Optional<String> because = string(m, p, "because", true);
@@ -110,13 +124,13 @@ final class RunbookParser {
         if (!m.containsKey("on")) problem(pos, "missing 'on': the host whose database 'sql' runs on");
         if (!m.containsKey("expect")) problem(pos, "missing 'expect': the value the first column of the first row must have");
       } else {
-        for (String k : List.of("on", "expect")) {
+        for (String k : List.of("on", "expect", "params")) {
           if (m.containsKey(k)) problem(tree.keyAt(PlainTree.join(p, k)), "'" + k + "' belongs to a 'sql' check; "
               + "an expression check is {that: \"${{ ... }}\", because: ...}");
         }
       }
       context = saved;
-      out.add(new VerifyCheck(sql, on, expect, that, because.orElse(""), pos, positions));
+      out.add(new VerifyCheck(sql, List.copyOf(sqlParams), on, expect, that, because.orElse(""), pos, positions));
     }
     return out;
   }

@@ -113,6 +113,7 @@ public final class JsonSchemas {
     v.put("type", "object").put("additionalProperties", false);
     ObjectNode p = v.putObject("properties");
     p.putObject("sql").put("type", "string").put("description", "A query; the first column of its first row is compared to expect");
+    p.putObject("params").put("type", "array").put("description", "Values bound to the ? marks of sql, in order");
     p.putObject("on").put("type", "string").put("description", "The host whose database the query runs on");
     p.putObject("expect").put("description", "The value the query must return (a literal or ${{ expression }})");
     p.putObject("that").put("type", "string").put("description", "An expression over params and step outputs that must be true");

@@ -80,7 +80,9 @@ public final class Validator {
   /** A verify check sees what the runbook's outputs see: params and every step's outputs after the last step. */
   private void verifyCheck(VerifyCheck c, String label, Type.RecordOf end) {
     c.that().ifPresent(t -> expectType(t, true, Type.BOOL, c.posOf("that"), label + ": 'that'", end));
-    c.sql().ifPresent(q -> typeOf(q, false, c.posOf("sql"), label + ": 'sql'", end));
+    c.sql().filter(Templates::hasTemplate).ifPresent(q -> problem(c.posOf("sql"), label + ": 'sql' is sent as written; "
+        + "put a ? mark where a value goes and give the value in params: [\"${{ ... }}\"]"));
+    for (String v : c.sqlParams()) typeOf(v, false, c.posOf("params"), label + ": 'params'", end);
     c.expect().ifPresent(e -> typeOf(e, false, c.posOf("expect"), label + ": 'expect'", end));
     c.on().ifPresent(on -> {
       if (Templates.hasTemplate(on)) {
