@@ -35,7 +35,8 @@ final class DataLossWindow {
       if ("binlog.find-cut".equals(r.text("use"))) {
         JsonNode skipped = out.path("firstSkipped");
         if (skipped.isMissingNode() || skipped.isNull()) {
-          cuts.add(r.step() + ": the cut is after the last transaction in the binlogs: nothing committed before them is lost");
+          cuts.add(r.step() + ": every transaction in the binlogs was replayed (the cut is after the last one): "
+              + "nothing the binlogs held is lost");
         } else {
           Optional<Instant> at = instant(skipped.path("time").asText(null));
           cuts.add(r.step() + ": transactions from " + skipped.path("gtid").asText() + at.map(t -> " (" + t + ")").orElse("")
@@ -50,12 +51,13 @@ final class DataLossWindow {
         Instant to = target.orElse(started);
         snapshots.add(r.step() + ": snapshot " + out.path("snapshot").asText() + " taken " + taken.get() + ", "
             + human(Duration.between(taken.get(), to)) + " before the target " + to
-            + (target.isEmpty() ? " (the run's start)" : "") + ": writes committed in between are lost"
-            + (cuts.isEmpty() ? "" : " unless replayed from the binlogs"));
+            + (target.isEmpty() ? " (the run's start)" : ""));
       }
     }
     List<String> all = new ArrayList<>(cuts);
-    all.addAll(snapshots);
+    // Without a binlog replay the snapshot is where the data ends; with one it is only the base the replay started on.
+    String tail = cuts.isEmpty() ? ": writes committed in between are lost" : " (the base the binlogs were replayed onto)";
+    snapshots.forEach(line -> all.add(line + tail));
     return all;
   }
 

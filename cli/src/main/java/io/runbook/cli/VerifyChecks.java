@@ -49,7 +49,8 @@ final class VerifyChecks {
       List<Object> bound = new ArrayList<>();
       for (String v : c.sqlParams()) bound.add(Templates.render(v, vars));
       String expected = String.valueOf(Templates.render(c.expect().orElseThrow(), vars));
-      what = query + (bound.isEmpty() ? "" : " " + bound) + " on " + hostName + " = " + expected;
+      what = query + (bound.isEmpty() ? "" : " with ? = " + bound.stream().map(v -> "'" + v + "'").toList()) + " on "
+          + hostName + " = " + expected;
       Optional<Host> host = inventory.host(hostName);
       if (host.isEmpty()) return new Result(c, what, false, "host '" + hostName + "' is not in the inventory");
       String actual = MariaDbClient.of(ctx, host.get()).value(query, bound);
