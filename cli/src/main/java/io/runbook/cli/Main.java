@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
     description = "Validate, plan, run and resume declarative runbooks.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class, NewCommand.class,
         RunsCommand.class, ShowCommand.class, ListCommand.class, DescribeCommand.class, GraphCommand.class, SchemaCommand.class,
-        CompletionCommand.class, SandboxCommand.class, DemoCommand.class},
+        CompletionCommand.class, SandboxCommand.class, DemoCommand.class, DrillCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success (plan: the plan is complete)", "1:a step failed (plan: a READS step failed while planning)",

@@ -55,7 +55,7 @@ final class CalleeLoader {
     callees.forEach((id, c) -> all.append('\n').append(id).append('=').append(c.sha256()));
     return new Runbook(rb.name(), rb.summary(), rb.description(), rb.params(), rb.steps(), rb.source(),
         Sha256.hex(all.toString().getBytes(StandardCharsets.UTF_8)), rb.outputs(),
-        Collections.unmodifiableMap(callees));
+        Collections.unmodifiableMap(callees), rb.verify());
   }
 
   private Optional<Runbook> callee(StepDecl call, Path file) {

@@ -8,6 +8,7 @@ import io.runbook.engine.model.RetrySpec;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.StepDecl;
+import io.runbook.engine.model.VerifyCheck;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.util.Durations;
 import io.runbook.engine.util.Spelling;
@@ -30,12 +31,13 @@ import java.util.stream.Collectors;
  */
 final class RunbookParser {
   static final List<String> TOP_KEYS = List.of("runbook", "summary", "description", "params", "steps",
-      "outputs");
+      "outputs", "verify");
   static final List<String> STEP_KEYS = List.of("id", "use", "with", "on", "when", "require", "retry", "timeout",
       "foreach", "as", "parallel", "maxParallel", "steps", "confirm");
   static final List<String> PARAM_KEYS = List.of("type", "required", "default", "pattern", "description", "secret",
       "values");
-  static final Map<String, String> LATER = Map.of("verify", "verify blocks are not supported yet");
+  static final List<String> VERIFY_KEYS = List.of("sql", "params", "on", "expect", "that", "because");
+  static final Map<String, String> LATER = Map.of();
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*");
 
   private final PlainTree tree;
@@ -67,7 +69,70 @@ final class RunbookParser {
       steps = steps(top.get("steps"), "steps");
     }
     Map<String, OutputDecl> outputs = outputs(top.get("outputs"));
-    return new Runbook(name, summary, description, params, steps, source, sha256, outputs, Map.of());
+    List<VerifyCheck> verify = verify(top.get("verify"));
+    return new Runbook(name, summary, description, params, steps, source, sha256, outputs, Map.of(), verify);
+  }
+
+  /**
+   * {@code verify:} is a list of checks, each {@code {sql, on, expect, because}} or {@code {that, because}}; their
+   * expressions are type-checked by the validator.
+   */
+  private List<VerifyCheck> verify(Object node) {
+    List<VerifyCheck> out = new ArrayList<>();
+    if (node == null) return out;
+    if (!(node instanceof List<?> list)) {
+      problem(tree.valueAt("verify"), "'verify' must be a list of checks, each {sql: ..., on: HOST, expect: ..., "
+          + "because: ...} or {that: \"${{ ... }}\", because: ...}");
+      return out;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String p = "verify[" + i + "]";
+      SourcePos pos = tree.valueAt(p);
+      if (!(list.get(i) instanceof Map<?, ?>)) {
+        problem(pos, "verify check " + (i + 1) + " must be a map with 'sql' (and 'on', 'expect') or 'that', and 'because'");
+        continue;
+      }
+      Map<String, Object> m = map(list.get(i));
+      String saved = context;
+      context = "verify check " + (i + 1) + ": ";
+      checkKeys(m, p, VERIFY_KEYS, "verify");
+      Map<String, SourcePos> positions = new HashMap<>();
+      for (String key : m.keySet()) positions.put(key, tree.valueAt(PlainTree.join(p, key)));
+      Optional<String> sql = string(m, p, "sql", false);
+      Optional<String> on = string(m, p, "on", false);
+      List<String> sqlParams = new ArrayList<>();
+      Object given = m.get("params");
+      if (given instanceof List<?> values) {
+        for (int k = 0; k < values.size(); k++) {
+          Object v = values.get(k);
+          if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+            sqlParams.add(v.toString());
+          } else {
+            problem(tree.valueAt(p + ".params[" + k + "]"), "'params' holds single values (one per ? mark), not " + describe(v));
+          }
+        }
+      } else if (given != null) {
+        problem(tree.valueAt(p + ".params"), "'params' must be a list of values bound to the ? marks of 'sql', in order");
+      }
+      Optional<String> expect = string(m, p, "expect", false);
+      Optional<String> that = string(m, p, "that", false);
+      Optional<String> because = string(m, p, "because", true);
+      if (m.containsKey("sql") == m.containsKey("that")) {
+        problem(pos, "give either 'sql' (a query on a host) or 'that' (an expression), not "
+            + (m.containsKey("sql") ? "both" : "neither"));
+      } else if (m.containsKey("sql")) {
+        if (!m.containsKey("on")) problem(pos, "missing 'on': the host whose database 'sql' runs on");
+        if (!m.containsKey("expect")) problem(pos, "missing 'expect': the value the first column of the first row must have");
+      } else {
+        for (String k : List.of("on", "expect", "params")) {
+          if (m.containsKey(k)) problem(tree.keyAt(PlainTree.join(p, k)), "'" + k + "' belongs to a 'sql' check; "
+              + "an expression check is {that: \"${{ ... }}\", because: ...}");
+        }
+      }
+      context = saved;
+      out.add(new VerifyCheck(sql, List.copyOf(sqlParams), on, expect, that, because.orElse(""), pos, positions));
+    }
+    return out;
   }
 
   /** {@code outputs:} maps a name to a template over the runbook's params and steps (or a literal). */

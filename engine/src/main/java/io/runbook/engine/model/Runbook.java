@@ -9,7 +9,7 @@ import java.util.Optional;
  * A loaded runbook: its declarations, its steps in order, and the sha256 of its source (resume refuses a changed
  * file). {@code outputs} is what a caller of this runbook sees; {@code callees} holds, by step id, the runbooks its
  * {@code use: runbook} steps call (loaded with it), and then {@code sha256} also covers them: a changed callee is a
- * changed runbook.
+ * changed runbook. {@code verify} holds the checks {@code runbook drill} runs after the steps.
  */
 public record Runbook(
     String name,
@@ -20,7 +20,15 @@ public record Runbook(
     Path source,
     String sha256,
     Map<String, OutputDecl> outputs,
-    Map<String, Runbook> callees) {
+    Map<String, Runbook> callees,
+    List<VerifyCheck> verify) {
+
+  /** A runbook without a {@code verify:} section. */
+  public Runbook(String name, Optional<String> summary, Optional<String> description, Map<String, ParamDecl> params,
+                 List<StepDecl> steps, Path source, String sha256, Map<String, OutputDecl> outputs,
+                 Map<String, Runbook> callees) {
+    this(name, summary, description, params, steps, source, sha256, outputs, callees, List.of());
+  }
 
   /** A runbook without outputs and calls. */
   public Runbook(String name, Optional<String> summary, Optional<String> description, Map<String, ParamDecl> params,

@@ -2,7 +2,6 @@ package io.runbook.engine.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runbook.engine.bind.InputBinder;
-import io.runbook.engine.bind.Values;
 import io.runbook.engine.journal.Json;
 import io.runbook.engine.journal.JournalRecord;
 import io.runbook.engine.journal.RunHistory;
@@ -73,16 +72,8 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     };
   }
 
-  /** Outputs from the journal, typed again through the step's output record so times stay times. */
   private Object restore(StepDecl decl, JsonNode outputs) {
-    if (outputs == null || outputs.isNull() || decl.use().isEmpty()) return new LinkedHashMap<String, Object>();
-    Optional<StepType<?, ?>> type = registry.find(decl.use().get());
-    try {
-      if (type.isPresent()) return Values.of(Json.MAPPER.treeToValue(outputs, type.get().outputType()));
-    } catch (Exception e) {
-      s.log().note("outputs of " + decl.id() + " could not be typed again (" + e.getMessage() + "); kept as JSON");
-    }
-    return Values.of(Json.MAPPER.convertValue(outputs, Object.class));
+    return JournalReplay.typedOutputs(registry, decl, outputs, s.log()::note);
   }
 
   @Override

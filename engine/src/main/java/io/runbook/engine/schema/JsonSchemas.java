@@ -45,6 +45,9 @@ public final class JsonSchemas {
     props.putObject("outputs").put("type", "object")
         .put("description", "What a runbook that calls this one (use: runbook) sees: name -> ${{ expression }}")
         .putObject("additionalProperties").put("type", "string");
+    props.putObject("verify").put("type", "array")
+        .put("description", "Checks `runbook drill` runs after the steps (ignored by `runbook run`)")
+        .putObject("items").put("$ref", "#/$defs/verify");
     root.putArray("required").add("runbook").add("steps");
     root.put("additionalProperties", false);
 
@@ -52,6 +55,7 @@ public final class JsonSchemas {
     defs.putObject("template").put("type", "string").put("pattern", "\\$\\{\\{")
         .put("description", "A ${{ expression }} evaluated right before the step runs");
     defs.set("param", param());
+    defs.set("verify", verify());
     defs.set("step", step(registry));
     defs.set("with." + Runbook.CALL, callInputs());
     for (StepType<?, ?> t : registry.all()) {
@@ -101,6 +105,24 @@ public final class JsonSchemas {
     in.putArray("required").add("name");
     in.put("additionalProperties", false);
     return in;
+  }
+
+  /** One verify check: {sql, on, expect, because} or {that, because}. */
+  private static ObjectNode verify() {
+    ObjectNode v = RecordSchema.F.objectNode();
+    v.put("type", "object").put("additionalProperties", false);
+    ObjectNode p = v.putObject("properties");
+    p.putObject("sql").put("type", "string").put("description", "A query; the first column of its first row is compared to expect");
+    p.putObject("params").put("type", "array").put("description", "Values bound to the ? marks of sql, in order");
+    p.putObject("on").put("type", "string").put("description", "The host whose database the query runs on");
+    p.putObject("expect").put("description", "The value the query must return (a literal or ${{ expression }})");
+    p.putObject("that").put("type", "string").put("description", "An expression over params and step outputs that must be true");
+    p.putObject("because").put("type", "string").put("description", "The promise this check stands for, printed in the drill report");
+    v.putArray("required").add("because");
+    ArrayNode oneOf = v.putArray("oneOf");
+    oneOf.addObject().putArray("required").add("sql").add("on").add("expect");
+    oneOf.addObject().putArray("required").add("that");
+    return v;
   }
 
   private static ObjectNode param() {

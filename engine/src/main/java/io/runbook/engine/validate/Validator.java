@@ -6,6 +6,7 @@ import io.runbook.engine.expr.Type;
 import io.runbook.engine.bind.ParamType;
 import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.model.OutputDecl;
+import io.runbook.engine.model.VerifyCheck;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Require;
@@ -73,6 +74,24 @@ public final class Validator {
     for (OutputDecl o : rb.outputs().values()) {
       typeOf(o.expr(), false, o.pos(), "output '" + o.name() + "'", end);
     }
+    for (int i = 0; i < rb.verify().size(); i++) verifyCheck(rb.verify().get(i), "verify check " + (i + 1), end);
+  }
+
+  /** A verify check sees what the runbook's outputs see: params and every step's outputs after the last step. */
+  private void verifyCheck(VerifyCheck c, String label, Type.RecordOf end) {
+    c.that().ifPresent(t -> expectType(t, true, Type.BOOL, c.posOf("that"), label + ": 'that'", end));
+    c.sql().filter(Templates::hasTemplate).ifPresent(q -> problem(c.posOf("sql"), label + ": 'sql' is sent as written; "
+        + "put a ? mark where a value goes and give the value in params: [\"${{ ... }}\"]"));
+    for (String v : c.sqlParams()) typeOf(v, false, c.posOf("params"), label + ": 'params'", end);
+    c.expect().ifPresent(e -> typeOf(e, false, c.posOf("expect"), label + ": 'expect'", end));
+    c.on().ifPresent(on -> {
+      if (Templates.hasTemplate(on)) {
+        expectType(on, false, Type.STRING, c.posOf("on"), label + ": 'on'", end);
+      } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
+        problem(c.posOf("on"), label + ": host '" + on + "' is not in inventory '" + inventory.get().inventory() + "'"
+            + Spelling.hint(on, inventory.get().hosts().keySet()));
+      }
+    });
   }
 
   /** Host parameters' defaults must name hosts of the inventory the run is checked against. */

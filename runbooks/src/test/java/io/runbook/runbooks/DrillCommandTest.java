@@ -1,0 +1,79 @@
+package io.runbook.runbooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runbook.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code runbook drill} end to end: a fresh estate, the run, the verify checks, the report, the teardown. */
+class DrillCommandTest {
+  record Drill(int exit, String out) {}
+
+  static Drill drill(String name, String... extra) {
+    Path root = Path.of("target", "drills", "drill-" + name).toAbsolutePath();
+    List<String> argv = new ArrayList<>(List.of("--state-dir", Path.of("target", "drills", "drill-state").toAbsolutePath().toString(),
+        "drill", "--root", root.toString()));
+    argv.addAll(List.of(extra));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    int exit = Main.run(argv.toArray(String[]::new), ps, ps);
+    String out = buf.toString(StandardCharsets.UTF_8);
+    System.out.println("---- runbook " + String.join(" ", argv) + " -> exit " + exit + "\n" + out);
+    assertFalse(Files.exists(root), "the estate is torn down after the drill");
+    return new Drill(exit, out);
+  }
+
+  @Test
+  void drSnapshotRestorePassesEveryCheck() {
+    Drill d = drill("snapshot-restore", "dr-snapshot-restore.yaml", "-p", "replicas=replica-1");
+    assertEquals(0, d.exit(), d.out());
+    assertTrue(d.out().contains("PASS  the restored primary takes writes again (read_only = 0)"), d.out());
+    assertTrue(d.out().contains("PASS  the (first) rebuilt replica replicates from the restored primary"), d.out());
+    assertFalse(d.out().contains("FAIL "), d.out());
+    assertTrue(d.out().contains("DRILL PASSED: the run succeeded and all 5 check(s) hold"), d.out());
+    for (String phase : List.of("estate", "run", "verify")) {
+      assertTrue(Pattern.compile("(?m)^  " + phase + " +\\d+\\.\\d s$").matcher(d.out()).find(), phase + " measured\n" + d.out());
+    }
+    assertTrue(Pattern.compile("pick: snapshot primary-data-\\S+ taken \\S+, [0-9.]+ s before the target").matcher(d.out()).find(),
+        "data-loss window from the snapshot's age\n" + d.out());
+  }
+
+  @Test
+  void aFailingCheckMakesTheDrillFail() throws Exception {
+    Path rb = Path.of("target", "drills", "failing-check.yaml").toAbsolutePath();
+    Files.createDirectories(rb.getParent());
+    Files.writeString(rb, """
+        runbook: failing-check
+        params:
+          primary: { type: host, default: primary }
+        steps:
+          - id: look
+            use: db.status
+            on: ${{ params.primary }}
+        verify:
+          - that: ${{ steps.look.reachable }}
+            because: the primary answers
+          - sql: SELECT @@global.read_only
+            on: ${{ params.primary }}
+            expect: 1
+            because: the primary refuses writes
+        """);
+    Drill d = drill("failing-check", rb.toString());
+    assertEquals(1, d.exit(), d.out());
+    assertTrue(d.out().contains("PASS  the primary answers"), d.out());
+    assertTrue(d.out().contains("FAIL  the primary refuses writes"), d.out());
+    assertTrue(d.out().contains("SELECT @@global.read_only on primary = 1: it returned '0'"), d.out());
+    assertTrue(d.out().contains("data-loss window: n/a"), d.out());
+    assertTrue(d.out().contains("DRILL FAILED: 1 of 2 check(s) failed"), d.out());
+  }
+}
