@@ -62,11 +62,15 @@ class DrainPlanTest {
             use: db.drain
             on: db1
             with: { timeout: 30s }
+          - id: look
+            use: db.query
+            on: db1
+            with: { sql: SELECT 1 }
           - id: drain-kill
             use: db.drain
             on: db1
             with: { timeout: 30s, kill: true }
-          - id: look
+          - id: look-after
             use: db.query
             on: db1
             with: { sql: SELECT 1 }
@@ -86,6 +90,9 @@ class DrainPlanTest {
     assertEquals(Effect.CHANGES, kill.effect());
     assertEquals(Disposition.PLANNED, kill.disposition());
     assertEquals(Disposition.FAILED, step(p, "look").disposition(), "READS steps do run against this host");
+    PlanDocument.Step after = step(p, "look-after");
+    assertEquals(Disposition.PLANNED, after.disposition(), "not run: the planned kill changes db1 first");
+    assertTrue(after.note().contains("step drain-kill changes what it reads first"), after.note());
     assertTrue(tookMs < 25_000, "the plan did not wait out the drain's timeout: " + tookMs + " ms");
   }
 
