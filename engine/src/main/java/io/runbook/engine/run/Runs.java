@@ -22,15 +22,13 @@ import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.validate.Validator;
+import io.runbook.engine.util.Sha256;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,12 +344,10 @@ public final class Runs {
   /** The sha256 of a file's bytes, as lowercase hex (runbooks and inventories are identified by it). */
   public static String sha256(Path file) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+      return Sha256.hex(file);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
+
 }

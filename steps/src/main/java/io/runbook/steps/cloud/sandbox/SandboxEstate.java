@@ -13,6 +13,8 @@ import io.runbook.steps.cloud.CloudProvider.Snapshot;
 import io.runbook.steps.cloud.CloudProvider.Vm;
 import io.runbook.steps.db.MariaDbClient;
 import io.runbook.steps.db.SqlQuoting;
+import io.runbook.steps.process.OutputTail;
+import io.runbook.steps.process.ProcessRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -389,21 +391,16 @@ public final class SandboxEstate {
         List.of("mariadb-backup", "--backup", "--target-dir=" + target, "--host=127.0.0.1", "--port=" + port, "--user=" + DB_USER),
         List.of("mariadb-backup", "--prepare", "--target-dir=" + target))) {
       try {
-        var r = io.runbook.steps.process.ProcessRunner.run(new io.runbook.steps.process.ProcessRunner.Command(cmd, env,
+        var r = ProcessRunner.run(new ProcessRunner.Command(cmd, env,
             Optional.empty(), Optional.of(Duration.ofMinutes(10))), l -> {}, l -> {});
         if (r.exitCode() != 0) {
-          throw StepFailure.fatal("`" + String.join(" ", cmd) + "` failed: " + tail(r.stderr()));
+          throw StepFailure.fatal("`" + String.join(" ", cmd) + "` failed" + OutputTail.of(r.stdout(), r.stderr()));
         }
       } catch (IOException e) {
         throw StepFailure.fatal("cannot run mariadb-backup: " + e.getMessage());
       }
     }
     log.info("prepared mariadb-backup copy of the primary on disk primary-backup (LUN " + BACKUP_LUN + ")");
-  }
-
-  private static String tail(String text) {
-    List<String> lines = text.strip().lines().toList();
-    return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
   }
 
   private void writeInventory(List<String> hosts, Map<String, Integer> ports) throws StepFailure {
