@@ -217,7 +217,29 @@ public final class MariaDbServer implements AutoCloseable {
   }
 
   /** Freezes the process (SIGSTOP), as a hypervisor does while it takes a crash-consistent snapshot. */
-  public void pause() { signal("STOP"); }
+  public void pause() {
+    signal("STOP");
+    // kill returns before every thread has halted; callers copy the datadir next, so wait until it has.
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (process != null && process.isAlive() && !stopped(process.pid())) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("mariadbd " + name + " did not stop within 5 s of SIGSTOP");
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pausing mariadbd " + name, e);
+      }
+    }
+  }
+
+  private static boolean stopped(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   /** Continues a paused process (SIGCONT). */
   public void resume() { signal("CONT"); }

@@ -20,7 +20,7 @@ final class FrozenCopy {
   /** Copies the content of {@code from} into {@code to} (created); returns the instant the copy represents. */
   static Instant copy(Path from, Path to, VmServer server, StepLog log) throws StepFailure, InterruptedException {
     OptionalLong pid = server == null ? OptionalLong.empty() : server.pid();
-    if (pid.isPresent()) VmServer.signal(pid.getAsLong(), "STOP");
+    if (pid.isPresent()) VmServer.freeze(pid.getAsLong());
     try {
       Instant at = Instant.now();
       long t0 = System.nanoTime();

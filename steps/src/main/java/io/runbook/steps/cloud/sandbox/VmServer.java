@@ -159,6 +159,33 @@ public final class VmServer {
     run(List.of("kill", "-" + sig, Long.toString(pid)));
   }
 
+  /**
+   * SIGSTOP and wait until the kernel reports the process stopped: kill returns before every thread has halted, and
+   * a crash-consistent copy must not start while one is still writing.
+   */
+  static void freeze(long pid) throws StepFailure, InterruptedException {
+    signal(pid, "STOP");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!stopped(pid)) {
+      if (System.nanoTime() > deadline) {
+        signal(pid, "CONT");
+        throw StepFailure.fatal("mariadbd (pid " + pid + ") did not stop within 5 s of SIGSTOP; no snapshot was taken",
+            "check the process with `ps -o stat,pid,cmd -p " + pid + "` and take the snapshot again");
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /** Whether /proc says the process is stopped (state T); the command name may hold spaces, so read after its ')'. */
+  private static boolean stopped(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   public String errorLogTail() {
     try {
       Path f = layout.errorLog(vm);
