@@ -59,27 +59,27 @@ final class DrillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = Console.of(spec);
+    // Estate and phase narration: lines for people, {"type":"progress","text":...} events in JSON form.
+    PrintWriter progress = console.lines("progress");
     try {
-      return drill(out, err);
+      return drill(console, progress);
     } finally {
-      out.flush();
-      err.flush();
+      progress.flush();
     }
   }
 
-  private int drill(PrintWriter out, PrintWriter err) {
+  private int drill(Console console, PrintWriter progress) {
     if (args.inventory != null) {
-      err.println("runbook drill: the drill builds its own estate and inventory; drop -i/--inventory");
+      console.error("drill: the drill builds its own estate and inventory; drop -i/--inventory", null);
       return 2;
     }
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(p -> err.println("warning: " + p));
+    // Plugins load exactly as for validate and run; args.load below validates with the same registry.
+    StepRegistry registry = Session.registry(console);
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(args.runbook, tried);
     if (file.isEmpty()) {
-      err.println("runbook drill: no runbook '" + args.runbook + "'; looked at " + String.join(", ", tried));
+      console.error("drill: no runbook '" + args.runbook + "'; looked at " + String.join(", ", tried), null);
       return 2;
     }
     Runbook rb;
@@ -87,16 +87,15 @@ final class DrillCommand implements Callable<Integer> {
       rb = RunbookLoader.load(file.get(), registry);
       VmServer.binary();
     } catch (ValidationException e) {
-      e.problems().forEach(p -> err.println(p.pos() + ": " + p.message()));
-      err.println("nothing was built or run");
+      e.problems().forEach(console::problem);
+      console.stopped("nothing was built or run");
       return 2;
     } catch (StepFailure f) {
-      err.println("runbook drill: " + f.getMessage());
-      if (f.hint() != null) err.println("next: " + f.hint());
+      console.error("drill: " + f.getMessage(), f.hint());
       return 2;
     }
     if (rb.verify().isEmpty()) {
-      out.println("note: " + rb.name() + " has no verify: section; the drill only shows whether it runs");
+      console.note("note: " + rb.name() + " has no verify: section; the drill only shows whether it runs");
     }
     Path dir;
     try {
@@ -104,33 +103,32 @@ final class DrillCommand implements Callable<Integer> {
           : keep ? SandboxLayout.expand("~/.runbook/drill").toAbsolutePath()
           : Files.createTempDirectory("runbook-drill-");
     } catch (IOException e) {
-      err.println("runbook drill: cannot make a temporary folder: " + e.getMessage());
+      console.error("drill: cannot make a temporary folder: " + e.getMessage(), null);
       return 2;
     }
-    SandboxEstate estate = new SandboxEstate(dir, SandboxCommand.ConsoleLog.to(out));
+    SandboxEstate estate = new SandboxEstate(dir, SandboxCommand.ConsoleLog.to(progress));
     try {
-      return rehearse(rb, registry, estate, out, err);
+      return rehearse(rb, registry, estate, console, progress);
     } catch (StepFailure f) {
-      err.println("runbook drill: " + f.getMessage());
-      if (f.hint() != null) err.println("next: " + f.hint());
+      console.error("drill: " + f.getMessage(), f.hint());
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("runbook drill: interrupted");
+      console.error("drill: interrupted", null);
       return 130;
     } finally {
       if (keep) {
-        out.println("The estate stays at " + dir + "; remove it with: runbook sandbox down --root " + dir);
+        console.note("The estate stays at " + dir + "; remove it with: runbook sandbox down --root " + dir);
       } else {
-        tearDown(estate, err);
+        tearDown(estate, console);
       }
     }
   }
 
-  private int rehearse(Runbook rb, StepRegistry registry, SandboxEstate estate, PrintWriter out, PrintWriter err)
+  private int rehearse(Runbook rb, StepRegistry registry, SandboxEstate estate, Console console, PrintWriter progress)
       throws StepFailure, InterruptedException {
-    out.println("== drill " + rb.name() + ": building a sandbox estate at " + estate.root() + " (" + replicas + " replica(s))");
-    out.flush();
+    progress.println("== drill " + rb.name() + ": building a sandbox estate at " + estate.root() + " (" + replicas + " replica(s))");
+    progress.flush();
     long t = System.nanoTime();
     if (estate.exists()) estate.down(); // a drill starts from nothing
     Path inventoryFile = estate.up(replicas);
@@ -138,12 +136,12 @@ final class DrillCommand implements Callable<Integer> {
     phase("estate", t);
 
     args.inventory = inventoryFile;
-    Optional<RunbookArgs.Loaded> loaded = args.load(registry, Console.of(spec), "nothing was run");
+    Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was run");
     if (loaded.isEmpty()) return 2;
     RunbookArgs.Loaded l = loaded.get();
 
-    out.println("== run " + rb.name() + " --yes");
-    out.flush();
+    progress.println("== run " + rb.name() + " --yes");
+    progress.flush();
     t = System.nanoTime();
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, true, view).start(
@@ -152,7 +150,8 @@ final class DrillCommand implements Callable<Integer> {
     System.out.flush();
     phase("run", t);
 
-    out.println("== verify");
+    progress.println("== verify");
+    progress.flush();
     t = System.nanoTime();
     List<VerifyChecks.Result> results = List.of();
     List<String> window = List.of();
@@ -166,33 +165,53 @@ final class DrillCommand implements Callable<Integer> {
         }
         window = DataLossWindow.describe(replay);
       } catch (IOException e) {
-        err.println("runbook drill: cannot read the run's journal: " + e.getMessage());
+        console.warning("drill: cannot read the run's journal: " + e.getMessage());
       }
     }
     phase("verify", t);
-    return report(rb, outcome, results, window, out);
+    return report(rb, outcome, results, window, console);
   }
 
-  private int report(Runbook rb, RunOutcome outcome, List<VerifyChecks.Result> results, List<String> window, PrintWriter out) {
+  /** The drill report: text for people, or one {@code drill} event (docs/json-output.md); returns the exit code. */
+  private int report(Runbook rb, RunOutcome outcome, List<VerifyChecks.Result> results, List<String> window,
+                     Console console) {
     boolean ran = outcome.status() == RunStatus.SUCCEEDED;
     long failed = results.stream().filter(r -> !r.passed()).count();
-    out.println();
-    out.println("== drill report: " + rb.name());
-    out.println("run: " + outcome.status().name().toLowerCase() + (outcome.runId() == null ? "" : " (run " + outcome.runId() + ")")
-        + (ran || outcome.message() == null ? "" : ": " + outcome.message()));
-    out.println("checks:");
-    if (results.isEmpty()) out.println("  (none)");
-    for (VerifyChecks.Result r : results) {
-      out.println("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.check().because());
-      out.println("        " + r.what() + (r.passed() ? "" : ": " + r.detail()));
-    }
-    out.println("phases:");
-    phases.forEach((name, d) -> out.println(String.format("  %-8s %7.1f s", name, d.toMillis() / 1000.0)));
-    out.println("data-loss window:" + (window.isEmpty() ? " n/a (the run restored nothing)" : ""));
-    window.forEach(w -> out.println("  " + w));
     boolean ok = ran && failed == 0;
-    out.println(ok ? "DRILL PASSED: the run succeeded and all " + results.size() + " check(s) hold"
-        : "DRILL FAILED: " + (ran ? "" : "the run did not succeed; ") + failed + " of " + results.size() + " check(s) failed");
+    String verdict = ok ? "DRILL PASSED: the run succeeded and all " + results.size() + " check(s) hold"
+        : "DRILL FAILED: " + (ran ? "" : "the run did not succeed; ") + failed + " of " + results.size() + " check(s) failed";
+    StringBuilder text = new StringBuilder("\n== drill report: " + rb.name() + "\n");
+    text.append("run: ").append(outcome.status().name().toLowerCase())
+        .append(outcome.runId() == null ? "" : " (run " + outcome.runId() + ")")
+        .append(ran || outcome.message() == null ? "" : ": " + outcome.message()).append('\n');
+    text.append("checks:\n");
+    if (results.isEmpty()) text.append("  (none)\n");
+    List<Map<String, Object>> checks = new ArrayList<>();
+    for (VerifyChecks.Result r : results) {
+      text.append("  ").append(r.passed() ? "PASS" : "FAIL").append("  ").append(r.check().because()).append('\n');
+      text.append("        ").append(r.what()).append(r.passed() ? "" : ": " + r.detail()).append('\n');
+      checks.add(Console.fields("because", r.check().because(), "check", r.what(), "passed", r.passed(),
+          "detail", r.passed() ? null : r.detail()));
+    }
+    text.append("phases:\n");
+    List<Map<String, Object>> phaseList = new ArrayList<>();
+    phases.forEach((name, d) -> {
+      text.append(String.format("  %-8s %7.1f s%n", name, d.toMillis() / 1000.0));
+      phaseList.add(Console.fields("phase", name, "ms", d.toMillis()));
+    });
+    text.append("data-loss window:").append(window.isEmpty() ? " n/a (the run restored nothing)" : "").append('\n');
+    window.forEach(w -> text.append("  ").append(w).append('\n'));
+    text.append(verdict).append('\n');
+    console.result("drill", Console.fields(
+        "runbook", rb.name(),
+        "passed", ok,
+        "run", Console.fields("id", outcome.runId(), "status", outcome.status().name().toLowerCase(),
+            "message", ran ? null : outcome.message()),
+        "checks", checks,
+        "failed", failed,
+        "phases", phaseList,
+        "dataLossWindow", window,
+        "verdict", verdict), text.toString());
     return ok ? 0 : 1;
   }
 
@@ -200,16 +219,16 @@ final class DrillCommand implements Callable<Integer> {
     phases.put(name, Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
-  private static void tearDown(SandboxEstate estate, PrintWriter err) {
+  private static void tearDown(SandboxEstate estate, Console console) {
     try {
       if (estate.exists()) estate.down();
       Files.deleteIfExists(estate.root());
     } catch (StepFailure | IOException e) {
-      err.println("runbook drill: could not remove the estate at " + estate.root() + ": " + e.getMessage()
+      console.warning("drill: could not remove the estate at " + estate.root() + ": " + e.getMessage()
           + "; remove it with: runbook sandbox down --root " + estate.root());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("runbook drill: interrupted while removing the estate at " + estate.root());
+      console.warning("drill: interrupted while removing the estate at " + estate.root());
     }
   }
 }

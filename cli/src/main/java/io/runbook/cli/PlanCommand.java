@@ -50,8 +50,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Console console = Console.of(spec);
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(console::warning);
+    StepRegistry registry = Session.registry(console);
     Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was planned");
     if (loaded.isEmpty()) return 2;
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

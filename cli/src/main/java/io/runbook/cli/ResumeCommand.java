@@ -41,8 +41,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = Console.of(spec);
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(console::warning);
+    StepRegistry registry = Session.registry(console);
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view)
         .resume(runId, new Runs.Decisions(assumeDone, rerun, approve, force));

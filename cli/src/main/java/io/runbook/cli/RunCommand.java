@@ -32,8 +32,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = Console.of(spec);
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(console::warning);
+    StepRegistry registry = Session.registry(console);
     Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was run");
     if (loaded.isEmpty()) return 2;
     RunbookArgs.Loaded l = loaded.get();

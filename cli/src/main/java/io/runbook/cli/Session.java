@@ -16,6 +16,16 @@ final class Session {
   private Session() {}
 
   /**
+   * The step types of this process, built-ins and plugins ({@code <state-dir>/plugins/*.jar}, {@code --plugin JAR}):
+   * the one way every command that validates or runs a runbook loads them; a broken plugin is a warning.
+   */
+  static StepRegistry registry(Console console) {
+    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
+    registry.problems().forEach(console::warning);
+    return registry;
+  }
+
+  /**
    * Settings for a run of this process. Ctrl-C (SIGINT) or SIGTERM runs a shutdown hook that interrupts the
    * current step and waits until the journal records it; the JVM then exits with 130 (143 for SIGTERM).
    */

@@ -29,8 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Console console = Console.of(spec);
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(console::warning);
+    StepRegistry registry = Session.registry(console);
     List<Problem> problems = new ArrayList<>();
     int checked = 0;
     for (Path p : paths) {

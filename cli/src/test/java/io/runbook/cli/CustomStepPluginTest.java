@@ -113,6 +113,68 @@ class CustomStepPluginTest {
     assertTrue(without.out().contains("unknown step type 'team.file.append'"), without.out());
   }
 
+  /**
+   * {@code runbook drill} loads plugins as run and validate do: a runbook of the plugin's step type is validated,
+   * run on a fresh estate and verified; with {@code --output json} everything it prints is JSON lines, and the
+   * report is one {@code drill} event (docs/json-output.md).
+   */
+  @Test
+  void drillLoadsThePluginAndReportsAsJson() throws Exception {
+    Path out = build.resolve("out-drill.txt");
+    Path rb = Files.writeString(build.resolve("drill-uses.yaml"), RUNBOOK + """
+        verify:
+          - that: ${{ steps.second.lines == 2 }}
+            because: the plugin's step appended both lines
+          - sql: SELECT @@global.read_only
+            on: primary
+            expect: 0
+            because: the estate's primary takes writes
+          - that: ${{ steps.first.lines == 5 }}
+            because: a check that cannot hold
+        """);
+    Path root = build.resolve("drill-estate");
+    Path stdout = build.resolve("drill.out");
+    Path stderr = build.resolve("drill.err");
+    Process p = CliProcess.builder(build, Map.of(), List.of("--output", "json", "--state-dir", build.resolve("state-3").toString(),
+            "drill", rb.toString(), "--plugin", pluginJar.toString(), "--replicas", "0", "--root", root.toString(),
+            "-p", "out=" + out))
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(new File("/dev/null")).start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("runbook drill did not end in 300 s");
+    }
+    String o = Files.readString(stdout);
+    String e = Files.readString(stderr);
+    assertEquals(1, p.exitValue(), o + e);
+    assertEquals(List.of("one", "two after 1"), Files.readAllLines(out), "the plugin's step ran in the drill");
+    assertFalse(Files.exists(root), "the estate is torn down");
+    var events = JsonOutputCliTest.lines(o);
+    JsonOutputCliTest.lines(e);
+    assertFalse(e.contains("unknown step type"), e);
+    List<String> types = JsonOutputCliTest.types(events);
+    assertTrue(types.contains("progress"), "the estate's build as progress events: " + types);
+    assertEquals(1, types.stream().filter("drill"::equals).count(), "one report: " + types);
+    assertTrue(types.contains("run-started") && types.indexOf("run-finished") < types.indexOf("drill"),
+        "the run's journal records, then the report (the teardown's progress follows it): " + types);
+    var report = events.get(types.indexOf("drill"));
+    assertEquals("uses-a-plugin", report.get("runbook").asText());
+    assertFalse(report.get("passed").asBoolean(), report.toString());
+    assertEquals("succeeded", report.get("run").get("status").asText(), report.toString());
+    assertEquals(1, report.get("failed").asInt(), report.toString());
+    var checks = report.get("checks");
+    assertEquals(3, checks.size(), report.toString());
+    assertEquals("the plugin's step appended both lines", checks.get(0).get("because").asText());
+    assertTrue(checks.get(0).get("passed").asBoolean(), report.toString());
+    assertTrue(checks.get(1).get("passed").asBoolean(), report.toString());
+    assertEquals("SELECT @@global.read_only on primary = 0", checks.get(1).get("check").asText());
+    assertFalse(checks.get(2).get("passed").asBoolean(), report.toString());
+    assertEquals("it is false", checks.get(2).get("detail").asText(), report.toString());
+    assertEquals(List.of("estate", "run", "verify"),
+        java.util.stream.StreamSupport.stream(report.get("phases").spliterator(), false).map(n -> n.get("phase").asText()).toList());
+    assertTrue(report.get("dataLossWindow").isArray() && report.get("dataLossWindow").isEmpty(), report.toString());
+    assertTrue(report.get("verdict").asText().startsWith("DRILL FAILED: 1 of 3 check(s) failed"), report.toString());
+  }
+
   /** The engine as a jar: the reactor's jar when it was packaged, else its classes packed here. */
   static Path engineJar(Path dir) throws Exception {
     Path where = Path.of(StepType.class.getProtectionDomain().getCodeSource().getLocation().toURI());
