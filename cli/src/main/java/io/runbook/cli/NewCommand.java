@@ -78,8 +78,7 @@ final class NewCommand implements Callable<Integer> {
       return 2;
     }
     console.result("written", Console.fields("file", target.toString()), "wrote " + target + "\n");
-    StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
-    registry.problems().forEach(console::warning);
+    StepRegistry registry = Session.registry(console);
     try {
       RunbookLoader.load(target, registry);
     } catch (ValidationException e) {

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Evaluates a runbook's {@code verify:} checks after a run: a SQL check runs its query on the host's database and
- * compares the first column of the first row, as text, with {@code expect} (true/false also match 1/0, as MariaDB
- * answers a condition); an expression check must come to true. A check that cannot be evaluated fails with why.
+ * Evaluates a runbook's {@code verify:} checks after a run: a SQL check runs its query on the host's database (on
+ * each host, when {@code on} gives a list) and compares the first column of the first row, as text, with
+ * {@code expect} (true/false also match 1/0, as MariaDB answers a condition); an expression check must come to true.
+ * A check that cannot be evaluated fails with why.
  */
 final class VerifyChecks {
   /** The verdict on one check; {@code detail} says what was found when it failed. */
@@ -44,20 +45,31 @@ final class VerifyChecks {
   private static Result sql(VerifyCheck c, Map<String, Object> vars, Inventory inventory, StandaloneStepContext ctx) {
     String what = c.sql().orElseThrow() + " on " + c.on().orElse("?");
     try {
-      String hostName = String.valueOf(Templates.render(c.on().orElseThrow(), vars));
+      Object on = Templates.render(c.on().orElseThrow(), vars);
+      // A list of hosts (e.g. every replica): the check must hold on each of them.
+      List<String> hosts = on instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(on));
       String query = c.sql().orElseThrow();
       List<Object> bound = new ArrayList<>();
       for (String v : c.sqlParams()) bound.add(Templates.render(v, vars));
       String expected = String.valueOf(Templates.render(c.expect().orElseThrow(), vars));
       what = query + (bound.isEmpty() ? "" : " with ? = " + bound.stream().map(v -> "'" + v + "'").toList()) + " on "
-          + hostName + " = " + expected;
-      Optional<Host> host = inventory.host(hostName);
-      if (host.isEmpty()) return new Result(c, what, false, "host '" + hostName + "' is not in the inventory");
-      String actual = MariaDbClient.of(ctx, host.get()).value(query, bound);
-      boolean holds = same(expected, actual);
-      return new Result(c, what, holds, holds ? "" : "it returned " + (actual == null ? "no row" : "'" + actual + "'"));
-    } catch (StepFailure e) {
-      return new Result(c, what, false, e.getMessage());
+          + (hosts.isEmpty() ? "no hosts (nothing to check)" : String.join(", ", hosts)) + " = " + expected;
+      List<String> failures = new ArrayList<>();
+      for (String hostName : hosts) {
+        String prefix = hosts.size() == 1 && !(on instanceof List<?>) ? "" : hostName + ": ";
+        Optional<Host> host = inventory.host(hostName);
+        if (host.isEmpty()) {
+          failures.add("host '" + hostName + "' is not in the inventory");
+          continue;
+        }
+        try {
+          String actual = MariaDbClient.of(ctx, host.get()).value(query, bound);
+          if (!same(expected, actual)) failures.add(prefix + "it returned " + (actual == null ? "no row" : "'" + actual + "'"));
+        } catch (StepFailure e) {
+          failures.add(prefix.isEmpty() ? e.getMessage() : prefix + e.getMessage());
+        }
+      }
+      return new Result(c, what, failures.isEmpty(), String.join("; ", failures));
     } catch (RuntimeException e) {
       return new Result(c, what, false, "could not be evaluated: " + e.getMessage());
     }

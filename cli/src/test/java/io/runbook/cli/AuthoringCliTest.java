@@ -56,6 +56,26 @@ class AuthoringCliTest {
   }
 
   @Test
+  void listShowsThePartsInASectionOfTheirOwnAndDescribeFindsThemByName() throws Exception {
+    Map<String, String> env = home();
+    Path parts = Path.of(env.get("RUNBOOK_HOME"), "runbooks", "parts");
+    Files.createDirectories(parts);
+    Files.copy(CliTest.EXAMPLES.resolve("../parts/safe-stop.yaml"), parts.resolve("safe-stop.yaml"));
+    CliProcess.Result r = CliProcess.run(dir, env, "list");
+    assertEquals(0, r.exit(), r.all());
+    int runbooks = r.out().indexOf("  hello ");
+    int section = r.out().indexOf("Parts (called from runbooks with use: runbook; docs/runbooks/parts.md):\n");
+    int part = r.out().indexOf("  safe-stop    Stop a MariaDB server without losing a committed transaction");
+    int types = r.out().indexOf("Step types:");
+    assertTrue(runbooks >= 0 && runbooks < section && section < part && part < types, r.out());
+    assertEquals("hello\nplan-review\n", CliProcess.run(dir, env, "list", "--names").out(), "parts are not offered to run");
+
+    CliProcess.Result d = CliProcess.run(dir, env, "describe", "safe-stop");
+    assertEquals(0, d.exit(), d.all());
+    assertTrue(d.out().matches("(?s).*\n +graceful +bool, default true - .*"), d.out());
+  }
+
+  @Test
   void graphPrintsAMermaidFlowchart() throws Exception {
     CliProcess.Result r = CliProcess.run(dir, home(), "graph", "plan-review");
     assertEquals(0, r.exit(), r.all());

@@ -62,6 +62,26 @@ class NewCommandTest {
     assertTrue(Files.notExists(work.resolve("runbooks/x.yaml")));
   }
 
+  /** A copy of a shipped runbook that calls parts by name validates: they are found in the shipped parts/. */
+  @Test
+  void aCopyOfAShippedRunbookCallsTheShippedPartsAndACopiedPartWins() throws Exception {
+    Path home = Path.of("..").toAbsolutePath().normalize();
+    Path work = Files.createDirectories(dir.resolve("work"));
+    CliProcess.Result r = CliProcess.run(work, Map.of("RUNBOOK_HOME", home.toString()), "new", "my-restore",
+        "--from", "dr-snapshot-restore");
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("it validates"), r.out());
+
+    // A part copied next to the copy and changed wins over the shipped one: here it is broken, so it shows.
+    Path parts = Files.createDirectories(work.resolve("runbooks/parts"));
+    Files.writeString(parts.resolve("safe-stop.yaml"), Files.readString(home.resolve("runbooks/parts/safe-stop.yaml"))
+        .replace("use: db.drain", "use: db.drian"));
+    CliProcess.Result v = CliProcess.run(work, Map.of("RUNBOOK_HOME", home.toString()), "validate", "runbooks/my-restore.yaml");
+    assertEquals(2, v.exit(), v.all());
+    assertTrue(v.out().contains("runbooks/parts/safe-stop.yaml:") && v.out().contains("unknown step type 'db.drian'"),
+        v.all());
+  }
+
   @Test
   void aNameThatIsNotARunbookNameIsRefused() throws Exception {
     CliProcess.Result r = CliProcess.run(dir, Map.of(), "new", "../escape");

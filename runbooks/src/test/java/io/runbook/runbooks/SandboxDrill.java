@@ -67,6 +67,29 @@ final class SandboxDrill implements AutoCloseable {
     return new Result(exit, Files.readString(newestRunLog()));
   }
 
+  /**
+   * Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in a JVM of its own that halts right after journal record
+   * {@code k} is on disk (a crash); returns its exit code (137 for the halt) and the journal's records.
+   */
+  Result runKilledAfterRecord(int k, String runbook, String... params) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.runbook.cli.Main", "--state-dir", stateDir.toString(), "run",
+        Path.of(runbook + ".yaml").toAbsolutePath().toString(), "-i", inventory.toString(), "--yes"));
+    for (String p : params) { cmd.add("-p"); cmd.add(p); }
+    Path log = Files.createDirectories(stateDir).resolve("killed-after-" + k + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(new java.io.File("/dev/null"));
+    pb.environment().put("RUNBOOK_TEST_KILL_AFTER_RECORD", String.valueOf(k));
+    Process process = pb.start();
+    if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("runbook run " + runbook + " did not end in 300 s");
+    }
+    System.out.println("---- runbook " + String.join(" ", cmd.subList(3, cmd.size())) + " (killed after record " + k
+        + ") -> exit " + process.exitValue() + "\n" + Files.readString(log));
+    return new Result(process.exitValue(), Files.readString(newestRunLog().resolveSibling("journal.jsonl")));
+  }
+
   /** Runs {@code runbook resume RUN} for the newest run, in this JVM; the result holds the run's run.log. */
   Result resumeNewest(String... extra) throws IOException {
     String runId = newestRunLog().getParent().getFileName().toString();

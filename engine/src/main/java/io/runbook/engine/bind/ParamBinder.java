@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -95,6 +96,15 @@ public final class ParamBinder {
    */
   public static Map<String, Object> bindCall(Runbook callee, Map<String, Object> given, Inventory inventory,
       Instant now) throws ValidationException {
+    return bindCall(callee, given, Set.of(), inventory, now);
+  }
+
+  /**
+   * As {@link #bindCall(Runbook, Map, Inventory, Instant)}; the params named in {@code undecided} (a plan: their
+   * values are only known at run time) are left out, neither defaulted nor required.
+   */
+  public static Map<String, Object> bindCall(Runbook callee, Map<String, Object> given, Set<String> undecided,
+      Inventory inventory, Instant now) throws ValidationException {
     List<Problem> problems = new ArrayList<>();
     SourcePos at = new SourcePos("runbook " + callee.name(), 0, 0);
     for (String name : given.keySet()) {
@@ -104,6 +114,7 @@ public final class ParamBinder {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (ParamDecl p : callee.params().values()) {
+      if (undecided.contains(p.name())) continue;
       Optional<ParamType> type = ParamType.parse(p.type());
       Object raw = given.get(p.name());
       if (raw == null) raw = p.defaultValue().orElse(null);

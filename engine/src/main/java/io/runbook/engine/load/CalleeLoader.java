@@ -69,7 +69,7 @@ final class CalleeLoader {
     }
     List<String> tried = new ArrayList<>();
     Path from = file.toAbsolutePath().getParent();
-    Optional<Path> target = locator.resolve(n, from == null ? Path.of("") : from, tried);
+    Optional<Path> target = locator.resolveCall(n, from == null ? Path.of("") : from, tried);
     if (target.isEmpty()) {
       problems.add(new Problem(at, label + ": unknown runbook '" + n + "'; looked at " + String.join(", ", tried)));
       return Optional.empty();

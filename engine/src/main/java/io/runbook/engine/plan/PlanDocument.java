@@ -98,7 +98,8 @@ public record PlanDocument(
 
   /** The destructive steps, in run order (listed together at the top of a review document). */
   public List<Step> destructive() {
-    return steps.stream().filter(s -> s.effect() == Effect.DESTROYS).toList();
+    // A step skipped by its when destroys nothing: the plan's warning lists only what may really run.
+    return steps.stream().filter(s -> s.effect() == Effect.DESTROYS && s.disposition() != Disposition.SKIPPED).toList();
   }
 
   /** The outputs of the READS steps that ran, by path: what run --plan compares with the state at run time. */

@@ -62,6 +62,10 @@ public final class Planner implements StepVisitor {
                         Map<String, String> givenParams, Map<String, Object> params, boolean offline, String runId,
                         Instant at, Map<String, String> env, Path scratch, StepLog log) {}
 
+  /** A read of a parameter: {@code params.x} or {@code params['x']} (not {@code with.params.x}). */
+  private static final Pattern PARAM_REF = Pattern.compile("(?<![\\w.-])params\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)"
+      + "|\\[\\s*['\"]([^'\"]+)['\"]\\s*\\])");
+
   private static final Pattern STEP_REF = Pattern.compile("steps\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)"
       + "|\\[\\s*['\"]([^'\"]+)['\"]\\s*\\])");
 
@@ -75,6 +79,11 @@ public final class Planner implements StepVisitor {
   private final Map<String, List<Check>> checks = new ConcurrentHashMap<>();
   private final Map<String, Boolean> blocked = new ConcurrentHashMap<>();
   private final Set<String> undecidedIds = ConcurrentHashMap.newKeySet();
+  /**
+   * By the path prefix of each called runbook's steps ({@code call/}, {@code loop[0]/call/}): its params whose values
+   * are only known at run time. Every call entered has an entry, so the innermost call decides what {@code params} means.
+   */
+  private final Map<String, Set<String>> undecidedParams = new ConcurrentHashMap<>();
   /** The {@code as} variables of sketched foreach items (their lists are only known at run time). */
   private final Set<String> sketchedVars = ConcurrentHashMap.newKeySet();
   private final List<PlanDocument.Step> planned = Collections.synchronizedList(new ArrayList<>());
@@ -138,7 +147,7 @@ public final class Planner implements StepVisitor {
 
   @Override
   public boolean sketchForeach(String path, StepDecl decl, String message) {
-    if (!readsUndecided(message)) return false;
+    if (!readsUndecided(message, path)) return false;
     undecidedIds.add(decl.id());
     sketchedVars.add(decl.as().orElse("item"));
     return true;
@@ -146,7 +155,7 @@ public final class Planner implements StepVisitor {
 
   @Override
   public boolean undecided(String path, StepDecl decl, String key, String expression) {
-    if (!readsUndecided(expression) && !(sketched(path) && readsSketchedItem(expression))) return false;
+    if (!readsUndecided(expression, path) && !(sketched(path) && readsSketchedItem(expression))) return false;
     String because = decl.require().stream().filter(r -> r.that().equals(expression)).map(Require::because)
         .findFirst().orElse("runs only when this holds");
     checks.computeIfAbsent(path, k -> Collections.synchronizedList(new ArrayList<>()))
@@ -157,12 +166,31 @@ public final class Planner implements StepVisitor {
   @Override
   public void cannotPrepare(String path, StepDecl decl, String message) {
     undecidedIds.add(decl.id());
-    boolean runTime = readsUndecided(message);
-    String note = runTime ? "decided at run time: it depends on the outputs of " + String.join(", ", undecidedIn(message))
-        + " (" + message + ")"
+    boolean runTime = readsUndecided(message, path);
+    String note = runTime ? "decided at run time: it depends on " + dependsOn(message, path) + " (" + message + ")"
         : sketched(path) ? "decided at run time: it depends on the item, and the list is only known then (" + message + ")"
         : "cannot be prepared: " + message;
     add(path, decl, Disposition.UNRESOLVED, OutputSource.RUN_TIME, note);
+  }
+
+  @Override
+  public boolean undecidedParam(String path, StepDecl decl, String param, String message) {
+    if (!readsUndecided(message, path)) return false;
+    undecidedParams.computeIfAbsent(path + "/", k -> ConcurrentHashMap.newKeySet()).add(param);
+    return true;
+  }
+
+  @Override
+  public void enterRunbook(String path, StepDecl decl, Runbook callee) {
+    undecidedParams.computeIfAbsent(path + "/", k -> ConcurrentHashMap.newKeySet());
+  }
+
+  @Override
+  public boolean undecidedOutput(String path, StepDecl decl, String message) {
+    // The output's expression reads the callee's own steps and params: judge it in the callee's scope.
+    if (!readsUndecided(message, path + "/")) return false;
+    undecidedIds.add(decl.id());
+    return true;
   }
 
   @Override
@@ -319,8 +347,39 @@ public final class Planner implements StepVisitor {
         .matcher(expression).find());
   }
 
-  /** Whether an expression (or an error message quoting one) reads outputs only known at run time. */
-  private boolean readsUndecided(String text) { return !undecidedIn(text).isEmpty(); }
+  /**
+   * Whether an expression (or an error message quoting one), evaluated for the step at {@code path}, reads outputs or
+   * (inside a called runbook) params only known at run time.
+   */
+  private boolean readsUndecided(String text, String path) {
+    return !undecidedIn(text).isEmpty() || !undecidedParamsIn(text, path).isEmpty();
+  }
+
+  /** What a note says an undecided step depends on: "the outputs of steps.a" and/or "params.x (...)". */
+  private String dependsOn(String text, String path) {
+    List<String> steps = undecidedIn(text);
+    List<String> params = undecidedParamsIn(text, path);
+    String s = steps.isEmpty() ? "" : "the outputs of " + String.join(", ", steps);
+    String p = params.isEmpty() ? "" : String.join(", ", params) + " (passed by the caller, only known at run time)";
+    return s.isEmpty() ? p : p.isEmpty() ? s : s + " and " + p;
+  }
+
+  /** The params read by {@code text} that the innermost runbook call around {@code path} got undecided. */
+  private List<String> undecidedParamsIn(String text, String path) {
+    String scope = null;
+    for (String prefix : undecidedParams.keySet()) {
+      if (path.startsWith(prefix) && (scope == null || prefix.length() > scope.length())) scope = prefix;
+    }
+    Set<String> names = scope == null ? Set.of() : undecidedParams.get(scope);
+    List<String> out = new ArrayList<>();
+    if (names.isEmpty()) return out;
+    Matcher m = PARAM_REF.matcher(text == null ? "" : text);
+    while (m.find()) {
+      String name = m.group(1) != null ? m.group(1) : m.group(2);
+      if (names.contains(name) && !out.contains("params." + name)) out.add("params." + name);
+    }
+    return out;
+  }
 
   private List<String> undecidedIn(String text) {
     List<String> ids = new ArrayList<>();

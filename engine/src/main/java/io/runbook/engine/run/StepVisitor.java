@@ -34,6 +34,21 @@ public interface StepVisitor {
    */
   default boolean sketchForeach(String path, StepDecl decl, String message) { return false; }
 
+  /**
+   * A parameter that a {@code use: runbook} step passes could not be evaluated ({@code message} holds the value as
+   * written and why). A planner that knows it reads values only known at run time answers true: the walker then walks
+   * the callee with that parameter undecided (absent from its {@code params}), so its steps still show in the plan. A
+   * run answers false and the call cannot be prepared.
+   */
+  default boolean undecidedParam(String path, StepDecl decl, String param, String message) { return false; }
+
+  /**
+   * An output of a called runbook could not be evaluated after its steps. A planner that knows it reads values only
+   * known at run time answers true: the caller sees the call's other outputs, and this one as decided at run time.
+   * A run answers false and the call cannot be prepared.
+   */
+  default boolean undecidedOutput(String path, StepDecl decl, String message) { return false; }
+
   /** The step could not be prepared (an expression failed, an input did not bind, an unknown host). */
   void cannotPrepare(String path, StepDecl decl, String message) throws RunStopped;
 

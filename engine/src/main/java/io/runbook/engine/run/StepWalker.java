@@ -19,9 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -253,13 +255,29 @@ public final class StepWalker {
       return null;
     }
     Map<String, Object> vars = scope.vars();
+    Object declared = d.with().getOrDefault("params", Map.of());
+    Map<String, Object> values = new LinkedHashMap<>();
+    Set<String> undecided = new LinkedHashSet<>();
+    if (declared instanceof Map<?, ?> m) {
+      for (var e : m.entrySet()) {
+        String name = String.valueOf(e.getKey());
+        try {
+          values.put(name, Templates.render(e.getValue(), vars));
+        } catch (RuntimeException ex) {
+          String message = "parameter '" + name + "' " + e.getValue() + ": " + ex.getMessage();
+          if (visitor.undecidedParam(path, d, name, message)) {
+            undecided.add(name);
+            continue;
+          }
+          visitor.cannotPrepare(path, d, "runbook " + callee.name() + ": " + message);
+          return null;
+        }
+      }
+    }
     Scope inner;
     try {
-      Object given = Templates.render(d.with().getOrDefault("params", Map.of()), vars);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> values = given instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
       Object startedAt = vars.get("run") instanceof Map<?, ?> run ? run.get("startedAt") : null;
-      Map<String, Object> params = ParamBinder.bindCall(callee, values, inventory,
+      Map<String, Object> params = ParamBinder.bindCall(callee, values, undecided, inventory,
           startedAt instanceof Instant i ? i : Instant.now());
       resolveSecrets(callee, params);
       inner = scope.callee(params);
@@ -278,8 +296,10 @@ public final class StepWalker {
       try {
         outputs.put(o.name(), Values.of(Templates.render(o.expr(), end)));
       } catch (RuntimeException e) {
-        visitor.cannotPrepare(path, d, "output '" + o.name() + "' of runbook " + callee.name() + " (" + o.pos() + "): "
-            + e.getMessage());
+        String message = "output '" + o.name() + "' of runbook " + callee.name() + " (" + o.pos() + ") " + o.expr()
+            + ": " + e.getMessage();
+        if (visitor.undecidedOutput(path, d, message)) continue;
+        visitor.cannotPrepare(path, d, message);
         return null;
       }
     }

@@ -86,7 +86,11 @@ public final class Validator {
     c.expect().ifPresent(e -> typeOf(e, false, c.posOf("expect"), label + ": 'expect'", end));
     c.on().ifPresent(on -> {
       if (Templates.hasTemplate(on)) {
-        expectType(on, false, Type.STRING, c.posOf("on"), label + ": 'on'", end);
+        // A host, or a list of hosts (the check must hold on each, e.g. every replica).
+        Type t = typeOf(on, false, c.posOf("on"), label + ": 'on'", end);
+        if (t != null && !Type.assignable(t, Type.STRING) && !Type.assignable(t, new Type.ListOf(Type.STRING))) {
+          problem(c.posOf("on"), label + ": 'on' must be a host (string) or a list of hosts, not " + t);
+        }
       } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
         problem(c.posOf("on"), label + ": host '" + on + "' is not in inventory '" + inventory.get().inventory() + "'"
             + Spelling.hint(on, inventory.get().hosts().keySet()));
