@@ -76,4 +76,42 @@ class DrillCommandTest {
     assertTrue(d.out().contains("data-loss window: n/a"), d.out());
     assertTrue(d.out().contains("DRILL FAILED: 1 of 2 check(s) failed"), d.out());
   }
+
+  /** A SQL check whose {@code on} is a list of hosts holds only when it holds on each; the report names the others. */
+  @Test
+  void aCheckOnAListOfHostsMustHoldOnEveryOne() throws Exception {
+    Path rb = Path.of("target", "drills", "replica-checks.yaml").toAbsolutePath();
+    Files.createDirectories(rb.getParent());
+    Files.writeString(rb, """
+        runbook: replica-checks
+        params:
+          replicas: { type: list<host>, default: [replica-1, replica-2] }
+          none:     { type: list<host>, default: [] }
+        steps:
+          - id: break-one
+            use: db.replica.stop
+            on: replica-2
+            with: {}
+        verify:
+          - sql: "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING'"
+            on: ${{ params.replicas }}
+            expect: "ON"
+            because: every replica replicates
+          - sql: "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING'"
+            on: "${{ [params.replicas[0]] }}"
+            expect: "ON"
+            because: the first replica replicates
+          - sql: SELECT 1
+            on: ${{ params.none }}
+            expect: 1
+            because: no host, nothing to check
+        """);
+    Drill d = drill("replica-checks", rb.toString(), "--replicas", "2");
+    assertEquals(1, d.exit(), d.out());
+    assertTrue(d.out().contains("FAIL  every replica replicates\n        SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+        + " WHERE VARIABLE_NAME = 'SLAVE_RUNNING' on replica-1, replica-2 = ON: replica-2: it returned 'OFF'\n"), d.out());
+    assertTrue(d.out().contains("PASS  the first replica replicates\n"), d.out());
+    assertTrue(d.out().contains("PASS  no host, nothing to check\n        SELECT 1 on no hosts (nothing to check) = 1\n"), d.out());
+    assertTrue(d.out().contains("DRILL FAILED: 1 of 3 check(s) failed"), d.out());
+  }
 }
