@@ -114,7 +114,8 @@ public final class JsonSchemas {
     ObjectNode p = v.putObject("properties");
     p.putObject("sql").put("type", "string").put("description", "A query; the first column of its first row is compared to expect");
     p.putObject("params").put("type", "array").put("description", "Values bound to the ? marks of sql, in order");
-    p.putObject("on").put("type", "string").put("description", "The host whose database the query runs on");
+    p.putObject("on").put("type", "string").put("description",
+        "The host whose database the query runs on, or an expression giving a list of hosts: the check must hold on each");
     p.putObject("expect").put("description", "The value the query must return (a literal or ${{ expression }})");
     p.putObject("that").put("type", "string").put("description", "An expression over params and step outputs that must be true");
     p.putObject("because").put("type", "string").put("description", "The promise this check stands for, printed in the drill report");
