@@ -33,12 +33,6 @@ public final class RunbookLocator {
     return nameOrPath.contains("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
   }
 
-  /** Whether a runbook file is a part: it lies in a {@code parts} folder. */
-  public static boolean isPart(Path file) {
-    Path parent = file.toAbsolutePath().normalize().getParent();
-    return parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(PARTS);
-  }
-
   /**
    * The file {@code nameOrPath} stands for on the command line, seen from {@code from} (the working directory);
    * {@code tried} gets the places looked at when there is none.
