@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.runbook.engine.secret.Redactor;
+import java.util.List;
 import java.util.Map;
 
 /** The one JSON mapping of the journal: records, inputs and outputs as JSON with ISO times and durations. */
@@ -39,6 +40,11 @@ public final class Json {
     }
     if (node instanceof ObjectNode o) {
       for (Map.Entry<String, JsonNode> e : o.properties()) e.setValue(redact(e.getValue(), redactor));
+      // Names can hold a secret too: a query's column label is the selected expression, e.g. a bound value.
+      for (String name : List.copyOf(o.properties().stream().map(Map.Entry::getKey).toList())) {
+        String r = redactor.redact(name);
+        if (!r.equals(name)) o.set(r, o.remove(name));
+      }
     } else if (node instanceof ArrayNode a) {
       for (int i = 0; i < a.size(); i++) a.set(i, redact(a.get(i), redactor));
     }

@@ -20,6 +20,7 @@ import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretRef;
+import io.runbook.engine.secret.SecretRefs;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.validate.Validator;
 import io.runbook.engine.util.Sha256;
@@ -247,6 +248,7 @@ public final class Runs {
                              RunHistory history, JournalReader.Contents earlier, List<JournalRecord> opening,
                              String banner) {
     Cancellation cancellation = settings.cancellation();
+    secrets.registerAhead(SecretRefs.in(inventory));
     // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
     String target = locked ? inventory.inventory() : "run-" + runId;
     RunLock lock;
