@@ -361,6 +361,13 @@ class SecretLeakTest {
     assertTrue(texts.keySet().stream().anyMatch(f -> f.endsWith("run.log")), texts.keySet().toString());
     for (int i = 0; i < captured.size(); i++) texts.put("stream " + i, captured.get(i));
     Map<String, String> leaks = new LinkedHashMap<>();
+    Set<String> pieces = new LinkedHashSet<>();
+    for (String c : List.of(DB_PW, SSH_PASS, WRONG_DB_PW, WRONG_PASS)) {
+      for (String form : forms(c)) for (int i = 0; i + 8 <= form.length(); i++) pieces.add(form.substring(i, i + 8));
+    }
+    System.out.println("SecretLeakTest: " + captured.size() + " CLI streams and plan files and "
+        + (texts.size() - captured.size()) + " files under the state folder searched for " + pieces.size()
+        + " pieces of 4 canaries' forms");
     for (String c : List.of(DB_PW, SSH_PASS, WRONG_DB_PW, WRONG_PASS)) {
       for (String form : forms(c)) {
         for (int i = 0; i + 8 <= form.length(); i++) {
