@@ -283,11 +283,13 @@ class SecretLeakTest {
       assertTrue(early.out().contains("password=***; user=app"), early.out());
       runIds.add(runId(early));
 
+      // file: references only change how the values are read: the runs above cover them; the rest runs with env:.
+      if (!inv.equals("inv-env.yaml")) continue;
       CliProcess.Result json = cli("--output", "json", "run", "echo.yaml", "-i", inv, "-p", pw);
       assertEquals(0, json.exit(), json.all());
       assertTrue(json.out().contains("on stdout: ***"), json.out());
 
-      for (String format : inv.equals("inv-env.yaml") ? List.of("text", "json", "markdown") : List.of("text")) {
+      for (String format : List.of("text", "json", "markdown")) {
         Path out = dir.resolve("plan-" + format + "-" + inv + ".json");
         CliProcess.Result plan = cli("plan", "echo.yaml", "-i", inv, "-p", pw, "--format", format, "--out", out.toString());
         assertEquals(0, plan.exit(), plan.all());
@@ -337,7 +339,6 @@ class SecretLeakTest {
 
     CliProcess.Result runs = cli("runs", "--limit", "50");
     assertEquals(0, runs.exit(), runs.all());
-    cli("--output", "json", "runs", "--limit", "50");
     for (String id : runIds) assertEquals(0, cli("show", id).exit());
     for (String id : List.of(echoedRun, runId(spliced), runId(badPass))) {
       assertEquals(0, cli("--output", "json", "show", id).exit());

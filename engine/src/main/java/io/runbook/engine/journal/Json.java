@@ -32,6 +32,37 @@ public final class Json {
     return redact(tree, redactor);
   }
 
+  /** Whether {@code text} is one JSON value. */
+  static boolean parses(String text) {
+    try {
+      MAPPER.readTree(text);
+      return true;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /** Texts (and names) whose escaped JSON form holds a piece of a secret become {@code ***} whole. */
+  static JsonNode withholdEscapedSecrets(JsonNode node, Redactor redactor) {
+    if (node.isTextual()) return escapedHoldsSecret(node.textValue(), redactor) ? TextNode.valueOf(Redactor.MASK) : node;
+    if (node instanceof ObjectNode o) {
+      ObjectNode out = MAPPER.createObjectNode();
+      o.properties().forEach(e -> out.set(escapedHoldsSecret(e.getKey(), redactor) ? Redactor.MASK : e.getKey(),
+          withholdEscapedSecrets(e.getValue(), redactor)));
+      return out;
+    }
+    if (node instanceof ArrayNode a) {
+      ArrayNode out = MAPPER.createArrayNode();
+      a.forEach(v -> out.add(withholdEscapedSecrets(v, redactor)));
+      return out;
+    }
+    return node;
+  }
+
+  private static boolean escapedHoldsSecret(String text, Redactor redactor) {
+    return redactor.holdsSecret(new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text)));
+  }
+
   static JsonNode redact(JsonNode node, Redactor redactor) {
     if (node == null) return null;
     if (node.isTextual()) {
