@@ -30,7 +30,7 @@ public final class Redactor {
   private final Set<String> pieces = ConcurrentHashMap.newKeySet();
 
   public void register(String secretValue) {
-    // Very short values would mask ordinary text everywhere; a secret that short is refused at resolution.
+    // The empty value would match everywhere. (A very short secret masks ordinary text wherever it occurs: safe, if noisy.)
     if (secretValue == null || secretValue.isEmpty() || !secrets.add(secretValue)) return;
     for (String form : forms(secretValue)) {
       if (form.length() <= FRAGMENT) {
