@@ -1,6 +1,7 @@
 package io.runbook.engine.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runbook.engine.secret.Redactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,12 +45,18 @@ public final class JournalWriter implements AutoCloseable {
   public synchronized void append(JournalRecord record) {
     String line;
     try {
-      line = Json.MAPPER.writeValueAsString(Json.redact(record.json(), redactor));
+      JsonNode tree = Json.redact(record.json(), redactor);
+      String plain = Json.MAPPER.writeValueAsString(tree);
+      // A secret could hide behind JSON escaping; redact the final text too.
+      line = redactor.redact(plain);
+      if (!line.equals(plain) && !Json.parses(line)) {
+        // A piece masked in the middle of an escape (\" \\) broke the line: withhold those texts whole instead.
+        line = redactor.redact(Json.MAPPER.writeValueAsString(Json.withholdEscapedSecrets(tree, redactor)));
+      }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("journal record cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
-    // A secret could in theory hide behind JSON escaping; redact the final text too.
-    byte[] bytes = (redactor.redact(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) channel.write(buf);

@@ -20,6 +20,7 @@ import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.run.StepVisitor;
 import io.runbook.engine.run.StepWalker;
 import io.runbook.engine.secret.Redactor;
+import io.runbook.engine.secret.SecretRefs;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.spi.Doc;
 import io.runbook.engine.spi.Effect;
@@ -106,6 +107,7 @@ public final class Planner implements StepVisitor {
   private PlanDocument walk() {
     Runbook rb = req.runbook();
     Map<String, Object> params = req.params();
+    new SecretResolver(redactor, req.env()).registerAhead(SecretRefs.in(req.inventory()));
     try {
       params = Runs.resolveSecretParams(rb, params, new SecretResolver(redactor, req.env()));
     } catch (IllegalStateException e) {

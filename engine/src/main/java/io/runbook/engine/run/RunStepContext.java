@@ -52,6 +52,8 @@ final class RunStepContext implements StepContext {
     }
   }
 
+  @Override public boolean holdsSecret(String text) { return session.redactor().holdsSecret(text); }
+
   @Override public StepLog log() { return log; }
 
   @Override

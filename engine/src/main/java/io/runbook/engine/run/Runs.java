@@ -13,6 +13,7 @@ import io.runbook.engine.journal.RunHistory;
 import io.runbook.engine.load.InventoryLoader;
 import io.runbook.engine.load.RunbookLoader;
 import io.runbook.engine.lock.RunLock;
+import io.runbook.engine.lock.TargetLocks;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
@@ -20,6 +21,7 @@ import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.secret.Redactor;
 import io.runbook.engine.secret.SecretRef;
+import io.runbook.engine.secret.SecretRefs;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.validate.Validator;
 import io.runbook.engine.util.Sha256;
@@ -62,6 +64,9 @@ public final class Runs {
   public record Decisions(List<String> assumeDone, List<String> rerun, List<String> approve, boolean force) {
     public static final Decisions NONE = new Decisions(List.of(), List.of(), List.of(), false);
   }
+
+  /** The environment variable naming a lock folder shared by several state folders. */
+  public static final String LOCK_DIR_VARIABLE = "RUNBOOK_LOCK_DIR";
 
   private final Settings settings;
   private final StepRegistry registry;
@@ -206,12 +211,21 @@ public final class Runs {
   private void releaseStaleLock(JournalRecord started, String runId) {
     JsonNode inv = started.get("inventory");
     String target = inv == null || inv.isNull() ? "run-" + runId : inv.get("name").asText();
-    try (RunLock lock = RunLock.acquire(settings.state().locks(), target, runId,
+    try (RunLock lock = RunLock.acquire(locks(), target, runId,
         m -> settings.console().println("warning: " + m))) {
       // acquired and released: nothing else to do
     } catch (RunLock.HeldException | IOException e) {
       // Another live run holds it: that is its lock, not ours.
     }
+  }
+
+  /**
+   * Where locks live: {@code RUNBOOK_LOCK_DIR} when set, else {@code <state-dir>/locks}. Operators who share a
+   * machine but not a state folder (each has ~/.runbook) see each other's runs only through a shared lock folder.
+   */
+  private Path locks() {
+    String dir = settings.env().get(LOCK_DIR_VARIABLE);
+    return dir == null || dir.isBlank() ? settings.state().locks() : Path.of(dir);
   }
 
   private static JournalRecord decision(String path, String what) {
@@ -247,21 +261,38 @@ public final class Runs {
                              RunHistory history, JournalReader.Contents earlier, List<JournalRecord> opening,
                              String banner) {
     Cancellation cancellation = settings.cancellation();
+    secrets.registerAhead(SecretRefs.in(inventory));
     // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
     String target = locked ? inventory.inventory() : "run-" + runId;
     RunLock lock;
     try {
-      lock = RunLock.acquire(settings.state().locks(), target, runId, m -> settings.console().println("warning: " + m));
+      lock = RunLock.acquire(locks(), target, runId, m -> settings.console().println("warning: " + m));
     } catch (RunLock.HeldException e) {
       return RunOutcome.refused(e.getMessage(), null);
     } catch (IOException e) {
       return RunOutcome.refused("cannot take the lock " + target + ": " + e.getMessage(), "check --state-dir");
+    }
+    // The inventory's name is only a name: another inventory file may call the same VMs and servers otherwise.
+    TargetLocks targets;
+    try {
+      java.util.Set<String> reported = lock.tookOverFrom().map(h -> java.util.Set.of(h.runId())).orElse(java.util.Set.of());
+      targets = locked ? TargetLocks.acquire(locks(), inventory, runId, reported,
+          m -> settings.console().println("warning: " + m)) : null;
+    } catch (RunLock.HeldException e) {
+      lock.close();
+      return RunOutcome.refused(e.getMessage(), "another inventory names the same VM or server; see: runbook show "
+          + e.holder().runId());
+    } catch (IOException e) {
+      lock.close();
+      return RunOutcome.refused("cannot take the locks of inventory " + target + "'s hosts: " + e.getMessage(),
+          "check --state-dir");
     }
     try {
       Files.createDirectories(runDir);
       // Only the lock holder may cut a torn last line: a live writer's line may just be half-way.
       if (earlier != null) JournalReader.dropTornTail(runDir.resolve(JournalWriter.FILE_NAME), earlier);
     } catch (IOException e) {
+      if (targets != null) targets.close();
       lock.close();
       return RunOutcome.refused("cannot prepare the run folder " + runDir + ": " + e.getMessage(), "check --state-dir");
     }
@@ -302,6 +333,7 @@ public final class Runs {
       return new RunOutcome(runId, runDir, RunStatus.FAILED, "run " + runId + " could not be recorded: " + e.getMessage(),
           "check the state folder " + settings.state().root());
     } finally {
+      if (targets != null) targets.close();
       lock.close();
       cancellation.markStopped();
     }

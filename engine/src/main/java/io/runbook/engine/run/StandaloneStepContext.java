@@ -85,6 +85,8 @@ public final class StandaloneStepContext implements StepContext, AutoCloseable {
     }
   }
 
+  @Override public boolean holdsSecret(String text) { return secrets.redactor().holdsSecret(text); }
+
   @Override public StepLog log() { return log; }
 
   @Override

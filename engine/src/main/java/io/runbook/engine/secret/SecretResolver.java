@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 
 /** Resolves {@code env:} and {@code file:} references and registers each value with the run's {@link Redactor}. */
@@ -40,6 +41,23 @@ public final class SecretResolver {
     };
     redactor.register(value);
     return value;
+  }
+
+  /**
+   * Resolves the local references among {@code refs} ({@code env:}, {@code file:}) only so that their values are
+   * redacted from the first line of output on: a step may print a password (a host's config file, a tool's
+   * debug output) before the step that uses it ran. A reference that cannot be resolved is left for the step that
+   * needs it to report.
+   */
+  public void registerAhead(Collection<SecretRef> refs) {
+    for (SecretRef ref : refs) {
+      if (!ref.scheme().equals("env") && !ref.scheme().equals("file")) continue;
+      try {
+        resolve(ref);
+      } catch (IllegalStateException reportedByTheStepThatNeedsIt) {
+        // nothing to register
+      }
+    }
   }
 
   static String expandHome(String path) {

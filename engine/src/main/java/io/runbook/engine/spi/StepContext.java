@@ -39,6 +39,12 @@ public interface StepContext {
   /** Resolves a secret reference; the value is registered so it is redacted from every output from now on. */
   String secret(SecretRef ref) throws StepFailure;
 
+  /**
+   * Whether {@code text} holds a secret this run resolved, or a piece of one: for a message built from text that a
+   * server echoes back (a statement cut short in a SQL error), to withhold that text rather than show a piece.
+   */
+  default boolean holdsSecret(String text) { return false; }
+
   StepLog log();
 
   /**

@@ -82,4 +82,21 @@ class JournalTest {
     IOException e = assertThrows(IOException.class, () -> JournalReader.read(file));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
   }
+
+  @Test
+  void aPieceOfASecretCutAtAnEscapeNeverBreaksTheLine() throws Exception {
+    // The JSON form of the secret has \" then \\; the text has \" then \" : 8 characters in a row of the secret's
+    // JSON form end in the middle of the text's second escape. Masked as they are, the line would not parse.
+    Redactor r = new Redactor();
+    r.register("abcdefg\"\\hij");
+    Path file = dir.resolve("journal.jsonl");
+    try (JournalWriter w = new JournalWriter(file, r)) {
+      w.append(JournalRecord.of(JournalRecord.STEP_SUCCEEDED, "x").with("text", "cdefg\"\" and more"));
+      w.append(JournalRecord.of(JournalRecord.STEP_SUCCEEDED, "y").with("text", "plain"));
+    }
+    var records = JournalReader.read(file).records();
+    assertEquals(2, records.size());
+    assertEquals("***", records.get(0).text("text"), "the whole text is withheld");
+    assertEquals("plain", records.get(1).text("text"));
+  }
 }

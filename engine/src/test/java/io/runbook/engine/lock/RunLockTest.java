@@ -58,4 +58,23 @@ class RunLockTest {
         "runId=20261125-100000-far0\npid=1\nhost=some-other-host\nstarted=2026-11-25T10:00:00Z\n");
     assertThrows(RunLock.HeldException.class, () -> RunLock.acquire(locks, "prod", "20261125-171501-ab12", w -> {}));
   }
+
+  @Test
+  void aLockWhosePidNowBelongsToAnotherProcessIsStale() throws Exception {
+    // Our own pid stands for "a live process", recorded with a start time that is not its own: the pid was reused.
+    long pid = ProcessHandle.current().pid();
+    String host = InetAddress.getLocalHost().getHostName();
+    Files.writeString(locks.resolve("prod.lock"), "runId=20261125-100000-dead\npid=" + pid + "\nhost=" + host
+        + "\nstarted=2026-11-25T10:00:00Z\nprocessStart=2026-01-01T00:00:00Z\n");
+    List<String> warnings = new ArrayList<>();
+    try (RunLock lock = RunLock.acquire(locks, "prod", "20261125-171501-ab12", warnings::add)) {
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("20261125-100000-dead"), warnings.get(0));
+    }
+    // The same pid with its true start time is a live holder.
+    try (RunLock live = RunLock.acquire(locks, "prod", "20261125-171502-ab12", w -> {})) {
+      assertThrows(RunLock.HeldException.class, () -> RunLock.acquire(locks, "prod", "20261125-171503-ab12", w -> {}));
+      assertTrue(Files.readString(locks.resolve("prod.lock")).contains("processStart="), "the start time is recorded");
+    }
+  }
 }

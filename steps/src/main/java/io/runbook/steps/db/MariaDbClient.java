@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 /**
  * The JDBC connection to one inventory host's MariaDB, shared by all steps of a run ({@link #of}), and the one
@@ -35,15 +36,19 @@ public final class MariaDbClient implements AutoCloseable {
   private final String user;
   private final String password;
   private final String passwordRef;
+  /** The run's redaction: a failing statement that holds a secret is not echoed back in pieces. */
+  private final Predicate<String> holdsSecret;
   private Connection connection;
 
-  private MariaDbClient(String hostName, String address, int port, String user, String password, String passwordRef) {
+  private MariaDbClient(String hostName, String address, int port, String user, String password, String passwordRef,
+                        Predicate<String> holdsSecret) {
     this.hostName = hostName;
     this.address = address;
     this.port = port;
     this.user = user;
     this.password = password;
     this.passwordRef = passwordRef;
+    this.holdsSecret = holdsSecret;
   }
 
   /** The client for the step's {@code on:} host. */
@@ -57,7 +62,8 @@ public final class MariaDbClient implements AutoCloseable {
     String password = db.password().isPresent() ? ctx.secret(db.password().get()) : null;
     String ref = db.password().map(Object::toString).orElse(null);
     return ctx.shared("mariadb:" + host.name(),
-        () -> new MariaDbClient(host.name(), address(host), db.portOrDefault(), db.user(), password, ref));
+        () -> new MariaDbClient(host.name(), address(host), db.portOrDefault(), db.user(), password, ref,
+            ctx::holdsSecret));
   }
 
   /** The host's {@code db:} block, or a failure saying to add one. */
@@ -104,7 +110,7 @@ public final class MariaDbClient implements AutoCloseable {
       connection = c;
       return c;
     } catch (SQLException e) {
-      throw failure("connect as " + user, e);
+      throw failure("connect as " + user, e, false);
     }
   }
 
@@ -115,7 +121,7 @@ public final class MariaDbClient implements AutoCloseable {
       boolean hasRows = ps.execute();
       return hasRows ? rows(ps.getResultSet()) : List.of();
     } catch (SQLException e) {
-      throw failure(sql, e);
+      throw failure(sql, e, holdsSecret(sql, params));
     }
   }
 
@@ -140,7 +146,7 @@ public final class MariaDbClient implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw failure(sql, e);
+      throw failure(sql, e, holdsSecret(sql, params));
     }
   }
 
@@ -177,7 +183,7 @@ public final class MariaDbClient implements AutoCloseable {
       ps.execute();
       return Math.max(ps.getUpdateCount(), 0);
     } catch (SQLException e) {
-      throw failure(shown, e, sql.equals(shown) ? null : sql);
+      throw failure(shown, e, !sql.equals(shown) || holdsSecret(sql, params));
     }
   }
 
@@ -197,12 +203,18 @@ public final class MariaDbClient implements AutoCloseable {
   }
 
   /** Translates a driver failure for {@code statement} on this host. */
-  public StepFailure failure(String statement, SQLException e) { return failure(statement, e, null); }
+  public StepFailure failure(String statement, SQLException e) {
+    return failure(statement, e, holdsSecret(statement, List.of()));
+  }
 
-  private StepFailure failure(String statement, SQLException e, String secretText) {
+  private boolean holdsSecret(String sql, List<?> params) {
+    return holdsSecret.test(sql) || params.stream().anyMatch(p -> p != null && holdsSecret.test(p.toString()));
+  }
+
+  private StepFailure failure(String statement, SQLException e, boolean statementHoldsSecret) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
-    String message = scrub(e.getMessage(), secretText);
+    String message = scrub(e.getMessage(), statementHoldsSecret);
     // By SQLState and code only: the driver's exception classes are not reliable here (it reports
     // "No database selected" as SQLTransientConnectionException).
     boolean connectionLevel = state.startsWith("08") || code == 1053 /* server shutdown in progress */
@@ -231,12 +243,13 @@ public final class MariaDbClient implements AutoCloseable {
     return "see the MariaDB documentation for error " + code;
   }
 
-  private String scrub(String message, String secretText) {
+  private String scrub(String message, boolean statementHoldsSecret) {
     if (message == null) return "";
     String out = message;
     if (password != null && !password.isEmpty()) out = out.replace(password, "***");
-    if (secretText != null) {
-      // The server echoes statement text in syntax errors; never let the unmasked statement through.
+    if (statementHoldsSecret) {
+      // The server echoes the statement in syntax errors, cut after 80 characters: possibly in the middle of the
+      // secret, where no redaction could recognise the piece left. Withhold it.
       int near = out.indexOf("near '");
       if (near >= 0) out = out.substring(0, near) + "near (statement text withheld: it holds a secret)";
     }
