@@ -11,6 +11,8 @@ import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
 import io.runbook.testkit.mariadb.MariaDbServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,33 @@ class ReplayTest {
       assertEquals(0, new Replay().run(in, ctx).applied());
       assertStateJustBeforeDrop(base);
     }
+  }
+
+  /**
+   * Injection: binlog files in a folder whose name is shell and SQL syntax reach mariadb-binlog verbatim (the
+   * pipeline starts without a shell), the replay lands exactly before the DROP, and the canary is never made.
+   */
+  @Test
+  void pipeReplayFromAFolderWithAHostileNameAppliesExactlyTheCut() throws Exception {
+    Path scratch = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hostile-binlogs-");
+    Path canary = scratch.resolve("canary");
+    Path folder = Files.createDirectories(scratch.resolve("bin $(touch " + canary + ") `touch " + canary + "` ; touch "
+        + canary + " 'q\" -- /* */ \\"));
+    for (int i = 1; i <= 4; i++) Files.copy(h.binlog(i), folder.resolve(h.binlog(i).getFileName()));
+    MariaDbServer base = h.bootBase("hostile");
+    FindCut.Output cut = new FindCut().run(new FindCut.Input(List.of(folder.toString()),
+        Optional.of(base.queryValue("SELECT @@gtid_binlog_pos")), Optional.empty(), Optional.empty(),
+        Optional.of("DROP\\s+TABLE"), Optional.empty(), Optional.empty()), StandaloneStepContext.builder().build());
+    Replay.Input in = new Replay.Input(List.of(folder.toString()), Optional.of(cut.lastApplied().get().gtid()),
+        Optional.empty(), Optional.of("pipe"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      String plan = new Replay().plan(in, ctx).actions().toString();
+      assertTrue(plan.contains("'" + folder.resolve("bin.000002").toString().replace("'", "'\\''") + "'"),
+          "the plan shows the file as one quoted word: " + plan);
+      assertEquals(61, new Replay().run(in, ctx).applied());
+      assertStateJustBeforeDrop(base);
+    }
+    assertFalse(Files.exists(canary), "a file name was run as a command");
   }
 
   @Test
