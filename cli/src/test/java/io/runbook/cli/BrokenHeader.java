@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The header comments of a broken-corpus file (engine/src/test/resources/broken, read the same way as the engine's
  * BrokenCorpusTest): {@code # expect: LINE:COL fragment}, {@code # runbook: FILE}, {@code # cli: name=value},
- * {@code # absent: text}.
+ * {@code # absent: text}, and {@code # validate: LINE:COL fragment} for what {@code runbook validate} says instead
+ * about a file it cannot classify (a bare list or an empty document).
  */
 final class BrokenHeader {
   private BrokenHeader() {}
