@@ -9,7 +9,6 @@ import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
-import io.runbook.engine.validate.Validator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,13 +49,24 @@ final class RunbookArgs {
       return Optional.empty();
     }
     try {
-      Runbook rb = RunbookLoader.load(file.get(), registry);
-      Inventory inv = Inventory.EMPTY;
+      // Every problem in one pass: the inventory's, and the runbook's checked against the inventory when it loads.
+      List<Problem> problems = new ArrayList<>();
+      Optional<Inventory> checkedInventory = Optional.empty();
       if (inventory != null) {
-        inv = InventoryLoader.load(inventory);
-        List<Problem> problems = Validator.validate(rb, registry, Optional.of(inv));
-        if (!problems.isEmpty()) throw new ValidationException(problems);
+        try {
+          checkedInventory = Optional.of(InventoryLoader.load(inventory));
+        } catch (ValidationException e) {
+          problems.addAll(e.problems());
+        }
       }
+      Runbook rb = null;
+      try {
+        rb = RunbookLoader.load(file.get(), registry, checkedInventory);
+      } catch (ValidationException e) {
+        problems.addAll(0, e.problems());
+      }
+      if (!problems.isEmpty()) throw new ValidationException(problems);
+      Inventory inv = checkedInventory.orElse(Inventory.EMPTY);
       Map<String, Object> bound = ParamBinder.bind(rb, params, Optional.ofNullable(paramsFile), inv, Instant.now());
       Map<String, String> given = new LinkedHashMap<>();
       if (paramsFile != null) ParamsFile.read(paramsFile).values().forEach((k, v) -> given.put(k, String.valueOf(v)));

@@ -2,6 +2,7 @@ package io.runbook.cli;
 
 import io.runbook.engine.load.RunbookLocator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,26 @@ final class RunbookFiles {
   enum Kind { RUNBOOK, INVENTORY, OTHER }
 
   static Kind kindOf(Path file) throws IOException {
-    for (String line : Files.readAllLines(file)) {
+    // The keys are ASCII: read bytes as Latin-1 so that a file that is not UTF-8 still gets classified (the loader
+    // then reports the bad byte at its line and column).
+    for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
       if (line.startsWith("runbook:")) return Kind.RUNBOOK;
       if (line.startsWith("inventory:")) return Kind.INVENTORY;
+    }
+    return Kind.OTHER;
+  }
+
+  /**
+   * What a file named explicitly most likely is: {@link #kindOf}, else a file with a top-level {@code steps:} or
+   * {@code params:} is a runbook missing its name and one with {@code hosts:} or {@code cloud:} an inventory missing
+   * its name, so that the loader can say what is wrong in it.
+   */
+  static Kind likelyKindOf(Path file) throws IOException {
+    Kind kind = kindOf(file);
+    if (kind != Kind.OTHER) return kind;
+    for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+      if (line.startsWith("steps:") || line.startsWith("params:")) return Kind.RUNBOOK;
+      if (line.startsWith("hosts:") || line.startsWith("cloud:")) return Kind.INVENTORY;
     }
     return Kind.OTHER;
   }

@@ -1,19 +1,23 @@
 package io.runbook.cli;
 
+import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.load.InventoryLoader;
 import io.runbook.engine.load.RunbookLoader;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.util.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +28,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook or inventory files, or folders of them")
   List<Path> paths;
 
+  @Option(names = {"-i", "--inventory"}, paramLabel = "FILE",
+      description = "Also check the runbooks against this inventory: hosts named in on:, params and expressions")
+  Path inventory;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -32,6 +40,15 @@ final class ValidateCommand implements Callable<Integer> {
     StepRegistry registry = Session.registry(console);
     List<Problem> problems = new ArrayList<>();
     int checked = 0;
+    Optional<Inventory> against = Optional.empty();
+    if (inventory != null) {
+      checked++;
+      try {
+        against = Optional.of(InventoryLoader.load(inventory));
+      } catch (ValidationException e) {
+        problems.addAll(e.problems()); // the runbooks are still checked, without the inventory
+      }
+    }
     for (Path p : paths) {
       if (!Files.exists(p)) {
         problems.add(new Problem(new SourcePos(p.toString(), 0, 0), "no such file or folder"));
@@ -39,10 +56,10 @@ final class ValidateCommand implements Callable<Integer> {
       }
       boolean explicit = !Files.isDirectory(p);
       for (Path file : RunbookFiles.yamlFiles(List.of(p))) {
-        RunbookFiles.Kind kind = RunbookFiles.kindOf(file);
         try {
+          RunbookFiles.Kind kind = explicit ? RunbookFiles.likelyKindOf(file) : RunbookFiles.kindOf(file);
           switch (kind) {
-            case RUNBOOK -> RunbookLoader.load(file, registry);
+            case RUNBOOK -> RunbookLoader.load(file, registry, against);
             case INVENTORY -> InventoryLoader.load(file);
             case OTHER -> {
               if (!explicit) continue; // params files and the like may sit beside runbooks
@@ -54,6 +71,9 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (ValidationException e) {
           checked++;
           problems.addAll(e.problems());
+        } catch (IOException e) {
+          checked++;
+          problems.add(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + FileErrors.describe(e)));
         }
       }
     }

@@ -6,6 +6,7 @@ import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.util.FileErrors;
 import io.runbook.engine.util.Sha256;
 import io.runbook.engine.validate.Validator;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class RunbookLoader {
     try {
       sha = Sha256.hex(file);
     } catch (IOException e) {
-      throw new ValidationException(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + e));
+      throw new ValidationException(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + FileErrors.describe(e)));
     }
     var doc = YamlSource.document(file);
     var root = doc.root();

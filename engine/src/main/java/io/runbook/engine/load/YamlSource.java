@@ -3,6 +3,7 @@ package io.runbook.engine.load;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
+import io.runbook.engine.util.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,6 +19,7 @@ import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -52,7 +54,7 @@ final class YamlSource {
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ValidationException(new Problem(new SourcePos(label, 0, 0), "cannot read the file: " + e));
+      throw new ValidationException(new Problem(new SourcePos(label, 0, 0), "cannot read the file: " + FileErrors.describe(e)));
     }
     String text = decode(label, bytes);
     return new Document(text, parse(label, text));
@@ -79,6 +81,8 @@ final class YamlSource {
             .map(m -> " that starts at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("") + ")";
       }
       throw new ValidationException(new Problem(pos, "YAML: " + what));
+    } catch (ReaderException e) {
+      throw new ValidationException(unprintable(label, text, e));
     } catch (YamlEngineException e) {
       // Errors without a mark (too many aliases): point at the last event read.
       throw new ValidationException(new Problem(new SourcePos(label, parser.line, parser.col), "YAML: " + oneLine(e.getMessage())));
@@ -86,6 +90,23 @@ final class YamlSource {
       throw new ValidationException(new Problem(new SourcePos(label, e.line, e.col),
           "YAML: nested more than " + MAX_DEPTH + " levels deep"));
     }
+  }
+
+  /** Where the first character YAML does not allow (a control character) is, and which one it is. */
+  private static Problem unprintable(String label, String text, ReaderException e) {
+    int line = 1;
+    int col = 1;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (!StreamReader.isPrintable(cp)) {
+        return new Problem(new SourcePos(label, line, col), "YAML: the character U+" + String.format("%04X", cp)
+            + " is not allowed in a YAML file (a control character); remove it or write it as an escape in a"
+            + " double-quoted string, e.g. \\u" + String.format("%04X", cp).toLowerCase(java.util.Locale.ROOT));
+      }
+      if (cp == '\n') { line++; col = 1; } else { col++; }
+      i += Character.charCount(cp);
+    }
+    return new Problem(new SourcePos(label, 1, 1), "YAML: " + oneLine(e.getMessage()));
   }
 
   private static String oneLine(String s) { return s == null ? "malformed" : s.replaceAll("\\s*\\n\\s*", " ").trim(); }

@@ -36,7 +36,7 @@ class RunbookLoaderTest {
 
     StepDecl swap = rb.steps().get(2);
     assertEquals("swap", swap.id());
-    assertEquals(Optional.of("cloud.vm.attach-disk"), swap.use());
+    assertEquals(Optional.of("test.vm.attach-disk"), swap.use());
     assertEquals(9L, swap.with().get("lun"));
     assertEquals(true, swap.with().get("replaceExisting"));
     assertEquals(3, swap.retry().attempts());

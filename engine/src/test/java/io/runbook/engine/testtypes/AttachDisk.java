@@ -15,7 +15,7 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
 
   public record Output(String device, int lun) {}
 
-  public String name() { return "cloud.vm.attach-disk"; }
+  public String name() { return "test.vm.attach-disk"; }
   public Class<Input> inputType() { return Input.class; }
   public Class<Output> outputType() { return Output.class; }
   public Effect effect() { return Effect.CHANGES; }

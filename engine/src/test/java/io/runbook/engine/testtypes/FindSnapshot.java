@@ -17,7 +17,7 @@ public final class FindSnapshot implements StepType<FindSnapshot.Input, FindSnap
 
   public record Output(String snapshot, Instant createdAt, long sizeGb, List<String> tags, Optional<String> note) {}
 
-  public String name() { return "cloud.snapshot.find"; }
+  public String name() { return "test.snapshot.find"; }
   public Class<Input> inputType() { return Input.class; }
   public Class<Output> outputType() { return Output.class; }
   public Effect effect() { return Effect.READS; }

@@ -26,6 +26,6 @@ public final class Note implements StepType<Note.Input, Note.Output> {
 
   /** All test step types. */
   public static StepRegistry registry() {
-    return StepRegistry.ofTypes(new Note(), new FindSnapshot(), new AttachDisk(), new DbState(), new CheckLogin());
+    return StepRegistry.ofTypes(new Note(), new FindSnapshot(), new AttachDisk(), new DbState(), new CheckLogin(), new Touch());
   }
 }

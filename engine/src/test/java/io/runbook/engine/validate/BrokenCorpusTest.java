@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * produce ({@code # expect: LINE:COL fragment}), and exactly those are reported, all in one pass.
  * {@code inventory-*} files are inventories, {@code params-*} files are params files for the runbook named in
  * {@code # runbook:} (with {@code # cli: name=value} for -p values); {@code # absent: text} must appear in no
- * message (secrets).
+ * message (secrets). The same files go through the command line in the cli module's BadInputCliTest
+ * ({@code # validate:} lines are what {@code runbook validate} says about a file it cannot classify).
  */
 class BrokenCorpusTest {
   static final Path DIR = Path.of("src/test/resources/broken");

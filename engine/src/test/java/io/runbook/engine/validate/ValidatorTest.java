@@ -126,13 +126,13 @@ class ValidatorTest {
   void inputTypesAreCheckedAgainstExpressionTypes() throws Exception {
     List<String> p = problems("""
           - id: pick
-            use: cloud.snapshot.find
+            use: test.snapshot.find
             with:
               disk: "${{ hosts[params.primary].dataDisk.name }}"
               atOrBefore: "${{ run.startedAt - duration('1h') }}"
               maxAge: "${{ params.n }}"
           - id: swap
-            use: cloud.vm.attach-disk
+            use: test.vm.attach-disk
             on: ${{ params.primary }}
             with: { disk: "${{ steps.pick.snapshot }}", lun: "${{ steps.pick.sizeGb }}", replaceExisting: "${{ params.n > 0 }}" }
         """);

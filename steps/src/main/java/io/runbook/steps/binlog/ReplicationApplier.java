@@ -131,6 +131,12 @@ final class ReplicationApplier {
       throw StepFailure.fatal("step " + ctx.stepId() + ": temporaryServerId " + tempId + " equals the donor's server_id",
           "pick another temporaryServerId");
     }
+    // Built (the donor's address, user and password validated and quoted) before the target's settings change.
+    // (Concatenated, not String.format: a % in a host or user name is data, not a format.)
+    String changeHead = "CHANGE MASTER '" + CONNECTION + "' TO MASTER_HOST=" + SqlQuoting.hostLiteral(donorAddress)
+        + ", MASTER_PORT=" + donorPort + ", MASTER_USER=" + SqlQuoting.literal(replUser) + ", MASTER_PASSWORD=";
+    String changeTail = ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
+    String password = SqlQuoting.literal(replPassword == null ? "" : replPassword);
     try {
       db.execute("SET GLOBAL read_only = 1");
       if (!"1".equals(db.value("SELECT @@global.read_only + 0"))) {
@@ -145,11 +151,7 @@ final class ReplicationApplier {
       db.execute("SET GLOBAL slave_parallel_threads = ?", List.of(parallelThreads));
       if (parallelThreads > 0) db.execute("SET GLOBAL slave_parallel_mode = 'optimistic'");
       db.execute("SET GLOBAL gtid_slave_pos = ?", List.of(cut.startAfter().toString()));
-      String change = "CHANGE MASTER '" + CONNECTION + "' TO MASTER_HOST=" + SqlQuoting.hostLiteral(donorAddress)
-          + ", MASTER_PORT=" + donorPort + ", MASTER_USER=" + SqlQuoting.literal(replUser) + ", MASTER_PASSWORD=%s"
-          + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
-      db.execute(String.format(change, SqlQuoting.literal(replPassword == null ? "" : replPassword)), List.of(),
-          String.format(change, "'***'"));
+      db.execute(changeHead + password + changeTail, List.of(), changeHead + "'***'" + changeTail);
       GtidPosition now = cut.startAfter().copy();
       for (Cut.SkipPoint skip : cut.skipPoints()) {
         now = runUntil(cut, skip.before(), now, progress);

@@ -44,6 +44,7 @@ public final class CreateDiskFromSnapshot implements StepType<CreateDiskFromSnap
   @Override
   public Plan plan(Input in, StepContext ctx) {
     try {
+      ResourceNames.require("disk", in.name(), ctx);
       Optional<Host> host = ctx.target();
       String vm = host.map(Host::vmName).orElse("<on: host>");
       String location = ctx.inventory().cloud().location().orElse("<region of VM " + vm + ">");
@@ -70,6 +71,7 @@ public final class CreateDiskFromSnapshot implements StepType<CreateDiskFromSnap
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    ResourceNames.require("disk", in.name(), ctx);
     CloudProvider cloud = CloudProviders.open(ctx);
     Snapshot snap = cloud.findSnapshot(in.snapshot()).orElseThrow(() -> StepFailure.fatal(
         "step " + ctx.stepId() + ": snapshot " + in.snapshot() + " not found",

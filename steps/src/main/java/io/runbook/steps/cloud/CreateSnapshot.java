@@ -45,7 +45,8 @@ public final class CreateSnapshot implements StepType<CreateSnapshot.Input, Crea
   public Plan plan(Input in, StepContext ctx) {
     try {
       String disk = TargetDisks.diskOrDataDisk(in.disk(), ctx);
-      return CloudProviders.planner(ctx).createSnapshot(disk, snapshotName(in, disk, ctx), RunTags.of(ctx));
+      String name = ResourceNames.require("snapshot", snapshotName(in, disk, ctx), ctx);
+      return CloudProviders.planner(ctx).createSnapshot(disk, name, RunTags.of(ctx));
     } catch (StepFailure f) {
       return Plan.note(f.getMessage());
     }
@@ -66,7 +67,7 @@ public final class CreateSnapshot implements StepType<CreateSnapshot.Input, Crea
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
     String diskRef = TargetDisks.diskOrDataDisk(in.disk(), ctx);
-    String name = snapshotName(in, diskRef, ctx);
+    String name = ResourceNames.require("snapshot", snapshotName(in, diskRef, ctx), ctx);
     CloudProvider cloud = CloudProviders.open(ctx);
     Disk disk = cloud.findDisk(diskRef).orElseThrow(() -> StepFailure.fatal(
         "step " + ctx.stepId() + ": disk " + diskRef + " not found", "check the disk name and cloud.resourceGroup"));

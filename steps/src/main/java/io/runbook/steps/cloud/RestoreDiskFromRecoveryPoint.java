@@ -49,6 +49,7 @@ public final class RestoreDiskFromRecoveryPoint
   @Override
   public Plan plan(Input in, StepContext ctx) {
     try {
+      ResourceNames.require("disk", in.name(), ctx);
       String location = ctx.inventory().cloud().location()
           .orElse("<region of VM " + ctx.target().map(Host::vmName).orElse("?") + ">");
       NewDisk disk = new NewDisk(in.name(), location, null, null, RunTags.of(ctx));
@@ -70,6 +71,7 @@ public final class RestoreDiskFromRecoveryPoint
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    ResourceNames.require("disk", in.name(), ctx);
     CloudProvider cloud = CloudProviders.open(ctx);
     String bi = TargetDisks.backupInstance(in.backupInstance(), ctx);
     Optional<Disk> existing = cloud.findDisk(in.name());

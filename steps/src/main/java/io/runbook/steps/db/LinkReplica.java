@@ -81,6 +81,10 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     Target t = target(in, ctx);
     MariaDbClient primary = MariaDbClient.of(ctx, t.primary());
     String password = ctx.secret(t.passwordRef());
+    // Built (so: the host, user and password validated and quoted) before anything changes: a value that cannot be
+    // written into CHANGE MASTER TO must not leave the replica stopped and reset.
+    String changeMaster = changeMaster(t, SqlQuoting.literal(password), in);
+    String changeMasterShown = changeMaster(t, "'***'", in);
 
     String gtidText = in.gtid().isPresent() ? in.gtid().get().trim() : replica.value("SELECT @@global.gtid_binlog_pos");
     GtidList gtid = parse(gtidText, replica);
@@ -120,7 +124,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     replica.execute("STOP REPLICA");
     replica.execute("RESET REPLICA");
     replica.execute("SET GLOBAL gtid_slave_pos = ?", List.of(gtid.toString()));
-    replica.execute(changeMaster(t, SqlQuoting.literal(password), in), List.of(), changeMaster(t, "'***'", in));
+    replica.execute(changeMaster, List.of(), changeMasterShown);
     replica.execute("START REPLICA");
 
     Instant start = Instant.now();

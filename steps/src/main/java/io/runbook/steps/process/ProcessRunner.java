@@ -42,7 +42,25 @@ public final class ProcessRunner {
     public static Command of(List<String> argv) { return new Command(argv, Map.of(), Optional.empty(), Optional.empty()); }
   }
 
+  private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   private ProcessRunner() {}
+
+  /**
+   * commons-exec's CommandLine trims every argument (and parses quotes unless told not to): this one hands the
+   * process exactly the arguments given, so a value with leading or trailing spaces arrives as it is.
+   */
+  private static final class VerbatimCommandLine extends CommandLine {
+    private final String[] argv;
+
+    VerbatimCommandLine(List<String> argv) {
+      super(argv.get(0));
+      this.argv = argv.toArray(String[]::new);
+    }
+
+    @Override
+    public String[] toStrings() { return argv.clone(); }
+  }
 
   /**
    * Runs the process to its end. {@code onStdout}/{@code onStderr} get each line as it arrives.
@@ -51,8 +69,16 @@ public final class ProcessRunner {
    */
   public static Result run(Command c, Consumer<String> onStdout, Consumer<String> onStderr)
       throws IOException, InterruptedException {
-    CommandLine line = new CommandLine(c.argv().get(0));
-    for (String arg : c.argv().subList(1, c.argv().size())) line.addArgument(arg, false);
+    for (String arg : c.argv()) {
+      if (arg.indexOf('\0') >= 0) throw new IOException("an argument holds a NUL character, which no program can receive");
+    }
+    for (Map.Entry<String, String> e : c.env().entrySet()) {
+      if (!ENV_NAME.matcher(e.getKey()).matches()) throw new IOException("'" + e.getKey() + "' is not an environment variable name");
+      if (e.getValue().indexOf('\0') >= 0) {
+        throw new IOException("environment variable " + e.getKey() + " holds a NUL character, which no program can receive");
+      }
+    }
+    CommandLine line = new VerbatimCommandLine(c.argv());
     DefaultExecutor.Builder<?> builder = DefaultExecutor.builder();
     c.dir().ifPresent(builder::setWorkingDirectory);
     DefaultExecutor executor = builder.get();

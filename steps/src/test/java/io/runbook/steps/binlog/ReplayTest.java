@@ -11,6 +11,8 @@ import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
 import io.runbook.testkit.mariadb.MariaDbServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,40 @@ class ReplayTest {
       assertEquals(Reconciled.Status.DONE, new Replay().reconcile(in, ctx).status());
       assertEquals(0, new Replay().run(in, ctx).applied());
       assertStateJustBeforeDrop(base);
+    }
+  }
+
+  /**
+   * Injection: binlog files in a folder whose name is shell and SQL syntax reach mariadb-binlog verbatim (the
+   * pipeline starts without a shell), the replay lands exactly before the DROP, and the canary is never made.
+   */
+  @Test
+  void pipeReplayFromAFolderWithAHostileNameAppliesExactlyTheCut() throws Exception {
+    Path scratch = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hostile-binlogs-");
+    Path canary = scratch.resolve("canary");
+    // Given relative to the working folder and starting with '-', as an operator might.
+    Path top = Path.of("-binlogs-" + ProcessHandle.current().pid());
+    Path folder = Files.createDirectories(top.resolve("bin $(touch " + canary + ") `touch " + canary + "` ; touch "
+        + canary + " 'q\" -- /* */ \\"));
+    try {
+      for (int i = 1; i <= 4; i++) Files.copy(h.binlog(i), folder.resolve(h.binlog(i).getFileName()));
+      MariaDbServer base = h.bootBase("hostile");
+      FindCut.Output cut = new FindCut().run(new FindCut.Input(List.of(folder.toString()),
+          Optional.of(base.queryValue("SELECT @@gtid_binlog_pos")), Optional.empty(), Optional.empty(),
+          Optional.of("DROP\\s+TABLE"), Optional.empty(), Optional.empty()), StandaloneStepContext.builder().build());
+      Replay.Input in = new Replay.Input(List.of(folder.toString()), Optional.of(cut.lastApplied().get().gtid()),
+          Optional.empty(), Optional.of("pipe"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+      try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+        String plan = new Replay().plan(in, ctx).actions().toString();
+        // The file goes to mariadb-binlog as an absolute path: one word that cannot pass for an option.
+        assertTrue(plan.contains("'" + folder.toAbsolutePath().resolve("bin.000002").toString().replace("'", "'\\''") + "'"),
+            "the plan shows the file as one quoted word: " + plan);
+        assertEquals(61, new Replay().run(in, ctx).applied());
+        assertStateJustBeforeDrop(base);
+      }
+      assertFalse(Files.exists(canary), "a file name was run as a command");
+    } finally {
+      MariaDbServer.deleteTree(top.toAbsolutePath());
     }
   }
 

@@ -127,6 +127,25 @@ class ReplicationStepsTest {
     new LinkReplica().run(link(Optional.empty()), onReplica); // back to a working link
   }
 
+  /** A source host that cannot be written into CHANGE MASTER TO is refused before the replica is stopped or reset. */
+  @Test
+  @Order(5)
+  void aHostileSourceAddressIsRefusedBeforeAnythingChanges() throws Exception {
+    String before = replica.queryValue("SELECT @@gtid_slave_pos");
+    for (String address : List.of("127.0.0.1', MASTER_PASSWORD='x", "h; DROP TABLE app.t", "h\nMASTER_USER='root'",
+        "h' -- ", "$(touch /tmp/x)")) {
+      LinkReplica.Input in = new LinkReplica.Input("primary", Optional.empty(), Optional.of(address), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.of(1), Optional.of(Duration.ofSeconds(30)));
+      StepFailure f = assertThrows(StepFailure.class, () -> new LinkReplica().run(in, onReplica));
+      assertTrue(f.getMessage().contains("is not a host name or IP address"), f.getMessage());
+      assertFalse(f.retryable());
+    }
+    assertEquals("Yes", ReplicationPair.replicaStatus(replica).get("Slave_SQL_Running"), "replication still runs");
+    assertEquals(String.valueOf(primary.port()), ReplicationPair.replicaStatus(replica).get("Master_Port"));
+    assertEquals(before, replica.queryValue("SELECT @@gtid_slave_pos"));
+    assertEquals("2", primary.queryValue("SELECT COUNT(*) FROM app.t WHERE id IN (1, 2)"));
+  }
+
   @Test
   @Order(5)
   void linkingAServerToItselfIsRefused() {

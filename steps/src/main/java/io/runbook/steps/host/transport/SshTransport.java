@@ -173,6 +173,10 @@ public final class SshTransport implements HostTransport {
     connect(log);
     Session s = currentSession();
     String line = command.commandLine();
+    if (line.indexOf('\0') >= 0) {
+      throw StepFailure.fatal(describe() + ": `" + line.replace("\0", "\\0") + "`: an argument or environment value"
+          + " holds a NUL character, which no command can receive", "remove the NUL character from the value");
+    }
     ChannelExec ch;
     try {
       ch = (ChannelExec) s.openChannel("exec");
@@ -280,7 +284,7 @@ public final class SshTransport implements HostTransport {
   public Optional<FileInfo> stat(String path) throws StepFailure {
     return sftp("stat", path, sftp -> {
       try {
-        return Optional.of(info(path, sftp.stat(path)));
+        return Optional.of(info(path, sftp.stat(literal(path))));
       } catch (SftpException e) {
         if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) return Optional.empty();
         throw e;
@@ -309,7 +313,7 @@ public final class SshTransport implements HostTransport {
   @Override
   public void read(String path, long offset, StreamReader reader) throws StepFailure {
     sftp("read", path, sftp -> {
-      try (InputStream in = sftp.get(path, null, offset)) {
+      try (InputStream in = sftp.get(literal(path), null, offset)) {
         reader.read(in);
       }
       return null;
@@ -319,7 +323,7 @@ public final class SshTransport implements HostTransport {
   @Override
   public void write(String path, InputStream data, boolean append) throws StepFailure {
     sftp("write", path, sftp -> {
-      sftp.put(data, path, append ? ChannelSftp.APPEND : ChannelSftp.OVERWRITE);
+      sftp.put(data, literal(path), append ? ChannelSftp.APPEND : ChannelSftp.OVERWRITE);
       return null;
     });
   }
@@ -327,9 +331,22 @@ public final class SshTransport implements HostTransport {
   @Override
   public void chmod(String path, int mode) throws StepFailure {
     sftp("chmod", path, sftp -> {
-      sftp.chmod(mode, path);
+      sftp.chmod(mode, literal(path));
       return null;
     });
+  }
+
+  /**
+   * A path as JSch's SFTP channel takes it literally: the channel treats {@code *} and {@code ?} as wildcards and
+   * {@code \\} as their escape in every remote path, so a file name holding them would otherwise name other files.
+   */
+  static String literal(String path) {
+    StringBuilder b = new StringBuilder(path.length() + 8);
+    for (char c : path.toCharArray()) {
+      if (c == '\\' || c == '*' || c == '?') b.append('\\');
+      b.append(c);
+    }
+    return b.toString();
   }
 
   private static FileInfo info(String path, SftpATTRS a) {
