@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * On a machine without mariadbd (played with an empty {@code RUNBOOK_SANDBOX_BIN_PATH}), {@code sandbox up} and
- * {@code demo} refuse before making anything: exit 2, the package to install and the README's set-up command named,
+ * On a machine without mariadbd (played with an empty {@code RUNBOOK_SANDBOX_BIN_PATH}), {@code sandbox up},
+ * {@code demo} and {@code drill} refuse before making anything: exit 2, the package to install and the README's set-up command named,
  * no stack trace, nothing installed and nothing under the root.
  */
 class SandboxPrerequisitesCliTest {
@@ -48,6 +48,14 @@ class SandboxPrerequisitesCliTest {
   }
 
   @Test
+  void drillWithoutMariadbdNamesThePackageAndMakesNothing() throws Exception {
+    Path root = work.resolve("prereq-drill-" + ProcessHandle.current().pid());
+    CliProcess.Result r = CliProcess.run(work, Map.of(VmServer.BIN_PATH_ENV, "", "RUNBOOK_HOME", work.getParent().getParent().toString()),
+        "drill", "dr-snapshot-restore", "--root", root.toString());
+    assertRefusedForMissingServer(r, root);
+  }
+
+  @Test
   void theSearchPathFindsTheServerInTheFoldersItNames() throws Exception {
     // The property wins over the environment; folders are searched in order, missing ones skipped.
     Path installed = VmServer.binary(); // this machine has MariaDB (bin/install-prereqs)
@@ -63,6 +71,15 @@ class SandboxPrerequisitesCliTest {
       if (before == null) System.clearProperty(VmServer.BIN_PATH_PROPERTY);
       else System.setProperty(VmServer.BIN_PATH_PROPERTY, before);
     }
+  }
+
+  @Test
+  void snapshotHelpDocumentsEveryAndCount() {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, Main.run(new String[] {"sandbox", "snapshot", "--help"}, ps, ps));
+    String help = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(help.contains("--every=DURATION") && help.contains("--count=N") && help.contains("stop after N rounds"), help);
   }
 
   @Test
