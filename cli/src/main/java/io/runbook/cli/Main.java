@@ -67,6 +67,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code; everything unexpected ends up in last-error.log. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cl = new CommandLine(new Main());
+    helpEverywhere(cl);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     boolean json = asksForJson(args);
@@ -94,6 +95,14 @@ public final class Main implements Runnable {
     } catch (Throwable t) {
       console.error("internal error: " + t, null);
       return 1;
+    }
+  }
+
+  /** {@code -h/--help} (and {@code -V/--version}) on every subcommand too, e.g. {@code runbook sandbox snapshot --help}. */
+  private static void helpEverywhere(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().mixinStandardHelpOptions(true);
+      helpEverywhere(sub);
     }
   }
 

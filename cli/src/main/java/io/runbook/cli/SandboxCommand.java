@@ -7,10 +7,13 @@ import io.runbook.steps.cloud.CloudProvider.Snapshot;
 import io.runbook.steps.cloud.sandbox.SandboxEstate;
 import io.runbook.steps.cloud.sandbox.SandboxLayout;
 import io.runbook.steps.cloud.sandbox.SandboxStatus;
+import io.runbook.steps.cloud.sandbox.VmServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,6 +67,12 @@ final class SandboxCommand implements Runnable {
 
     @Override
     int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
+      try {
+        VmServer.binary();
+      } catch (StepFailure f) { // refused before anything was made or installed: exit 2, as for a run refused
+        console.error("sandbox: " + f.getMessage(), f.hint());
+        return 2;
+      }
       SandboxEstate estate = estate(out);
       Path inventory = estate.up(replicas);
       out.flush();
@@ -92,24 +101,59 @@ final class SandboxCommand implements Runnable {
     }
   }
 
-  @Command(name = "snapshot", description = "Take a crash-consistent snapshot of every data disk now (or every DURATION until Ctrl-C).")
+  @Command(name = "snapshot", description = "Take a crash-consistent snapshot of every data disk now, or every DURATION"
+      + " (until Ctrl-C, or --count rounds).")
   static final class SnapshotNow extends Base {
+    /** How long Ctrl-C waits for a snapshot in progress to finish its copy and resume the paused server. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     @Option(names = "--every", paramLabel = "DURATION", description = "Keep taking snapshots at this interval, e.g. 5m")
     String every;
 
+    @Option(names = "--count", paramLabel = "N", description = "With --every: stop after N rounds (exit 0); default: until"
+        + " Ctrl-C or SIGTERM (exit 130), which stops cleanly: a copy in progress is abandoned and its server resumed")
+    Integer count;
+
     @Override
     int execute(PrintWriter out, Console console) throws StepFailure, InterruptedException {
+      if (count != null && (every == null || count < 1)) {
+        console.error("sandbox snapshot: --count needs --every and a number of rounds >= 1", "e.g. --every 5m --count 12");
+        return 2;
+      }
       SandboxEstate estate = estate(out);
       if (!estate.ready()) throw StepFailure.fatal("no complete sandbox estate at " + estate.root(), "runbook sandbox up");
       Duration interval = every == null ? null : parse(every);
-      while (true) {
-        out.flush();
-        for (Snapshot s : estate.snapshotNow()) {
-          console.result("snapshot", Console.fields("name", s.name(), "createdAt", String.valueOf(s.createdAt())),
-              "snapshot " + s.name() + " taken at " + s.createdAt() + "\n");
+      int rounds = interval == null ? 1 : count == null ? Integer.MAX_VALUE : count;
+      // Ctrl-C or SIGTERM: interrupt this thread (the copy's cp is killed, the paused mariadbd resumed, the partial
+      // snapshot removed) and let the JVM exit only when that is done.
+      Thread worker = Thread.currentThread();
+      CountDownLatch done = new CountDownLatch(1);
+      Thread stop = new Thread(() -> {
+        worker.interrupt();
+        try {
+          done.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ignored) {
+          // exiting anyway
         }
-        if (interval == null) return 0;
-        Thread.sleep(interval.toMillis());
+      }, "runbook-snapshot-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      try {
+        for (int round = 1; round <= rounds; round++) {
+          if (round > 1) Thread.sleep(interval.toMillis());
+          out.flush();
+          for (Snapshot s : estate.snapshotNow()) {
+            console.result("snapshot", Console.fields("name", s.name(), "createdAt", String.valueOf(s.createdAt()),
+                "sourceDiskId", s.sourceDiskId()), "snapshot " + s.name() + " taken at " + s.createdAt() + "\n");
+          }
+        }
+        return 0;
+      } finally {
+        done.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it returns now that the loop has ended
+        }
       }
     }
 

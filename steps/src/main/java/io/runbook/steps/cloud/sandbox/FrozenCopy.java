@@ -31,7 +31,7 @@ final class FrozenCopy {
       }
       return at;
     } finally {
-      if (pid.isPresent()) VmServer.signal(pid.getAsLong(), "CONT");
+      if (pid.isPresent()) VmServer.resume(pid.getAsLong());
     }
   }
 

@@ -159,7 +159,13 @@ public final class SandboxCloud implements CloudProvider {
           "sandbox: disk " + source.name() + " not found (ResourceNotFound)"));
       Path tmp = layout.snapshots().resolve(".new-" + name);
       deleteTree(tmp);
-      Instant at = FrozenCopy.copy(layout.diskFs(disk.name()), tmp.resolve("fs"), serverOf(disk.name()), log);
+      Instant at;
+      try {
+        at = FrozenCopy.copy(layout.diskFs(disk.name()), tmp.resolve("fs"), serverOf(disk.name()), log);
+      } catch (StepFailure | InterruptedException e) {
+        deleteTree(tmp); // no half-copied snapshot left behind (a failed copy, or Ctrl-C during it)
+        throw e;
+      }
       SandboxLayout.write(tmp.resolve("snapshot.json"), new SnapshotMeta(name, at, disk.name(), disk.uniqueId(),
           tags == null ? Map.of() : new LinkedHashMap<>(tags)));
       Files.move(tmp, layout.snapshot(name));

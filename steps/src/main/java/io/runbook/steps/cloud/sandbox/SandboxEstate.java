@@ -366,10 +366,18 @@ public final class SandboxEstate {
     MariaDbClient r = MariaDbClient.of(ctx, inv.host(replica).orElseThrow());
     String target = primary.value("SELECT @@gtid_binlog_pos");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    StepFailure last = null;
     while (System.nanoTime() < deadline) {
-      if ("1".equals(r.value("SELECT MASTER_GTID_WAIT(?, 1) = 0", List.of(target)))) return;
+      try {
+        if ("1".equals(r.value("SELECT MASTER_GTID_WAIT(?, 1) = 0", List.of(target)))) return;
+      } catch (StepFailure f) {
+        // The estate's user reaches the replica by replication: until CREATE USER is applied there, access is denied.
+        last = f;
+        Thread.sleep(200);
+      }
     }
-    throw StepFailure.fatal("replica " + replica + " did not reach the primary's GTID " + target + " within 60 s",
+    throw StepFailure.fatal("replica " + replica + " did not reach the primary's GTID " + target + " within 60 s"
+            + (last == null ? "" : " (" + last.getMessage() + ")"),
         "read " + new VmServer(new SandboxLayout(Path.of(inv.cloud().root().orElseThrow())), replica).errorLogTail());
   }
 

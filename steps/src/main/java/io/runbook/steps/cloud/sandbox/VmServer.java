@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,11 +20,17 @@ import java.util.OptionalLong;
  * paused/resumed (SIGSTOP/SIGCONT) around a snapshot copy.
  */
 public final class VmServer {
-  /** Where the Debian package mariadb-server installs the server. */
-  private static final List<Path> BINARIES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"),
-      Path.of("/usr/local/bin/mariadbd"));
+  /** Where the Debian package mariadb-server installs the server, searched in this order. */
+  private static final String DEFAULT_BIN_PATH = "/usr/sbin:/usr/bin:/usr/local/bin";
+  /**
+   * Folders searched for mariadbd instead of {@value #DEFAULT_BIN_PATH} (colon-separated; empty: nowhere, which plays a
+   * machine without MariaDB): the system property {@code runbook.sandbox.binPath}, else this environment variable.
+   */
+  public static final String BIN_PATH_ENV = "RUNBOOK_SANDBOX_BIN_PATH";
+  public static final String BIN_PATH_PROPERTY = "runbook.sandbox.binPath";
   public static final String INSTALL_HINT = "install the Debian package mariadb-server (with mariadb-client and "
-      + "mariadb-backup: `sudo apt-get install -y mariadb-server mariadb-client mariadb-backup`, or run bin/install-prereqs)";
+      + "mariadb-backup: `sudo apt-get install -y mariadb-server mariadb-client mariadb-backup`, or run bin/install-prereqs, "
+      + "the first command of the README's set-up line `bin/install-prereqs && mvn -B -q package -DskipTests && bin/runbook demo`)";
 
   /** What a VM's server runs with; everything else is the durable settings every sandbox server shares. */
   public record Settings(Path datadir, int port, Path socket, int serverId) {}
@@ -36,10 +43,21 @@ public final class VmServer {
     this.vm = vm;
   }
 
-  /** The mariadbd binary, or a failure naming the package to install. */
+  /** The mariadbd binary, or a failure naming the package to install (nothing is installed here). */
   public static Path binary() throws StepFailure {
-    return BINARIES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> StepFailure.fatal(
-        "mariadbd (the MariaDB server) is not installed on this machine", INSTALL_HINT));
+    String path = binPath();
+    return Arrays.stream(path.split(":")).filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "mariadbd"))
+        .filter(Files::isExecutable).findFirst().orElseThrow(() -> StepFailure.fatal(
+            "mariadbd (the MariaDB server) is not installed on this machine (looked in " + (path.isBlank() ? "no folder" : path)
+                + ")", INSTALL_HINT));
+  }
+
+  /** The folders searched for mariadbd: {@link #BIN_PATH_PROPERTY}, else {@link #BIN_PATH_ENV}, else the Debian ones. */
+  static String binPath() {
+    String property = System.getProperty(BIN_PATH_PROPERTY);
+    if (property != null) return property;
+    String env = System.getenv(BIN_PATH_ENV);
+    return env != null ? env : DEFAULT_BIN_PATH;
   }
 
   /**
@@ -164,15 +182,39 @@ public final class VmServer {
    * a crash-consistent copy must not start while one is still writing.
    */
   static void freeze(long pid) throws StepFailure, InterruptedException {
-    signal(pid, "STOP");
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!stopped(pid)) {
-      if (System.nanoTime() > deadline) {
-        signal(pid, "CONT");
-        throw StepFailure.fatal("mariadbd (pid " + pid + ") did not stop within 5 s of SIGSTOP; no snapshot was taken",
-            "check the process with `ps -o stat,pid,cmd -p " + pid + "` and take the snapshot again");
+    try {
+      signal(pid, "STOP"); // inside: interrupted while kill runs, the signal may have been sent already
+      while (!stopped(pid)) {
+        if (System.nanoTime() > deadline) {
+          throw StepFailure.fatal("mariadbd (pid " + pid + ") did not stop within 5 s of SIGSTOP; no snapshot was taken",
+              "check the process with `ps -o stat,pid,cmd -p " + pid + "` and take the snapshot again");
+        }
+        Thread.sleep(1);
       }
-      Thread.sleep(1);
+    } catch (StepFailure | InterruptedException e) {
+      resume(pid);
+      throw e;
+    }
+  }
+
+  /**
+   * SIGCONT, sent even when this thread is interrupted meanwhile (Ctrl-C during a snapshot): a server left paused would
+   * hang every client. The interrupt is kept for the caller.
+   */
+  static void resume(long pid) throws StepFailure {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          signal(pid, "CONT");
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 
