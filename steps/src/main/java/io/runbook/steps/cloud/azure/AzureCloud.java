@@ -10,6 +10,7 @@ import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.Configuration;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
@@ -63,10 +64,9 @@ public final class AzureCloud implements CloudProvider {
         }
         credential = new ClientSecretCredentialBuilder().tenantId(spec.tenant().get()).clientId(spec.clientId().get())
             .clientSecret(ctx.secret(spec.clientSecret().get()))
-            .authorityHost(environment(spec).getActiveDirectoryEndpoint()).build();
+            .authorityHost(authorityHost(spec)).build();
       } else {
-        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder()
-            .authorityHost(environment(spec).getActiveDirectoryEndpoint());
+        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder().authorityHost(authorityHost(spec));
         spec.tenant().ifPresent(b::tenantId);
         credential = b.build();
       }
@@ -117,6 +117,19 @@ public final class AzureCloud implements CloudProvider {
     Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
     endpoints.put("resourceManagerEndpointUrl", wanted + "/");
     return new AzureEnvironment(endpoints);
+  }
+
+  /**
+   * Where to sign in: a known cloud's login host; with a custom {@code cloud.endpoint} (Azure Stack Hub, an emulator)
+   * the azure-identity setting {@code AZURE_AUTHORITY_HOST} when it is set, else public Azure's.
+   */
+  static String authorityHost(CloudSpec spec) { return authorityHost(spec, Configuration.getGlobalConfiguration()); }
+
+  static String authorityHost(CloudSpec spec, Configuration config) {
+    AzureEnvironment env = environment(spec);
+    boolean custom = AzureEnvironment.knownEnvironments().stream().noneMatch(known -> known == env);
+    String configured = config.get(Configuration.PROPERTY_AZURE_AUTHORITY_HOST);
+    return custom && configured != null && !configured.isBlank() ? configured : env.getActiveDirectoryEndpoint();
   }
 
   private static String trimSlash(String url) { return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.azure.core.management.AzureEnvironment;
+import com.azure.core.util.Configuration;
 import io.runbook.engine.inventory.CloudSpec;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,21 @@ class AzureEnvironmentTest {
     AzureEnvironment env = AzureCloud.environment(spec(Optional.of("https://127.0.0.1:8443/")));
     assertEquals("https://127.0.0.1:8443/", env.getResourceManagerEndpoint());
     assertEquals(AzureEnvironment.AZURE.getActiveDirectoryEndpoint(), env.getActiveDirectoryEndpoint());
+  }
+
+  @Test
+  void aCustomEndpointSignsInAtTheConfiguredAuthorityHost() {
+    Configuration env = new Configuration().put(Configuration.PROPERTY_AZURE_AUTHORITY_HOST, "https://127.0.0.1:8443/");
+    assertEquals("https://127.0.0.1:8443/", AzureCloud.authorityHost(spec(Optional.of("https://127.0.0.1:8443/")), env));
+    assertEquals(AzureEnvironment.AZURE.getActiveDirectoryEndpoint(),
+        AzureCloud.authorityHost(spec(Optional.of("https://127.0.0.1:8443/")), new Configuration()));
+  }
+
+  @Test
+  void aKnownCloudAlwaysSignsInAtItsOwnLoginHost() {
+    Configuration env = new Configuration().put(Configuration.PROPERTY_AZURE_AUTHORITY_HOST, "https://127.0.0.1:8443/");
+    assertEquals(AzureEnvironment.AZURE_CHINA.getActiveDirectoryEndpoint(),
+        AzureCloud.authorityHost(spec(Optional.of("https://management.chinacloudapi.cn")), env));
+    assertEquals(AzureEnvironment.AZURE.getActiveDirectoryEndpoint(), AzureCloud.authorityHost(spec(Optional.empty()), env));
   }
 }
