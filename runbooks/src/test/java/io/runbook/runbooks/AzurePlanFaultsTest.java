@@ -215,7 +215,7 @@ class AzurePlanFaultsTest {
     return text.replaceAll("\\b\\d{8}-\\d{6}-[0-9a-z]{4}\\b", "<run-id>")
         .replaceAll("\\b1\\d{12}\\b", "<epoch-ms>")
         .replaceAll("(?m)^(\\s*planned\\s+)\\S+", "$1<now>")
-        .replaceAll("\\b(\\d+h)?(\\d+m)?\\d+s before this run started", "<elapsed> before this run started")
+        .replaceAll("\\(\\S+ before this run started", "(<elapsed> before this run started")
         .replaceAll("in \\d+ s", "in <s> s");
   }
 }
