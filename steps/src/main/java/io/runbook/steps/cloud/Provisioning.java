@@ -4,6 +4,7 @@ import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -24,18 +25,18 @@ final class Provisioning {
   /** Whether a resource in this state can be used as made (an old provider that reports none counts as made). */
   static boolean made(String state) { return state == null || state.equals("Succeeded"); }
 
-  /** Waits, bounded by the step's deadline, while {@code found} is still being made; returns it as it ends up (null: gone). */
+  /** Waits, bounded by the step's deadline, while {@code found} is being made; returns it as it ends up (null: gone). */
   static <T> T settled(StepContext ctx, String what, T found, Function<T, String> state, Read<T> read)
       throws StepFailure, InterruptedException {
     if (!IN_PROGRESS.contains(String.valueOf(state.apply(found)))) return found;
-    Object[] last = {found};
+    AtomicReference<T> last = new AtomicReference<>(found);
     OperationWatch.await(ctx, what, POLL, () -> {
-      @SuppressWarnings("unchecked") T now = (T) (last[0] = read.again());
+      T now = read.again();
+      last.set(now);
       if (now == null) return OperationWatch.State.finished("gone");
       String s = String.valueOf(state.apply(now));
       return IN_PROGRESS.contains(s) ? OperationWatch.State.running(s) : OperationWatch.State.finished(s);
     });
-    @SuppressWarnings("unchecked") T out = (T) last[0];
-    return out;
+    return last.get();
   }
 }
