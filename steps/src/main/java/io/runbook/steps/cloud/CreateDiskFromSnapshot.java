@@ -83,8 +83,15 @@ public final class CreateDiskFromSnapshot implements StepType<CreateDiskFromSnap
         throw StepFailure.fatal("step " + ctx.stepId() + ": a disk named " + in.name() + " already exists ("
             + d.id() + ") and was not made by this run", "choose another `name:` or delete that disk first");
       }
-      ctx.log().info("disk " + in.name() + " was already made by this run; not making another");
-      return output(d, snap);
+      d = Provisioning.settled(ctx, "disk " + in.name() + " made by an earlier attempt", d, Disk::state,
+          () -> cloud.findDisk(in.name()).orElse(null));
+      if (d != null && Provisioning.made(d.state())) {
+        ctx.log().info("disk " + in.name() + " was already made by this run; not making another");
+        return output(d, snap);
+      }
+      // Azure retries a failed creation on a PUT of the same disk; it stays one disk.
+      ctx.log().warn("disk " + in.name() + " made by an earlier attempt of this run is "
+          + (d == null ? "gone" : d.state()) + "; making it again");
     }
     Vm vm = cloud.vm(ctx.requireTarget().vmName());
     NewDisk disk = new NewDisk(in.name(), vm.location(), vm.zone(), TargetDisks.sku(in.sku(), ctx), RunTags.of(ctx));

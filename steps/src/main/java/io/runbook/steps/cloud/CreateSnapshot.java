@@ -78,8 +78,14 @@ public final class CreateSnapshot implements StepType<CreateSnapshot.Input, Crea
         throw StepFailure.fatal("step " + ctx.stepId() + ": snapshot " + name + " already exists but copies "
             + s.sourceDiskId() + ", not " + disk.id(), "give the snapshot another `name:`");
       }
-      ctx.log().info("snapshot " + name + " already exists (taken " + s.createdAt() + "); not taking another");
-      return output(s);
+      s = Provisioning.settled(ctx, "snapshot " + name + " taken by an earlier attempt", s, Snapshot::state,
+          () -> cloud.findSnapshot(name).orElse(null));
+      if (s != null && Provisioning.made(s.state())) {
+        ctx.log().info("snapshot " + name + " already exists (taken " + s.createdAt() + "); not taking another");
+        return output(s);
+      }
+      ctx.log().warn("snapshot " + name + " taken by an earlier attempt is " + (s == null ? "gone" : s.state())
+          + "; taking it again");
     }
     return output(cloud.createSnapshot(disk, name, RunTags.of(ctx), ctx));
   }

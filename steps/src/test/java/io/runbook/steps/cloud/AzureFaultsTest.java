@@ -159,4 +159,27 @@ class AzureFaultsTest {
     }
     assertEquals(3, arm.requests("GET", "/recoveryPoints$").size());
   }
+
+  @Test
+  void aDiskAnEarlierAttemptLeftBeingMadeIsWaitedForNotTakenAsMade() throws Exception {
+    CreateDiskFromSnapshot.Input in = new CreateDiskFromSnapshot.Input("db1-snap", "db1-data-again", Optional.empty());
+    arm.stallNextOperation();
+    try (var ctx = ctx(Instant.now().plusMillis(1500))) {
+      assertThrows(StepFailure.class, () -> new CreateDiskFromSnapshot().run(in, ctx), "Azure is still making it");
+    }
+    assertEquals("Creating", arm.resource(arm.diskId(RG, "db1-data-again")).path("properties").path("provisioningState")
+        .asText());
+    try (var ctx = ctx(Instant.now().plusMillis(1500))) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new CreateDiskFromSnapshot().run(in, ctx),
+          "a disk still Creating is not a made disk");
+      assertTrue(f.getMessage().contains("disk db1-data-again made by an earlier attempt"), f.getMessage());
+      assertTrue(f.getMessage().contains("still Creating"), f.getMessage());
+    }
+    arm.finishOperations();
+    try (var ctx = ctx(null)) {
+      assertEquals("db1-data-again", new CreateDiskFromSnapshot().run(in, ctx).disk());
+    }
+    assertTrue(log.has("info:", "was already made by this run"), log.lines.toString());
+    assertEquals(1, arm.requests("PUT", "/disks/db1-data-again$").size(), "one PUT: the retries found the disk");
+  }
 }

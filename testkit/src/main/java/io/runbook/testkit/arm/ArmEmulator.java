@@ -117,6 +117,18 @@ public final class ArmEmulator implements AutoCloseable {
 
   public void inject(Fault fault) { router.inject(fault); }
 
+  /**
+   * A service principal of tenant {@link #TENANT} that may sign in with this client secret at
+   * {@link #authorityHost()}; from then on Resource Manager calls need a token the emulator issued.
+   */
+  public void addServicePrincipal(String clientId, String clientSecret) { router.principals.add(clientId, clientSecret); }
+
+  /** When a sign-in fails, the token endpoint's error repeats the secret and the request body it got. */
+  public void echoRequestOnFailedSignIn(boolean echo) { router.principals.echoRequestOnFailure(echo); }
+
+  /** The Microsoft Entra ID authority host to sign in at (the same server): {@code AZURE_AUTHORITY_HOST}. */
+  public String authorityHost() { return router.baseUrl() + "/"; }
+
   /** Requests whose method matches and whose path matches the regex, as received (faults included). */
   public List<LoggedRequest> requests(String method, String pathRegex) {
     Pattern p = Pattern.compile(pathRegex);
@@ -124,6 +136,13 @@ public final class ArmEmulator implements AutoCloseable {
         .filter(r -> r.getMethod().getName().equals(method) && p.matcher(r.getUrl().split("\\?")[0]).find())
         .toList();
   }
+
+  /**
+   * The ids of the disks and snapshots PUTs created, in order, one entry per creation: a PUT of a resource that
+   * exists (a retry, a resumed step) updates it and adds nothing, a second entry for one id means it was deleted
+   * and made again. Seeded resources are not listed.
+   */
+  public List<String> creations() { return router.creations(); }
 
   /** Requests the emulator did not recognise (wrong path, method or api-version); tests assert this is empty. */
   public List<String> unexpectedRequests() { return router.unexpected(); }

@@ -52,11 +52,21 @@ final class ArmResponses {
         .withBody(n.toString()).build();
   }
 
+  /** The real answer {@code served}, spoilt as the fault says: dropped after it took effect, or late. */
+  static ResponseDefinition spoilt(Fault f, ResponseDefinition served) {
+    if (f.drop() != null) return dropped(f.drop());
+    return ResponseDefinitionBuilder.like(served).withFixedDelay(f.delayMillis()).build();
+  }
+
+  private static ResponseDefinition dropped(Fault.Drop drop) {
+    return ResponseDefinitionBuilder.responseDefinition().withFault(drop == Fault.Drop.RESET
+        ? com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER
+        : com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE).build();
+  }
+
   static ResponseDefinition fault(Fault f) {
-    if (f.status() == 0) {
-      return ResponseDefinitionBuilder.responseDefinition()
-          .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
-    }
+    if (f.drop() != null) return dropped(f.drop());
+    if (f.status() == 0) throw new IllegalArgumentException("a fault with neither a status nor a drop: " + f);
     ObjectNode n = JSON.createObjectNode();
     n.putObject("error").put("code", f.errorCode()).put("message", "Injected fault " + f.status() + " by the ARM emulator");
     ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(f.status())

@@ -7,6 +7,7 @@ import static io.runbook.testkit.arm.ArmResponses.fault;
 import static io.runbook.testkit.arm.ArmResponses.notFound;
 import static io.runbook.testkit.arm.ArmResponses.ok;
 import static io.runbook.testkit.arm.ArmResponses.query;
+import static io.runbook.testkit.arm.ArmResponses.spoilt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,6 +42,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private static final Pattern VM_ACTION = Pattern.compile(RG + "Microsoft\\.Compute/virtualMachines/([^/]+)/(start|powerOff|deallocate|attachDetachDataDisks|instanceView)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern OPERATION = Pattern.compile("^/subscriptions/([^/]+)/providers/(Microsoft\\.Compute|Microsoft\\.DataProtection)/locations/([^/]+)/(operations|operationStatus|operationResults)/([^/]+)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern BACKUP_INSTANCE = Pattern.compile(RG + "Microsoft\\.DataProtection/backupVaults/([^/]+)/backupInstances/([^/]+)/(recoveryPoints|validateRestore|restore)$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern TOKEN = Pattern.compile("^/([^/]+)/oauth2/v2\\.0/token$");
   private static final Pattern JOB = Pattern.compile(RG + "Microsoft\\.DataProtection/backupVaults/([^/]+)/backupJobs/([^/]+)$", Pattern.CASE_INSENSITIVE);
 
   private final String subscription;
@@ -49,7 +51,9 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private final Map<String, List<ObjectNode>> recoveryPoints = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<MutableFault> faults = Collections.synchronizedList(new ArrayList<>());
   private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> creations = Collections.synchronizedList(new ArrayList<>());
   private final ArmOperations ops;
+  final ArmPrincipals principals = new ArmPrincipals();
 
   ArmRouter(String subscription) {
     this.subscription = subscription;
@@ -77,9 +81,13 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     recoveryPoints.clear();
     faults.clear();
     unexpected.clear();
+    creations.clear();
+    principals.reset();
   }
 
   List<String> unexpected() { return List.copyOf(unexpected); }
+
+  List<String> creations() { return List.copyOf(creations); }
 
   synchronized void operationPolls(int n) { ops.polls(n); }
 
@@ -180,18 +188,30 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     String method = req.getMethod().getName();
     String url = req.getUrl();
     String path = url.split("\\?")[0];
+    Fault hit = null;
     synchronized (this) {
       for (Iterator<MutableFault> it = faults.iterator(); it.hasNext(); ) {
         MutableFault f = it.next();
         if (f.fault.method().equals(method) && Pattern.compile(f.fault.pathRegex()).matcher(path).find()) {
           if (--f.left <= 0) it.remove();
-          return fault(f.fault);
+          hit = f.fault;
+          break;
         }
       }
     }
+    if (hit == null) return serve(req, method, url, path);
+    return hit.passesThrough() ? spoilt(hit, serve(req, method, url, path)) : fault(hit);
+  }
+
+  private ResponseDefinition serve(LoggedRequest req, String method, String url, String path) {
+    Matcher token = TOKEN.matcher(path);
+    if (token.find() && method.equals("POST")) return principals.token(token.group(1), req);
     String auth = req.getHeader("Authorization");
     if (auth == null || !auth.startsWith("Bearer ")) {
       return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+    }
+    if (!principals.accepts(auth.substring("Bearer ".length()))) {
+      return error(401, "InvalidAuthenticationToken", "The access token is invalid.");
     }
     String api = query(req, "api-version");
     try {
@@ -273,6 +293,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
           created.with("properties").put("timeCreated", Instant.now().toString());
         }
         if (body.has("tags")) created.set("tags", body.get("tags"));
+        if (existing == null) creations.add(id);
         created.with("properties").put("provisioningState", existing == null ? "Creating" : "Updating");
         resources.put(key(id), created);
         ArmOperations.Operation op = ops.start("Microsoft.Compute", created.path("location").asText());

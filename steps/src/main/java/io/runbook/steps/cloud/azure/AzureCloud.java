@@ -1,20 +1,24 @@
 package io.runbook.steps.cloud.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RequestRetryCondition;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.Configuration;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.CredentialUnavailableException;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
@@ -33,6 +37,7 @@ import com.azure.resourcemanager.compute.models.DiskStorageAccountTypes;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.resources.fluentcore.arm.ResourceId;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import io.runbook.engine.inventory.CloudSpec;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
@@ -61,12 +66,15 @@ public final class AzureCloud implements CloudProvider {
           throw StepFailure.fatal("inventory cloud.clientId is set but cloud.clientSecret or cloud.tenant is missing",
               "give all three for a service principal, or none to use DefaultAzureCredential");
         }
-        credential = new ClientSecretCredentialBuilder().tenantId(spec.tenant().get()).clientId(spec.clientId().get())
-            .clientSecret(ctx.secret(spec.clientSecret().get()))
-            .authorityHost(environment(spec).getActiveDirectoryEndpoint()).build();
+        ClientSecretCredentialBuilder b = new ClientSecretCredentialBuilder().tenantId(spec.tenant().get())
+            .clientId(spec.clientId().get()).clientSecret(ctx.secret(spec.clientSecret().get()))
+            .authorityHost(authorityHost(spec));
+        // MSAL asks login.microsoftonline.com about any other authority first: unreachable from a private cloud.
+        if (customAuthority(spec)) b.disableInstanceDiscovery();
+        credential = b.build();
       } else {
-        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder()
-            .authorityHost(environment(spec).getActiveDirectoryEndpoint());
+        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder().authorityHost(authorityHost(spec));
+        if (customAuthority(spec)) b.disableInstanceDiscovery();
         spec.tenant().ifPresent(b::tenantId);
         credential = b.build();
       }
@@ -96,7 +104,9 @@ public final class AzureCloud implements CloudProvider {
     }
     AzurePlanner names = new AzurePlanner(spec);
     AzureProfile profile = new AzureProfile(spec.tenant().orElse(null), spec.subscription().get(), environment(spec));
-    ComputeManager.Configurable conf = ComputeManager.configure().withRetryOptions(settings.retry());
+    RetryOptions retry = settings.retry();
+    if (retry.getShouldRetryCondition() == null) retry.setShouldRetryCondition(AzureCloud::worthRetrying);
+    ComputeManager.Configurable conf = ComputeManager.configure().withRetryOptions(retry);
     if (settings.httpClient() != null) conf = conf.withHttpClient(settings.httpClient());
     ComputeManager manager = conf.authenticate(settings.credential(), profile);
     return new AzureCloud(names, manager.serviceClient(), settings.pollInterval());
@@ -117,6 +127,26 @@ public final class AzureCloud implements CloudProvider {
     Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
     endpoints.put("resourceManagerEndpointUrl", wanted + "/");
     return new AzureEnvironment(endpoints);
+  }
+
+  /**
+   * Where to sign in: a known cloud's login host; with a custom {@code cloud.endpoint} (Azure Stack Hub, an emulator)
+   * the azure-identity setting {@code AZURE_AUTHORITY_HOST} when it is set, else public Azure's.
+   */
+  static String authorityHost(CloudSpec spec) { return authorityHost(spec, Configuration.getGlobalConfiguration()); }
+
+  static String authorityHost(CloudSpec spec, Configuration config) {
+    AzureEnvironment env = environment(spec);
+    boolean custom = AzureEnvironment.knownEnvironments().stream().noneMatch(known -> known == env);
+    String configured = config.get(Configuration.PROPERTY_AZURE_AUTHORITY_HOST);
+    return custom && configured != null && !configured.isBlank() ? configured : env.getActiveDirectoryEndpoint();
+  }
+
+  /** Whether the login host is none of the known clouds' (Azure Stack Hub, an emulator). */
+  static boolean customAuthority(CloudSpec spec) {
+    String host = trimSlash(authorityHost(spec));
+    return AzureEnvironment.knownEnvironments().stream()
+        .noneMatch(e -> e.getActiveDirectoryEndpoint() != null && trimSlash(e.getActiveDirectoryEndpoint()).equalsIgnoreCase(host));
   }
 
   private static String trimSlash(String url) { return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; }
@@ -295,8 +325,40 @@ public final class AzureCloud implements CloudProvider {
     }
   }
 
+  /**
+   * The SDK's retry condition, except that a refused sign-in is final: the SDK would otherwise retry any exception,
+   * and a wrong or expired client secret would cost minutes of backoff (and count against the account) to no end.
+   */
+  static boolean worthRetrying(RequestRetryCondition c) {
+    if (c.getResponse() != null) {
+      int status = c.getResponse().getStatusCode();
+      return status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+    }
+    if (signInRefused(c.getThrowable())) return false;
+    return c.getThrowable() instanceof Exception;
+  }
+
+  private static boolean signInRefused(Throwable t) { return refusal(t) != null; }
+
+  /** The sign-in's refusal in {@code t}'s causes: Entra ID said no (a 4xx but 429), or no credential is there. */
+  private static Throwable refusal(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
+      if (x instanceof ClientAuthenticationException || x instanceof CredentialUnavailableException) return x;
+      if (x instanceof MsalServiceException m && m.statusCode() >= 400 && m.statusCode() < 500 && m.statusCode() != 429) {
+        return x;
+      }
+    }
+    return null;
+  }
+
   /** An SDK exception as an operator-facing failure: what, which resource, Azure's code and message, what next. */
   static StepFailure failure(String what, String resourceId, RuntimeException e) {
+    Throwable x = refusal(e);
+    if (x != null) {
+      return new StepFailure(what + " on " + resourceId + ": could not sign in to Azure (" + x.getMessage() + ")", false,
+          "check the inventory's cloud.tenant, cloud.clientId and cloud.clientSecret (an expired or wrong secret?), or"
+              + " the identity DefaultAzureCredential finds (az login, managed identity), then run the step again", null);
+    }
     if (e instanceof HttpResponseException he && he.getResponse() != null) {
       int status = he.getResponse().getStatusCode();
       String code = "";

@@ -138,6 +138,8 @@ final class BackupVault {
       String text = r.getBodyAsBinaryData() == null ? "" : r.getBodyAsBinaryData().toString();
       String hint = status == 404 ? "check cloud.backupVault and the disk's backupInstance in the inventory"
           : status == 403 || status == 401 ? "the identity lacks a Backup role on the vault or the target resource group"
+          : status == 429 ? "Azure is throttling this subscription; retry later"
+          : status >= 500 ? "Azure had a transient failure after several retries; retry the step"
           : "read Azure's message and fix the request, then run the step again";
       throw new StepFailure(what + " failed on " + resourceId + ": HTTP " + status + " " + errorText(text, ""),
           status == 429 || status >= 500, hint, null);
