@@ -1,7 +1,6 @@
 package io.runbook.steps.binlog;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +20,7 @@ public final class CutFinder {
   private static final int LATE_STARTER_LOOKAHEAD = 1000;
 
   /** A transaction's location, kept cheaply during the scan and materialised with full detail afterwards. */
-  private record Where(Path file, long start) {}
+  private record Where(BinlogSource file, long start) {}
 
   public Cut find(CutRequest req) throws IOException, BinlogException {
     if (req.files().isEmpty()) throw new BinlogException("no binlog files given", "list the binlog files to replay, oldest first");
@@ -45,13 +44,13 @@ public final class CutFinder {
     /** What the target has; with no startAfter given, the first file's GTID_LIST (set once it is read). */
     private GtidPosition start;
     private final Map<String, Long> state = new TreeMap<>();
-    private Path file;
+    private BinlogSource file;
     private boolean positionFilePassed;
     private boolean cutHere;
     private boolean cut;
     private boolean broken = true;
     private long count;
-    private Path lastAppliedFile;
+    private BinlogSource lastAppliedFile;
     private long lastAppliedStart;
     private Where firstSkipped;
     private boolean pendingState;
@@ -89,7 +88,7 @@ public final class CutFinder {
 
     Cut go() throws IOException, BinlogException {
       BinlogFileInfo previous = null;
-      for (Path f : req.files()) {
+      for (BinlogSource f : req.files()) {
         if (cut && scannedEnoughPastCut()) break;
         boolean contextOnly = cut;
         file = f;
@@ -99,7 +98,7 @@ public final class CutFinder {
         }
         flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
-        BinlogFileInfo info = scanner.scan(f, this::visit);
+        BinlogFileInfo info = scanner.scan(f, 4, this::visit);
         flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);
@@ -121,11 +120,11 @@ public final class CutFinder {
       }
       if (req.beforeGtid().isPresent() && firstSkipped == null) {
         throw new BinlogException("GTID " + req.beforeGtid().get() + " is not in the files after " + start,
-            "check the GTID (domain-server-seq) and that the files reach it: last file " + file);
+            "check the GTID (domain-server-seq) and that the files reach it: last file " + file.path());
       }
       if (req.throughGtid().isPresent() && !endPosition.covers(req.throughGtid().get())) {
         throw new BinlogException("GTID " + req.throughGtid().get() + " is not in the files after " + start,
-            "check the GTID and that the files reach it: last file " + file);
+            "check the GTID and that the files reach it: last file " + file.path());
       }
       for (Gtid g : req.skipGtids()) {
         if (!skipped.contains(g.toString()) && !start.covers(g) && (firstSkipped == null || endPosition.covers(g))) {
@@ -189,13 +188,13 @@ public final class CutFinder {
       return tx.matched();
     }
 
-    private boolean isPositionFile(Path f) {
+    private boolean isPositionFile(BinlogSource f) {
       String want = req.beforePosition().map(CutRequest.FilePosition::file).orElse(null);
-      return want != null && (f.toString().equals(want) || f.getFileName().toString().equals(want));
+      return want != null && (f.path().equals(want) || f.fileName().equals(want));
     }
 
     private void apply(TransactionCursor tx) {
-      String name = file.toString();
+      String name = file.path();
       if (!broken && name.equals(segFile) && segStop <= tx.start()) {
         segStop = tx.end();
         segCount++;
