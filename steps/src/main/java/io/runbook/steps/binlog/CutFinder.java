@@ -22,14 +22,22 @@ public final class CutFinder {
   /** A transaction's location, kept cheaply during the scan and materialised with full detail afterwards. */
   private record Where(BinlogSource file, long start) {}
 
+  private final boolean scanAhead;
+
+  public CutFinder() { this(true); }
+
+  /** @param scanAhead scan the next file on a second thread (off: everything on the caller's thread, for comparison) */
+  CutFinder(boolean scanAhead) { this.scanAhead = scanAhead; }
+
   public Cut find(CutRequest req) throws IOException, BinlogException {
     if (req.files().isEmpty()) throw new BinlogException("no binlog files given", "list the binlog files to replay, oldest first");
-    return new Run(req).go();
+    return new Run(req, scanAhead).go();
   }
 
   /** One cut computation. */
   private static final class Run {
     private final CutRequest req;
+    private final boolean scanAhead;
     private final BinlogScanner scanner;
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> continuity = new ArrayList<>();
@@ -75,8 +83,9 @@ public final class CutFinder {
     private long segLastServer;
     private long segLastSeq;
 
-    Run(CutRequest req) {
+    Run(CutRequest req, boolean scanAhead) {
       this.req = req;
+      this.scanAhead = scanAhead;
       this.scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null));
       this.start = req.startAfter() == null ? GtidPosition.empty() : req.startAfter().copy();
       this.endPosition = start.copy();
@@ -87,8 +96,16 @@ public final class CutFinder {
     }
 
     Cut go() throws IOException, BinlogException {
+      try (ScanAhead files = new ScanAhead(req.files(), scanner, !scanAhead ? null
+          : () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null)))) {
+        return go(files);
+      }
+    }
+
+    private Cut go(ScanAhead scans) throws IOException, BinlogException {
       BinlogFileInfo previous = null;
-      for (BinlogSource f : req.files()) {
+      for (int i = 0; i < req.files().size(); i++) {
+        BinlogSource f = req.files().get(i);
         if (cut && scannedEnoughPastCut()) break;
         boolean contextOnly = cut;
         file = f;
@@ -98,7 +115,7 @@ public final class CutFinder {
         }
         flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
-        BinlogFileInfo info = scanner.scan(f, 4, this::visit);
+        BinlogFileInfo info = scans.scan(i, this::visit);
         flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);
