@@ -24,7 +24,14 @@ public final class CutFinder {
 
   private final boolean scanAhead;
 
-  public CutFinder() { this(true); }
+  /** Scans ahead on a second thread when the machine has a core to spare (measured slower on an oversubscribed one). */
+  public CutFinder() { this(aCoreIsFree()); }
+
+  private static boolean aCoreIsFree() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double load = os.getSystemLoadAverage(); // negative where the platform has none
+    return os.getAvailableProcessors() > 1 && load >= 0 && load < os.getAvailableProcessors() - 1;
+  }
 
   /** @param scanAhead scan the next file on a second thread (off: everything on the caller's thread, for comparison) */
   CutFinder(boolean scanAhead) { this.scanAhead = scanAhead; }
