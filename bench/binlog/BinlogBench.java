@@ -6,6 +6,7 @@ import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.spi.StepLog;
 import io.runbook.steps.binlog.BinlogScanner;
+import io.runbook.steps.binlog.BinlogSource;
 import io.runbook.steps.binlog.Cut;
 import io.runbook.steps.binlog.CutFinder;
 import io.runbook.steps.binlog.CutRequest;
@@ -43,8 +44,8 @@ public final class BinlogBench {
     String by = a[1];
     String value = a[2];
     int first = 3;
-    List<Path> files = new ArrayList<>();
-    for (int i = first; i < a.length; i++) files.add(Path.of(a[i]));
+    List<BinlogSource> files = new ArrayList<>();
+    for (int i = first; i < a.length; i++) files.add(BinlogSource.local(Path.of(a[i])));
     CutRequest req = new CutRequest(files, null,
         by.equals("gtid") ? Optional.of(Gtid.parse(value)) : Optional.empty(), Optional.empty(),
         by.equals("time") ? Optional.of(Instant.parse(value)) : Optional.empty(),

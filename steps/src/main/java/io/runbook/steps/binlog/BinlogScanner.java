@@ -1,12 +1,11 @@
 package io.runbook.steps.binlog;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +37,14 @@ public final class BinlogScanner {
   }
 
   private static final int HEADER = 19;
-  private static final long WINDOW = 1L << 30;
+  /** The window's size: big reads, small enough to stay in the CPU cache while its events are parsed and checked. */
+  private static final int WINDOW = 1 << 20;
+  /** How much a scan that jumps ahead reads at a time before the jump (the format description and GTID_LIST). */
+  private static final int HEADER_PHASE_READ = 16 << 10;
+  /** A jump further ahead than this opens the file again at the target instead of reading through. */
+  private static final long READ_THROUGH = 256 << 10;
+  /** The CRC32 of a batch of events whose checksums are right (see addToChecksumBatch). */
+  private static final long BATCH_OK = 0xffffffffL;
   private static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
   private static final Pattern DDL_TABLE = Pattern.compile(
       "^\\s*(?:CREATE|DROP|ALTER|TRUNCATE|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+"
@@ -51,6 +57,8 @@ public final class BinlogScanner {
   private final RequiredLiteral required;
   private final CRC32 crc = new CRC32();
   private final AsciiText ascii = new AsciiText();
+  /** The buffer files stream through, reused from file to file (a scanner scans one file at a time). */
+  private ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
 
   public BinlogScanner(Detail detail) { this(detail, true, null); }
 
@@ -66,32 +74,46 @@ public final class BinlogScanner {
     this.required = match == null ? null : RequiredLiteral.of(match);
   }
 
-  /** Scans a whole file. */
+  /** Scans a whole local file. */
   public BinlogFileInfo scan(Path file, Visitor visitor) throws IOException, BinlogException {
-    return scan(file, 4, visitor);
+    return scan(BinlogSource.local(file), 4, visitor);
+  }
+
+  /** Scans a local file from {@code from}; see {@link #scan(BinlogSource, long, Visitor)}. */
+  public BinlogFileInfo scan(Path file, long from, Visitor visitor) throws IOException, BinlogException {
+    return scan(BinlogSource.local(file), from, visitor);
   }
 
   /**
-   * Scans {@code file} from {@code from} (an event boundary, e.g. a transaction's start; its format description
+   * Scans a file from {@code from} (an event boundary, e.g. a transaction's start; its format description
    * and GTID_LIST are read first either way) until the end or until the visitor returns false.
    */
-  public BinlogFileInfo scan(Path file, long from, Visitor visitor) throws IOException, BinlogException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return new FileScan(file, ch, from, visitor).run();
-    }
+  public BinlogFileInfo scan(BinlogSource file, long from, Visitor visitor) throws IOException, BinlogException {
+    return new FileScan(file, from, visitor).run();
   }
 
-  /** The state of one file's scan. */
+  /**
+   * The state of one file's scan. The file streams through one reused buffer (the window) that holds whole
+   * events; checksums are verified a window at a time (see {@link #flushChecksums}).
+   */
   private final class FileScan {
+    private final BinlogSource source;
     private final String name;
-    private final FileChannel ch;
-    private final long size;
     private final long from;
     private final Visitor visitor;
     private final TransactionCursor tx = new TransactionCursor();
-    private MappedByteBuffer buf;
-    private long winStart;
-    private long winEnd;
+    private long size;
+    private ReadableByteChannel in;
+    private ByteBuffer buf;
+    /** File offset of buf[0]; buf[0, filled) holds the file's bytes from there (buf's limit stays at its capacity). */
+    private long base;
+    private int filled;
+    private long pos;
+    /** Offset of the event being handled, -1 between events. */
+    private long current = -1;
+    private boolean jumped;
+    private BinlogFileInfo result;
+    private long reopenAt;
     private boolean checksums;
     private boolean inUse;
     private String serverVersion = "";
@@ -99,60 +121,116 @@ public final class BinlogScanner {
     private final List<String> gtidList = new ArrayList<>();
     private boolean inTx;
     private long txCount;
+    /** Events walked but not yet checksum-verified: buf[batchStart, batchEnd), or none when batchStart < 0. */
+    private int batchStart = -1;
+    private int batchEnd;
+    private Gtid batchTx;
 
-    FileScan(Path path, FileChannel ch, long from, Visitor visitor) throws IOException {
-      this.name = path.toString();
-      this.ch = ch;
-      this.size = ch.size();
+    FileScan(BinlogSource source, long from, Visitor visitor) {
+      this.source = source;
+      this.name = source.path();
       this.from = from;
       this.visitor = visitor;
     }
 
     BinlogFileInfo run() throws IOException, BinlogException {
+      size = source.size();
       if (size < 4) throw notBinlog("it is " + size + " bytes long");
-      map(0, HEADER + 4);
-      for (int i = 0; i < 4; i++) {
-        if (buf.get(i) != MAGIC[i]) throw notBinlog("it does not start with the binlog magic bytes fe 62 69 6e");
+      buf = window;
+      jumped = from <= 4;
+      long at = 0;
+      try {
+        while (result == null) {
+          long start = at;
+          reopenAt = -1;
+          source.read(start, ch -> walk(ch, start));
+          if (result == null && reopenAt < 0) throw new IllegalStateException("scan of " + name + " stopped at " + pos);
+          at = reopenAt;
+        }
+        return result;
+      } finally {
+        window = buf; // keep a grown window for the next file
       }
-      long pos = 4;
-      boolean jumped = from <= 4;
+    }
+
+    /** Walks events from {@code start} (0 or an event boundary) until the scan ends or wants to jump far ahead. */
+    private void walk(ReadableByteChannel ch, long start) throws IOException, BinlogException {
+      in = ch;
+      base = start;
+      filled = 0;
+      try {
+        if (start == 0) {
+          ensure(0, 4);
+          for (int i = 0; i < 4; i++) {
+            if (buf.get(i) != MAGIC[i]) throw notBinlog("it does not start with the binlog magic bytes fe 62 69 6e");
+          }
+          pos = 4;
+        } else {
+          pos = start;
+        }
+        walkEvents();
+        flushChecksums();
+      } catch (BinlogException | RuntimeException e) {
+        throw checksumFirst(e);
+      } finally {
+        current = -1;
+        in = null;
+      }
+    }
+
+    private void walkEvents() throws IOException, BinlogException {
       while (true) {
         if (!jumped && (pos >= from || inTx)) {
           // the caller's offset: reached once the file's header events (format description, GTID_LIST) are read
           if (pos < from) inTx = false;
-          pos = Math.max(pos, from);
+          long target = Math.max(pos, from);
           jumped = true;
+          flushChecksums(); // a batch covers consecutive events only
+          pos = target;
+          if (target > base + filled + READ_THROUGH) {
+            // far ahead: open the file again there rather than pull (over a network: transfer) the bytes between
+            reopenAt = target;
+            return;
+          }
         }
         if (pos + HEADER > size) {
-          if (pos < size) return truncated(pos);
-          return info(pos, Optional.empty(), true, null);
+          result = pos < size ? truncated(pos) : info(pos, Optional.empty(), true, null);
+          return;
         }
         ensure(pos, HEADER);
-        int off = (int) (pos - winStart);
+        current = pos;
+        int off = (int) (pos - base);
         long eventSize = u32(off + 9);
         int type = buf.get(off + 4) & 0xff;
         if (eventSize < HEADER) throw corrupt(pos, "event length " + eventSize + " is shorter than an event header");
-        if (pos + eventSize > size) return truncated(pos);
+        if (pos + eventSize > size) {
+          result = truncated(pos);
+          return;
+        }
         long logPos = u32(off + 13);
         if (logPos != 0 && logPos != ((pos + eventSize) & 0xffffffffL)) {
           throw corrupt(pos, "event header says it ends at " + logPos + " but its length puts the end at " + (pos + eventSize));
         }
-        ensure(pos, eventSize);
-        off = (int) (pos - winStart);
-        if (type == EventType.FORMAT_DESCRIPTION) {
-          formatDescription(off, (int) eventSize);
-        } else if (checksums && verifyChecksums) {
-          verify(pos, off, (int) eventSize, type);
-        }
-        String rotatesTo = event(type, pos, off, (int) eventSize);
+        int len = (int) eventSize;
+        ensure(pos, len);
+        off = (int) (pos - base);
+        if (type == EventType.FORMAT_DESCRIPTION) formatDescription(off, len);
+        String rotatesTo = event(type, pos, off, len);
+        if (checksums && verifyChecksums && type != EventType.FORMAT_DESCRIPTION) addToChecksumBatch(off, len);
         pos += eventSize;
+        current = -1;
         if (inTx && tx.end == pos) {
           inTx = false;
           txCount++;
-          if (!visitor.onTransaction(tx)) return info(pos, Optional.empty(), false, null);
+          if (!visitor.onTransaction(tx)) {
+            result = info(pos, Optional.empty(), false, null);
+            return;
+          }
         }
-        if (rotatesTo != null) return info(pos, Optional.empty(), true, rotatesTo);
-        if (type == EventType.STOP) return info(pos, Optional.empty(), true, null);
+        if (rotatesTo != null || type == EventType.STOP) {
+          result = info(pos, Optional.empty(), true, rotatesTo);
+          return;
+        }
       }
     }
 
@@ -279,27 +357,92 @@ public final class BinlogScanner {
       checksums = alg == 1;
       int n = len - HEADER - 57 - 5;
       postHeader = n > 0 ? bytes(body + 57, n) : new byte[0];
-      if (checksums && verifyChecksums) verify(off + winStart, off, len, EventType.FORMAT_DESCRIPTION);
+      if (checksums && verifyChecksums) verifyOne(base + off, off, len, EventType.FORMAT_DESCRIPTION, null);
     }
 
-    private void verify(long pos, int off, int len, int type) throws BinlogException {
+    /**
+     * Adds an event to the batch of events whose checksums are verified together. Each event's stored CRC32 is
+     * the checksum of its other bytes; inverting every event's last 4 bytes and (but the first) its first 4 bytes
+     * makes the CRC32 of the whole batch 0xffffffff exactly when every event's checksum is right: after an event
+     * and its inverted stored checksum the CRC register is 0, and inverted first bytes on register 0 equal plain
+     * ones on the initial register 0xffffffff. So one pass over the window replaces a checksum call per event.
+     */
+    private void addToChecksumBatch(int off, int len) {
+      if (batchStart < 0) {
+        batchStart = off;
+        batchTx = inTx ? tx.gtid() : null;
+      } else {
+        invert(off);
+      }
+      invert(off + len - 4);
+      batchEnd = off + len;
+    }
+
+    private void invert(int at) { buf.putInt(at, ~buf.getInt(at)); }
+
+    /** Verifies the batch of pending events; on a mismatch, finds the event and throws naming its offset. */
+    private void flushChecksums() throws BinlogException {
+      if (batchStart < 0) return;
+      int from = batchStart;
+      int to = batchEnd;
+      batchStart = -1;
+      crc.reset();
+      crc.update(buf.limit(to).position(from));
+      buf.limit(buf.capacity());
+      if (crc.getValue() == BATCH_OK) return;
+      // find the damaged event: undo the inversions and check each event on its own
+      Gtid group = batchTx;
+      for (int off = from; off < to; ) {
+        int len = buf.getInt(off + 9);
+        if (off != from) invert(off);
+        invert(off + len - 4);
+        int type = buf.get(off + 4) & 0xff;
+        if (type == EventType.GTID) group = new Gtid(u32(off + HEADER + 8), u32(off + 5), buf.getLong(off + HEADER));
+        verifyOne(base + off, off, len, type, group);
+        if (type == EventType.XID) group = null;
+        off += len;
+      }
+      throw new BinlogException(String.format(Locale.ROOT, "%s: CRC32 mismatch in the events between offsets %d and %d",
+          name, base + from, base + to), "the file is damaged there: take this file again from the source (snapshot or server)");
+    }
+
+    /**
+     * What to report when the walk failed: a checksum mismatch in what was walked or in the event at hand comes
+     * first (a damaged byte explains odd lengths and text); else the failure itself.
+     */
+    private BinlogException checksumFirst(Exception failure) throws BinlogException {
+      if (checksums && verifyChecksums) {
+        flushChecksums();
+        int off = (int) (current - base);
+        if (current >= base && off + HEADER <= filled) {
+          long len = u32(off + 9);
+          int type = buf.get(off + 4) & 0xff;
+          if (len >= HEADER + 4 && off + len <= filled && type != EventType.FORMAT_DESCRIPTION) {
+            verifyOne(current, off, (int) len, type, inTx ? tx.gtid() : null);
+          }
+        }
+      }
+      if (failure instanceof BinlogException e) return e;
+      if (failure instanceof RuntimeException e && !(e instanceof IndexOutOfBoundsException)) throw e;
+      return corrupt(pos, "the event does not parse (" + failure + ")");
+    }
+
+    private void verifyOne(long pos, int off, int len, int type, Gtid group) throws BinlogException {
       int expected = buf.getInt(off + len - 4);
       crc.reset();
-      int limit = buf.limit();
       if (type == EventType.FORMAT_DESCRIPTION) {
         // the server sets and clears the in-use flag in place: the checksum is computed with it cleared
         int flagByte = buf.get(off + 17) & ~0x01;
-        buf.limit(off + 17).position(off);
-        crc.update(buf);
+        crc.update(buf.limit(off + 17).position(off));
         crc.update(flagByte);
-        buf.limit(off + len - 4).position(off + 18);
+        buf.limit(buf.capacity());
+        crc.update(buf.limit(off + len - 4).position(off + 18));
       } else {
-        buf.limit(off + len - 4).position(off);
+        crc.update(buf.limit(off + len - 4).position(off));
       }
-      crc.update(buf);
-      buf.limit(limit);
+      buf.limit(buf.capacity());
       if ((int) crc.getValue() != expected) {
-        String inside = inTx ? " inside transaction " + tx.gtid() : "";
+        String inside = group != null ? " inside transaction " + group : "";
         throw new BinlogException(
             String.format(Locale.ROOT, "%s: CRC32 mismatch in the event at offset %d (type %d%s): stored %08x, computed %08x",
                 name, pos, type, inside, expected, (int) crc.getValue()),
@@ -330,18 +473,52 @@ public final class BinlogScanner {
           truncatedAt, incomplete, Optional.ofNullable(rotatesTo), txCount);
     }
 
-    /** Makes [pos, pos+len) addressable in the current mapping, remapping from pos when needed. */
-    private void ensure(long pos, long len) throws IOException {
-      if (buf != null && pos >= winStart && pos + len <= winEnd) return;
-      map(pos, len);
+    /**
+     * Makes the file's bytes [at, at+len) addressable in the window: keeps what is there from {@code at} on, moves
+     * it to the front and reads more (as much as one read gives, at least up to at+len; never past the size the scan
+     * started with). Checksums of the events in the window are verified before their bytes move.
+     */
+    private void ensure(long at, long len) throws IOException, BinlogException {
+      if (at >= base && at + len <= base + filled) return;
+      flushChecksums();
+      if (at >= base + filled) {
+        skip(at - (base + filled));
+        filled = 0;
+      } else {
+        int keep = (int) (at - base);
+        buf.limit(filled).position(keep);
+        buf.compact();
+        filled -= keep;
+      }
+      base = at;
+      if (len > buf.capacity()) {
+        ByteBuffer bigger = ByteBuffer.allocateDirect((int) Math.max(len, Math.min(Integer.MAX_VALUE - 8, 2L * buf.capacity())));
+        bigger.order(ByteOrder.LITTLE_ENDIAN);
+        bigger.put(buf.limit(filled).position(0));
+        buf = bigger;
+      }
+      // before a jump only the file's first events are needed: read little, the rest comes from the jump's target
+      long want = jumped ? buf.capacity() : Math.max(len, HEADER_PHASE_READ);
+      buf.limit((int) Math.min(Math.min(buf.capacity(), want), size - base)).position(filled);
+      while (buf.position() < len) {
+        if (in.read(buf) < 0) {
+          throw new IOException(name + " ended at offset " + (base + buf.position()) + " while reading it, but it was "
+              + size + " bytes when the scan started (was it truncated meanwhile?)");
+        }
+      }
+      filled = buf.position();
+      buf.limit(buf.capacity());
     }
 
-    private void map(long pos, long len) throws IOException {
-      long n = Math.min(size - pos, Math.max(len, WINDOW));
-      buf = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
-      buf.order(ByteOrder.LITTLE_ENDIAN);
-      winStart = pos;
-      winEnd = pos + n;
+    /** Reads past {@code n} bytes of the stream (a short jump, cheaper than opening the file again). */
+    private void skip(long n) throws IOException {
+      while (n > 0) {
+        buf.clear().limit((int) Math.min(buf.capacity(), n));
+        int got = in.read(buf);
+        if (got < 0) throw new IOException(name + " ended while skipping to offset " + (base + filled + n));
+        n -= got;
+      }
+      buf.clear();
     }
 
     private long u32(int at) { return buf.getInt(at) & 0xffffffffL; }
@@ -390,7 +567,7 @@ public final class BinlogScanner {
     private byte[] bytes = new byte[4096];
     private int length;
 
-    byte[] load(MappedByteBuffer buf, int at, int len) {
+    byte[] load(ByteBuffer buf, int at, int len) {
       if (bytes.length < len) bytes = new byte[Math.max(len, bytes.length * 2)];
       buf.get(at, bytes, 0, len);
       length = len;

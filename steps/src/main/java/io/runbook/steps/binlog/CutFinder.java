@@ -1,7 +1,6 @@
 package io.runbook.steps.binlog;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,16 +20,31 @@ public final class CutFinder {
   private static final int LATE_STARTER_LOOKAHEAD = 1000;
 
   /** A transaction's location, kept cheaply during the scan and materialised with full detail afterwards. */
-  private record Where(Path file, long start) {}
+  private record Where(BinlogSource file, long start) {}
+
+  private final boolean scanAhead;
+
+  /** Scans ahead on a second thread when the machine has a core to spare (measured slower on an oversubscribed one). */
+  public CutFinder() { this(aCoreIsFree()); }
+
+  private static boolean aCoreIsFree() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double load = os.getSystemLoadAverage(); // negative where the platform has none
+    return os.getAvailableProcessors() > 1 && load >= 0 && load < os.getAvailableProcessors() - 1;
+  }
+
+  /** @param scanAhead scan the next file on a second thread (off: everything on the caller's thread, for comparison) */
+  CutFinder(boolean scanAhead) { this.scanAhead = scanAhead; }
 
   public Cut find(CutRequest req) throws IOException, BinlogException {
     if (req.files().isEmpty()) throw new BinlogException("no binlog files given", "list the binlog files to replay, oldest first");
-    return new Run(req).go();
+    return new Run(req, scanAhead).go();
   }
 
   /** One cut computation. */
   private static final class Run {
     private final CutRequest req;
+    private final boolean scanAhead;
     private final BinlogScanner scanner;
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> continuity = new ArrayList<>();
@@ -45,13 +59,13 @@ public final class CutFinder {
     /** What the target has; with no startAfter given, the first file's GTID_LIST (set once it is read). */
     private GtidPosition start;
     private final Map<String, Long> state = new TreeMap<>();
-    private Path file;
+    private BinlogSource file;
     private boolean positionFilePassed;
     private boolean cutHere;
     private boolean cut;
     private boolean broken = true;
     private long count;
-    private Path lastAppliedFile;
+    private BinlogSource lastAppliedFile;
     private long lastAppliedStart;
     private Where firstSkipped;
     private boolean pendingState;
@@ -76,8 +90,9 @@ public final class CutFinder {
     private long segLastServer;
     private long segLastSeq;
 
-    Run(CutRequest req) {
+    Run(CutRequest req, boolean scanAhead) {
       this.req = req;
+      this.scanAhead = scanAhead;
       this.scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null));
       this.start = req.startAfter() == null ? GtidPosition.empty() : req.startAfter().copy();
       this.endPosition = start.copy();
@@ -88,8 +103,16 @@ public final class CutFinder {
     }
 
     Cut go() throws IOException, BinlogException {
+      try (ScanAhead files = new ScanAhead(req.files(), scanner, !scanAhead ? null
+          : () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null)))) {
+        return go(files);
+      }
+    }
+
+    private Cut go(ScanAhead scans) throws IOException, BinlogException {
       BinlogFileInfo previous = null;
-      for (Path f : req.files()) {
+      for (int i = 0; i < req.files().size(); i++) {
+        BinlogSource f = req.files().get(i);
         if (cut && scannedEnoughPastCut()) break;
         boolean contextOnly = cut;
         file = f;
@@ -99,7 +122,7 @@ public final class CutFinder {
         }
         flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
-        BinlogFileInfo info = scanner.scan(f, this::visit);
+        BinlogFileInfo info = scans.scan(i, this::visit);
         flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);
@@ -121,11 +144,11 @@ public final class CutFinder {
       }
       if (req.beforeGtid().isPresent() && firstSkipped == null) {
         throw new BinlogException("GTID " + req.beforeGtid().get() + " is not in the files after " + start,
-            "check the GTID (domain-server-seq) and that the files reach it: last file " + file);
+            "check the GTID (domain-server-seq) and that the files reach it: last file " + file.path());
       }
       if (req.throughGtid().isPresent() && !endPosition.covers(req.throughGtid().get())) {
         throw new BinlogException("GTID " + req.throughGtid().get() + " is not in the files after " + start,
-            "check the GTID and that the files reach it: last file " + file);
+            "check the GTID and that the files reach it: last file " + file.path());
       }
       for (Gtid g : req.skipGtids()) {
         if (!skipped.contains(g.toString()) && !start.covers(g) && (firstSkipped == null || endPosition.covers(g))) {
@@ -189,13 +212,13 @@ public final class CutFinder {
       return tx.matched();
     }
 
-    private boolean isPositionFile(Path f) {
+    private boolean isPositionFile(BinlogSource f) {
       String want = req.beforePosition().map(CutRequest.FilePosition::file).orElse(null);
-      return want != null && (f.toString().equals(want) || f.getFileName().toString().equals(want));
+      return want != null && (f.path().equals(want) || f.fileName().equals(want));
     }
 
     private void apply(TransactionCursor tx) {
-      String name = file.toString();
+      String name = file.path();
       if (!broken && name.equals(segFile) && segStop <= tx.start()) {
         segStop = tx.end();
         segCount++;

@@ -1,6 +1,5 @@
 package io.runbook.steps.binlog;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +13,7 @@ import java.util.regex.Pattern;
  * of context to keep on each side of the cut.
  */
 public record CutRequest(
-    List<Path> files,
+    List<BinlogSource> files,
     GtidPosition startAfter,
     Optional<Gtid> beforeGtid,
     Optional<Gtid> throughGtid,

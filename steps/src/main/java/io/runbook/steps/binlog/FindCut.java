@@ -24,7 +24,8 @@ public final class FindCut implements StepType<FindCut.Input, FindCut.Output> {
 
   @Doc("Binlog files and where to stop; give at most one stop rule (none: to the end of the files)")
   public record Input(
-      @Doc("Binlog files, oldest first, or folders holding bin.NNNNNN files (local to the engine)") List<String> files,
+      @Doc("Binlog files, oldest first, or folders holding bin.NNNNNN files; on the step's on: host when it has one (read "
+          + "through its SSH transport, only the bytes the scan needs, nothing copied), else local to the engine") List<String> files,
       @Doc(value = "GTID position the target already has, exclusive (e.g. the booted base's @@gtid_binlog_pos)", defaultValue = "from the start of the first file")
       Optional<String> startAfter,
       @Doc("Stop right before this GTID") Optional<String> beforeGtid,
@@ -54,7 +55,7 @@ public final class FindCut implements StepType<FindCut.Input, FindCut.Output> {
 
   @Override
   public Plan plan(Input in, StepContext ctx) {
-    return Plan.file(String.join(" ", in.files()), "scan binlog files (read only) after [" + in.startAfter().orElse("")
+    return Plan.file(where(in.files(), ctx), "scan binlog files (read only) after [" + in.startAfter().orElse("")
         + "] for the cut " + stopRule(in));
   }
 
@@ -87,6 +88,13 @@ public final class FindCut implements StepType<FindCut.Input, FindCut.Output> {
     } catch (IllegalArgumentException e) {
       throw StepFailure.fatal(step + e.getMessage(), "GTIDs are domain-server-seq (0-1-42), positions file:offset");
     }
+  }
+
+  /** The files as a plan shows them: with the host they are read on when that is not the engine's machine. */
+  static String where(List<String> files, StepContext ctx) {
+    String list = String.join(" ", files);
+    return ctx.target().filter(h -> h.transport() != null && !h.transport().isLocal())
+        .map(h -> h.name() + ":" + list + " (streamed over ssh, not copied)").orElse(list);
   }
 
   static String stopRule(Input in) {

@@ -12,6 +12,13 @@ import java.util.stream.Collectors;
  */
 public final class GtidPosition {
   private final TreeMap<Long, Gtid> byDomain = new TreeMap<>();
+  // A scan asks about and advances one domain millions of times in a row: its last GTID is kept in plain fields
+  // (cached), and written to the map (dirty) only when something else reads the position.
+  private boolean cached;
+  private boolean dirty;
+  private long recentDomain;
+  private long recentServer;
+  private long recentSeq;
 
   public static GtidPosition empty() { return new GtidPosition(); }
 
@@ -32,40 +39,64 @@ public final class GtidPosition {
 
   public GtidPosition copy() {
     GtidPosition c = new GtidPosition();
-    c.byDomain.putAll(byDomain);
+    c.byDomain.putAll(map());
     return c;
   }
 
   /** Records {@code g} as applied in its domain (keeps the highest sequence). */
-  public void advance(Gtid g) {
-    byDomain.merge(g.domain(), g, (a, b) -> Long.compareUnsigned(b.seq(), a.seq()) > 0 ? b : a);
-  }
+  public void advance(Gtid g) { advance(g.domain(), g.serverId(), g.seq()); }
 
-  /** Records {@code domain-server-seq} as applied (no allocation unless it moves the position). */
+  /** Records {@code domain-server-seq} as applied; called per transaction of a scan, so it allocates only for a new domain. */
   public void advance(long domain, long serverId, long seq) {
-    Gtid last = byDomain.get(domain);
-    if (last == null || Long.compareUnsigned(seq, last.seq()) > 0) byDomain.put(domain, new Gtid(domain, serverId, seq));
+    if (!cache(domain)) {
+      byDomain.put(domain, new Gtid(domain, serverId, seq));
+      cache(domain);
+    } else if (Long.compareUnsigned(seq, recentSeq) > 0) {
+      recentServer = serverId;
+      recentSeq = seq;
+      dirty = true;
+    }
   }
 
   public boolean covers(Gtid g) { return covers(g.domain(), g.seq()); }
 
   public boolean covers(long domain, long seq) {
-    Gtid last = byDomain.get(domain);
-    return last != null && Long.compareUnsigned(seq, last.seq()) <= 0;
+    return cache(domain) && Long.compareUnsigned(seq, recentSeq) <= 0;
   }
 
-  public Optional<Gtid> domain(long domain) { return Optional.ofNullable(byDomain.get(domain)); }
+  /** Makes {@code domain} the cached one; false when the position has nothing in it. */
+  private boolean cache(long domain) {
+    if (cached && recentDomain == domain) return true;
+    Gtid g = map().get(domain);
+    if (g == null) return false;
+    cached = true;
+    recentDomain = domain;
+    recentServer = g.serverId();
+    recentSeq = g.seq();
+    return true;
+  }
 
-  public Map<Long, Gtid> asMap() { return Map.copyOf(byDomain); }
+  /** The map, brought up to date. */
+  private TreeMap<Long, Gtid> map() {
+    if (dirty) {
+      byDomain.put(recentDomain, new Gtid(recentDomain, recentServer, recentSeq));
+      dirty = false;
+    }
+    return byDomain;
+  }
+
+  public Optional<Gtid> domain(long domain) { return Optional.ofNullable(map().get(domain)); }
+
+  public Map<Long, Gtid> asMap() { return Map.copyOf(map()); }
 
   public boolean isEmpty() { return byDomain.isEmpty(); }
 
   @Override
-  public boolean equals(Object o) { return o instanceof GtidPosition p && p.byDomain.equals(byDomain); }
+  public boolean equals(Object o) { return o instanceof GtidPosition p && p.map().equals(map()); }
 
   @Override
-  public int hashCode() { return byDomain.hashCode(); }
+  public int hashCode() { return map().hashCode(); }
 
   @Override
-  public String toString() { return byDomain.values().stream().map(Gtid::toString).collect(Collectors.joining(",")); }
+  public String toString() { return map().values().stream().map(Gtid::toString).collect(Collectors.joining(",")); }
 }

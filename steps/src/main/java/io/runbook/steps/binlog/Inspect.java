@@ -17,7 +17,8 @@ public final class Inspect implements StepType<Inspect.Input, Inspect.Output> {
 
   @Doc("The same files and stop rule as binlog.find-cut, and how many transactions to show on each side")
   public record Input(
-      @Doc("Binlog files, oldest first, or folders holding bin.NNNNNN files") List<String> files,
+      @Doc("Binlog files, oldest first, or folders holding bin.NNNNNN files; on the step's on: host when it has one (read "
+          + "through its SSH transport), else local to the engine") List<String> files,
       @Doc("GTID position the target already has, exclusive") Optional<String> startAfter,
       @Doc("Stop right before this GTID") Optional<String> beforeGtid,
       @Doc("Stop before the first transaction after this instant (ISO-8601)") Optional<String> atOrBeforeTime,
@@ -39,7 +40,7 @@ public final class Inspect implements StepType<Inspect.Input, Inspect.Output> {
 
   @Override
   public Plan plan(Input in, StepContext ctx) {
-    return Plan.file(String.join(" ", in.files()), "show " + in.context().orElse(5) + " transactions either side of the cut "
+    return Plan.file(FindCut.where(in.files(), ctx), "show " + in.context().orElse(5) + " transactions either side of the cut "
         + FindCut.stopRule(asFindCut(in)));
   }
 

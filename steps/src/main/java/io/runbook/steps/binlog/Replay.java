@@ -142,7 +142,7 @@ public final class Replay implements StepType<Replay.Input, Replay.Output> {
     } catch (IllegalArgumentException e) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + e.getMessage(), "GTIDs are domain-server-seq, e.g. 0-1-42");
     }
-    CutRequest req = new CutRequest(BinlogFiles.resolve(in.files(), ctx), start, Optional.empty(), through, Optional.empty(),
+    CutRequest req = new CutRequest(BinlogFiles.resolveLocal(in.files(), ctx), start, Optional.empty(), through, Optional.empty(),
         Optional.empty(), Optional.empty(), skip, 0);
     return BinlogFiles.find(req, ctx);
   }

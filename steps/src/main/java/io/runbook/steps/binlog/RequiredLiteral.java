@@ -11,18 +11,26 @@ import java.util.regex.Pattern;
 final class RequiredLiteral {
   private final byte[] lower;
   private final boolean ignoreCase;
-  /** Boyer-Moore-Horspool: how far to move when a window ends in a given byte. */
-  private final int[] shift = new int[256];
+  /** The literal's rarest byte: candidates are where it occurs, found 8 bytes at a time. */
+  private final int anchor;
+  private final boolean foldAnchor;
+  private final long anchorBytes;
 
   private RequiredLiteral(String literal, boolean ignoreCase) {
     this.ignoreCase = ignoreCase;
     this.lower = (ignoreCase ? literal.toLowerCase(java.util.Locale.ROOT) : literal).getBytes(StandardCharsets.US_ASCII);
-    int n = lower.length;
-    java.util.Arrays.fill(shift, n);
-    for (int k = 0; k < n - 1; k++) {
-      shift[lower[k] & 0xff] = n - 1 - k;
-      if (ignoreCase && lower[k] >= 'a' && lower[k] <= 'z') shift[(lower[k] - 32) & 0xff] = n - 1 - k;
-    }
+    int best = 0;
+    for (int k = 1; k < lower.length; k++) if (rarity(lower[k]) > rarity(lower[best])) best = k;
+    this.anchor = best;
+    byte a = lower[best];
+    this.foldAnchor = ignoreCase && a >= 'a' && a <= 'z';
+    this.anchorBytes = (a & 0xffL) * 0x0101010101010101L;
+  }
+
+  /** How rare a byte is in SQL text, roughly: letters by English frequency; digits, spaces and punctuation are common. */
+  private static int rarity(byte c) {
+    int i = "zqjxkvbwyfgpmhucdlrsnioate".indexOf(Character.toLowerCase((char) c));
+    return i < 0 ? -1 : 26 - i;
   }
 
   /** The longest required literal of {@code p}, or null when none can be proven (then every statement is matched). */
@@ -71,30 +79,38 @@ final class RequiredLiteral {
    * Whether UTF-8 bytes [0, len) contain the literal; false means the regex cannot match the text (ASCII bytes
    * occur in UTF-8 only as themselves, and CASE_INSENSITIVE without UNICODE_CASE folds ASCII only).
    */
-  boolean in(byte[] b, int len) {
+  boolean in(byte[] b, int len) { return in(java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN), 0, len); }
+
+  /**
+   * As {@link #in(byte[], int)}, reading the bytes in place from a little-endian buffer (no copy). Looks for the
+   * anchor byte 8 bytes at a time (a zero-byte test on the XOR with it; letters folded by setting bit 0x20, which
+   * maps only that letter's two cases to it) and compares the whole literal where it occurs.
+   */
+  boolean in(java.nio.ByteBuffer b, int at, int len) {
     int n = lower.length;
-    int i = 0;
-    while (i <= len - n) {
-      int k = n - 1;
-      while (k >= 0 && fold(b[i + k]) == lower[k]) k--;
-      if (k < 0) return true;
-      i += shift[b[i + n - 1] & 0xff];
+    int p = at + anchor;                 // where the anchor of a literal starting at `at` would be
+    int end = at + len - n + anchor;     // the anchor of the last possible start
+    for (; p + 7 <= end; p += 8) {
+      long x = b.getLong(p);
+      if (foldAnchor) x |= 0x2020202020202020L;
+      x ^= anchorBytes;
+      long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L; // may flag extra bytes, never misses one
+      while (zeros != 0) {
+        if (matchesAt(b, p + (Long.numberOfTrailingZeros(zeros) >>> 3) - anchor)) return true;
+        zeros &= zeros - 1;
+      }
+    }
+    for (; p <= end; p++) {
+      if (fold(b.get(p)) == lower[anchor] && matchesAt(b, p - anchor)) return true;
     }
     return false;
   }
 
-  /** As {@link #in(byte[], int)}, reading the bytes in place from a buffer (no copy). */
-  boolean in(java.nio.ByteBuffer b, int at, int len) {
-    int n = lower.length;
-    int i = at;
-    int last = at + len - n;
-    while (i <= last) {
-      int k = n - 1;
-      while (k >= 0 && fold(b.get(i + k)) == lower[k]) k--;
-      if (k < 0) return true;
-      i += shift[b.get(i + n - 1) & 0xff];
+  private boolean matchesAt(java.nio.ByteBuffer b, int start) {
+    for (int k = 0; k < lower.length; k++) {
+      if (fold(b.get(start + k)) != lower[k]) return false;
     }
-    return false;
+    return true;
   }
 
   private byte fold(byte c) { return ignoreCase && c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c; }

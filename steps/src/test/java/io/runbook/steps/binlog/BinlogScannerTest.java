@@ -92,6 +92,83 @@ class BinlogScannerTest {
     }
   }
 
+  /**
+   * Checksums are verified a window of events at a time; a damaged byte must still be named by its event's offset,
+   * wherever it sits: first or last event of a window, an event across a window boundary, one bigger than a window.
+   */
+  @Test
+  void aDamagedByteIsNamedByItsEventsOffsetWhereverItIs(@TempDir Path tmp) throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("crc"), "crc").start()) {
+      s.sql("CREATE DATABASE d", "CREATE TABLE d.t (id INT PRIMARY KEY, v LONGTEXT)");
+      for (int i = 0; i < 30; i++) s.sql("INSERT INTO d.t SELECT seq + " + (i * 100) + ", REPEAT('x', 1000) FROM d.seq_1_to_100");
+      s.sql("INSERT INTO d.t VALUES (999999, REPEAT('y', 2500000))", "DELETE FROM d.t WHERE id < 50");
+      s.stop();
+      Path file = s.datadir().resolve("bin.000001");
+      byte[] bytes = Files.readAllBytes(file);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      List<long[]> events = new ArrayList<>(); // offset, length
+      for (int at = 4; at < bytes.length; at += b.getInt(at + 9)) events.add(new long[] {at, b.getInt(at + 9)});
+      List<long[]> chosen = new ArrayList<>(List.of(events.get(0), events.get(1), events.get(2), events.get(events.size() - 1)));
+      for (long[] e : events) {
+        boolean acrossFirstWindow = e[0] < (1 << 20) && e[0] + e[1] > (1 << 20);
+        if (acrossFirstWindow || e[1] > (1 << 20)) chosen.add(e);
+      }
+      chosen.add(events.get(events.size() / 2));
+      assertTrue(chosen.size() >= 7, "the file has an event across the first window's end and one bigger than a window");
+      assertTrue(bytes.length > 3 * (1 << 20), "several windows: " + bytes.length);
+      for (long[] e : chosen) {
+        // first byte, one in the middle (the server id for small events: not the length field) and the last byte
+        for (long at : new long[] {e[0], e[1] > 40 ? e[0] + e[1] / 2 : e[0] + 5, e[0] + e[1] - 1}) {
+          if (at == 4 + 17) continue; // the format description's in-use flag is not covered by its checksum
+          Path copy = tmp.resolve("bin.000001");
+          Files.write(copy, bytes);
+          FindCutTest.flipByte(copy, at);
+          BinlogException x = assertThrows(BinlogException.class,
+              () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(copy, tx -> true), "byte " + at);
+          assertTrue(x.getMessage().contains("CRC32 mismatch in the event at offset " + e[0] + " "),
+              "byte " + at + " of the event at " + e[0] + " (" + e[1] + " bytes): " + x.getMessage());
+        }
+      }
+      assertEquals(34, new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(file, tx -> true).transactions(), "the intact file: 2 DDL, 31 inserts, 1 delete");
+
+      // a scan reads what it needs: the file's first events and the transaction it jumps to; one window when it stops early
+      List<BinlogTransaction> all = scanAll(file);
+      BinlogTransaction last = all.get(all.size() - 1);
+      Counting counted = new Counting(BinlogSource.local(file));
+      List<String> found = new ArrayList<>();
+      new BinlogScanner(BinlogScanner.Detail.FULL).scan(counted, last.start(), tx -> found.add(tx.gtid().toString()));
+      assertEquals(List.of(last.gtid()), found);
+      assertTrue(counted.bytes < (64 << 10) + (bytes.length - last.start()), counted.bytes + " bytes read");
+      Counting early = new Counting(BinlogSource.local(file));
+      new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(early, 4, tx -> false);
+      assertTrue(early.bytes <= (1 << 20), early.bytes + " bytes read to find the first transaction");
+    }
+  }
+
+  /** A source that counts the bytes a scan pulls from it. */
+  private static final class Counting implements BinlogSource {
+    final BinlogSource file;
+    long bytes;
+
+    Counting(BinlogSource file) { this.file = file; }
+
+    @Override public String path() { return file.path(); }
+    @Override public long size() throws java.io.IOException { return file.size(); }
+
+    @Override
+    public void read(long offset, Reader reader) throws java.io.IOException, BinlogException {
+      file.read(offset, ch -> reader.read(new java.nio.channels.ReadableByteChannel() {
+        @Override public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+          int n = ch.read(dst);
+          if (n > 0) bytes += n;
+          return n;
+        }
+        @Override public boolean isOpen() { return ch.isOpen(); }
+        @Override public void close() throws java.io.IOException { ch.close(); }
+      }));
+    }
+  }
+
   @Test
   void compressedEventsAreRefusedWithWhatToDoInstead() {
     try (MariaDbServer s = MariaDbServer.builder(dir("compressed"), "compressed").option("log_bin_compress", "ON")

@@ -243,6 +243,32 @@ class FindCutTest {
     assertFalse(t.contains("GTID " + h.basePosition), "context stays within 3 transactions: " + t);
   }
 
+  /** The next file is scanned on a second thread while the visitor works through the current one: nothing may differ. */
+  @Test
+  void scanningAheadOnASecondThreadChangesNothing(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    List<FindCut.Input> inputs = List.of(byGtid(h.dropGtid), input(h.files(), h.basePosition), input(h.files(), null),
+        new FindCut.Input(h.files(), Optional.of(h.basePosition), Optional.empty(), Optional.of(Instant.ofEpochSecond(PitrHistory.T0 + 299).toString()),
+            Optional.empty(), Optional.empty(), Optional.of(List.of(h.gtidBeforeDrop))),
+        new FindCut.Input(h.files(), Optional.of(h.basePosition), Optional.empty(), Optional.empty(), Optional.of("VALUES \\(1081, 'late'"),
+            Optional.empty(), Optional.empty()));
+    for (FindCut.Input in : inputs) {
+      for (int context : new int[] {0, 3, 50}) {
+        CutRequest req = FindCut.request(in, ctx, context);
+        assertEquals(new CutFinder(false).find(req), new CutFinder(true).find(req), FindCut.stopRule(in) + ", context " + context);
+      }
+    }
+    // bin.000004 is the file scanned ahead: its damage is reported as a scan on one thread reports it
+    Path copy = tmp.resolve("bin.000004");
+    Files.copy(h.binlog(4), copy);
+    flipByte(copy, Files.size(copy) - 100);
+    List<String> files = List.of(h.files().get(0), h.files().get(1), h.files().get(2), copy.toString());
+    CutRequest damaged = FindCut.request(input(files, h.basePosition), ctx, 0);
+    BinlogException one = assertThrows(BinlogException.class, () -> new CutFinder(false).find(damaged));
+    BinlogException two = assertThrows(BinlogException.class, () -> new CutFinder(true).find(damaged));
+    assertEquals(one.getMessage(), two.getMessage());
+    assertTrue(two.getMessage().contains("CRC32 mismatch") && two.getMessage().contains(copy.toString()), two.getMessage());
+  }
+
   static void flipByte(Path file, long offset) throws IOException { flipByte(file, offset, 0x40); }
 
   static void flipByte(Path file, long offset, int bits) throws IOException {

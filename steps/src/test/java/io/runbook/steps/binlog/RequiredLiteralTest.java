@@ -45,4 +45,27 @@ class RequiredLiteralTest {
     byte[] upper = "COLOR".getBytes(StandardCharsets.US_ASCII);
     assertEquals(true, RequiredLiteral.of(Pattern.compile("colou?r", Pattern.CASE_INSENSITIVE)).in(upper, upper.length));
   }
+
+  @Test
+  void findsTheLiteralAtEveryOffsetInPlaceInABuffer() {
+    RequiredLiteral lit = RequiredLiteral.of(Pattern.compile("DROP\\s+TABLE", Pattern.CASE_INSENSITIVE));
+    RequiredLiteral exact = RequiredLiteral.of(Pattern.compile("TABLE"));
+    String filler = "insert into bench.orders (account, amount, note) values (12, 'tabloid', 'ble tab')";
+    for (int start = 0; start <= 40; start++) {
+      for (String word : new String[] {"TABLE", "table", "tAbLe"}) {
+        String text = filler.substring(0, start) + word + filler.substring(start);
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        // the text sits at offset 5 of a bigger buffer whose bytes around it would match if they were read
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(bytes.length + 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.put("TABLE".getBytes(StandardCharsets.US_ASCII)).put(bytes).put("TABLETABLETABLE".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(lit.in(buf, 5, bytes.length), word + " at " + start);
+        assertEquals(word.equals("TABLE"), exact.in(buf, 5, bytes.length), word + " at " + start + ", case-sensitive");
+        // cut one byte short of the word's end: no match, although the buffer goes on with more TABLEs
+        int cut = start + word.length() - 1;
+        assertFalse(lit.in(buf, 5, cut), word + " cut at " + cut);
+      }
+    }
+    byte[] none = filler.getBytes(StandardCharsets.US_ASCII);
+    assertFalse(lit.in(none, none.length), "near misses (tabl, ble tab) are not matches");
+  }
 }
