@@ -171,11 +171,21 @@ final class CrashSweep {
         // The operator reads the failure, starts the server again and resumes.
         String firstFailure = j.stream().filter(e -> "step-failed".equals(e.type())).map(Entry::step).findFirst().orElse("-");
         events.add("failed step " + firstFailure + ": " + failureMessage(runDir));
+        try (var files = Files.list(runDir)) {
+          events.add("run folder: " + files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
         d.estate.up(1);
+        awaitAnswering(d, s.dbKillHost());
         events.add("operator restarted the servers (sandbox up)");
       }
       return resumeAndCompare(b, d, runDir, crash, events);
     }
+  }
+
+  /** Waits (up to 2 minutes) until the host's server answers: InnoDB recovery runs after the pid file is written. */
+  private static void awaitAnswering(SandboxDrill d, String host) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!d.answers(host) && System.nanoTime() < deadline) Thread.sleep(200);
   }
 
   // ---------------------------------------------------------------- resume and compare
@@ -204,7 +214,14 @@ final class CrashSweep {
     }
     List<String> differences = new ArrayList<>();
     if (exit != 0) {
-      differences.add("resume ended with exit " + exit + ": " + runLogTail(runDir, 6));
+      String tail = runLogTail(runDir, 6);
+      for (var safe : SAFE_STOPS.entrySet()) {
+        if (tail.contains(safe.getKey())) {
+          events.add("stopped safely (" + safe.getValue() + "): " + tail.substring(tail.indexOf(safe.getKey())));
+          return new Outcome(b.scenario().runbook(), crash, events, differences);
+        }
+      }
+      differences.add("resume ended with exit " + exit + ": " + tail);
       return new Outcome(b.scenario().runbook(), crash, events, differences);
     }
     List<Entry> journal = journal(runDir);
@@ -214,7 +231,25 @@ final class CrashSweep {
     for (Entry e : journal) if ("step-succeeded".equals(e.type())) done.merge(e.step(), 1, Integer::sum);
     done.forEach((step, n) -> { if (n > 1) differences.add("step " + step + " reported done " + n + " times"); });
     differences.addAll(b.end().differences(EndState.of(d, runId)));
+    if (!differences.isEmpty()) keepEvidence(d, runDir, b.scenario(), crash);
     return new Outcome(b.scenario().runbook(), crash, events, differences);
+  }
+
+  /** Copies the run folder, the CLI's output and the servers' error logs out of the estate before it is removed. */
+  private static void keepEvidence(SandboxDrill d, Path runDir, Scenario s, String crash) throws Exception {
+    Path to = REPORT.resolveSibling("evidence").resolve(s.runbook() + "-" + crash.replaceAll("[^A-Za-z0-9]+", "-"));
+    Files.createDirectories(to);
+    List<String> argv = new ArrayList<>(List.of("cp", "-r", runDir.toString()));
+    try (var files = Files.list(d.estate.root())) {
+      files.filter(p -> p.getFileName().toString().startsWith("cli-")).forEach(p -> argv.add(p.toString()));
+    }
+    argv.add(to.toString());
+    new ProcessBuilder(argv).inheritIO().start().waitFor();
+    for (String vm : d.estate.cloud().layout().names(d.estate.cloud().layout().vms())) {
+      Path err = d.estate.cloud().layout().errorLog(vm);
+      if (Files.exists(err)) Files.copy(err, to.resolve(vm + "-mariadbd.err"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    System.out.println("---- evidence kept in " + to);
   }
 
   /**
@@ -222,6 +257,14 @@ final class CrashSweep {
    * CHANGES step of the shipped runbooks reconciles, or is idempotent, or is declared READS.
    */
   static final Map<String, String> OPERATOR_RERUNS = Map.of();
+
+  /**
+   * Failures that are the right end of a resume, not a finding, and why: the engine cannot make the state right by
+   * itself and says what the operator must do.
+   */
+  static final Map<String, String> SAFE_STOPS = Map.of(
+      "restarted while a replay ran on it with relaxed durability",
+      "the target lost committed transactions its binlog still lists; only restoring the base again makes it right");
 
   private record Resumed(int exit, String out) {}
 
