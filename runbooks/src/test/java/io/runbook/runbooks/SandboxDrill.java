@@ -55,6 +55,68 @@ final class SandboxDrill implements AutoCloseable {
     return d;
   }
 
+  /**
+   * A fresh estate like {@link #up}, built once per name and copied afterwards: the first call builds it, stops its
+   * servers cleanly and keeps a copy of the folder next to it; later calls replace the folder with that copy (same
+   * absolute paths, ports, snapshots and vault points) and start the servers, seconds instead of a full build.
+   */
+  static SandboxDrill fresh(String name, int replicas) throws Exception {
+    Path root = Path.of("target", "drills", name).toAbsolutePath();
+    Path template = root.resolveSibling(name + ".template");
+    SandboxEstate estate = new SandboxEstate(root, StepLog.NONE);
+    if (estate.exists()) estate.down();
+    if (!Files.isDirectory(template)) {
+      estate.up(replicas);
+      for (String vm : estate.cloud().layout().names(estate.cloud().layout().vms())) {
+        new io.runbook.steps.cloud.sandbox.VmServer(estate.cloud().layout(), vm).stop(java.time.Duration.ofSeconds(60), StepLog.NONE);
+      }
+      copyTree(root, template);
+    } else {
+      copyTree(template, root);
+    }
+    try {
+      estate.up(replicas); // a ready estate: starts the servers of its running VMs
+    } catch (io.runbook.engine.spi.StepFailure e) {
+      // One of the template's ports was taken meanwhile (other servers run on this machine): build from scratch.
+      System.out.println("---- the copied estate did not start (" + e.getMessage() + "); building a new one");
+      estate.down();
+      estate.up(replicas);
+    }
+    return open(estate, root);
+  }
+
+  /** Removes the template {@link #fresh} keeps for a name. */
+  static void dropTemplate(String name) throws Exception {
+    Path template = Path.of("target", "drills", name + ".template").toAbsolutePath();
+    if (Files.exists(template)) run(List.of("rm", "-rf", "--", template.toString()));
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    run(List.of("cp", "-a", "--", from.toString(), to.toString()));
+  }
+
+  private static void run(List<String> argv) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) throw new IOException(String.join(" ", argv) + " failed: " + out);
+  }
+
+  private static SandboxDrill open(SandboxEstate estate, Path root) throws Exception {
+    String password = Files.readString(estate.passwordFile()).strip();
+    Path inv = estate.inventoryFile();
+    SandboxDrill d = new SandboxDrill(estate, inv, root.resolve("state"), password);
+    for (var h : io.runbook.engine.load.InventoryLoader.load(inv).hosts().values()) {
+      d.ports.put(h.name(), h.db().orElseThrow().portOrDefault());
+    }
+    return d;
+  }
+
+  /** The host whose server listens on a port (replication status names its source by port). */
+  String hostOfPort(String port) {
+    return ports.entrySet().stream().filter(e -> String.valueOf(e.getValue()).equals(port)).map(Map.Entry::getKey)
+        .findFirst().orElse("port " + port);
+  }
+
   /** Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in this JVM; the result holds the run's run.log. */
   Result run(String runbook, String... params) throws IOException {
     List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "run", runbook + ".yaml",
@@ -106,6 +168,19 @@ final class SandboxDrill implements AutoCloseable {
   private Path newestRunLog() throws IOException {
     try (var s = Files.list(stateDir.resolve("runs"))) {
       return s.max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow().resolve("run.log");
+    }
+  }
+
+  /** The database hosts of the estate's inventory (primary, replicas, scratch). */
+  List<String> hosts() { return List.copyOf(ports.keySet()); }
+
+  /** Whether the host's server answers a query now. */
+  boolean answers(String host) {
+    try {
+      value(host, "SELECT 1");
+      return true;
+    } catch (SQLException e) {
+      return false;
     }
   }
 

@@ -63,7 +63,9 @@ public final class ParamBinder {
         raw = cliValues.get(p.name());
         fromText = true;
         where = cli;
-      } else if (fileValues.containsKey(p.name())) {
+      } else if (fileValues.get(p.name()) != null) {
+        // A null in a params file is "not given" (YAML ~): the journal of a run records an optional parameter that
+        // had no value that way, and resuming that run must bind it as it was bound, not refuse it.
         raw = fileValues.get(p.name());
         fromText = false;
         where = filePos.get(p.name());

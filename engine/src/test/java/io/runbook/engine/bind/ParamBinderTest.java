@@ -70,6 +70,36 @@ class ParamBinderTest {
     assertEquals(NOW, v.get("at"));
   }
 
+  /** The run-started record keeps an optional parameter without a value as null; resume binds it from that file. */
+  @Test
+  void aNullInTheFileIsAnOptionalParameterWithoutAValue() throws Exception {
+    Path rb = tmp.resolve("optional.yaml");
+    Files.writeString(rb, """
+        runbook: optional-params
+        params:
+          cut:   { type: timestamp }
+          label: { type: string, default: nightly }
+          need:  { type: string, required: true }
+        steps:
+          - id: hello
+            use: test.note
+            with: { message: "hello" }
+        """);
+    Path file = tmp.resolve("resume-params.json");
+    Files.writeString(file, "{\"cut\":null,\"label\":null,\"need\":\"x\"}");
+    Map<String, Object> v = ParamBinder.bind(RunbookLoader.load(rb, Note.registry()), Map.of(), Optional.of(file),
+        inventory(), NOW);
+    assertTrue(v.containsKey("cut"));
+    assertEquals(null, v.get("cut"));
+    assertEquals("nightly", v.get("label"));
+    assertEquals("x", v.get("need"));
+
+    Files.writeString(file, "{\"cut\":null,\"need\":null}");
+    ValidationException e = assertThrows(ValidationException.class, () -> ParamBinder.bind(
+        RunbookLoader.load(rb, Note.registry()), Map.of(), Optional.of(file), inventory(), NOW));
+    assertTrue(e.getMessage().contains("parameter 'need' is required"), e.getMessage());
+  }
+
   @Test
   void everyProblemNamesItsParameter() throws Exception {
     ValidationException e = assertThrows(ValidationException.class, () -> ParamBinder.bind(runbook(),

@@ -124,6 +124,10 @@ public final class Replay implements StepType<Replay.Input, Replay.Output> {
   public Reconciled<Output> reconcile(Input in, StepContext ctx) {
     try {
       MariaDbClient db = MariaDbClient.forTarget(ctx);
+      // The engine died mid-replay, but the target's replication connection may have run on to the cut by itself:
+      // stop it and put back the relaxed settings before answering DONE (found by the crash sweep: DONE left
+      // sync_binlog=0 / innodb_flush_log_at_trx_commit=0 behind and the durability check stopped the resume).
+      ReplicationApplier.recoverInterrupted(ctx, db);
       GtidPosition pos = GtidPosition.parse(db.value("SELECT @@global.gtid_binlog_pos"));
       Cut cut = cut(in, ctx, pos);
       if (cut.transactions() > 0) return Reconciled.notDone();

@@ -63,7 +63,14 @@ final class ReplicationApplier {
     Optional<Map<String, Object>> before = saved.load();
     if (before.isEmpty()) return;
     long startedThen = Long.parseLong(str(before.get().get("started")));
-    boolean restarted = Math.abs(serverStarted(db) - startedThen) > 5;
+    // The uptime says when the server started, to the second, so a restart within seconds of the replay's start
+    // (a supervisor restarting a crashed mariadbd) looks like the same process. The temporary server_id is exact:
+    // SET GLOBAL does not survive a restart, so a server no longer on it restarted (or the id was never set, and then
+    // nothing was applied yet). Found by the crash sweep: mariadbd killed 200 ms into dr-pitr's replay and restarted
+    // at once; the relaxed-durability guard below did not fire and resume opened a primary that lacked transactions.
+    String tempId = str(before.get().get("temp_server_id"));
+    boolean offTempId = !tempId.isEmpty() && !tempId.equals(db.value("SELECT @@global.server_id"));
+    boolean restarted = offTempId || Math.abs(serverStarted(db) - startedThen) > 5;
     if (restarted) {
       GtidPosition now = GtidPosition.parse(db.value("SELECT @@global.gtid_binlog_pos"));
       GtidPosition startedFrom = GtidPosition.parse(str(before.get().get("start_position")));
@@ -119,7 +126,6 @@ final class ReplicationApplier {
     before.put("started", serverStarted(db));
     before.put("start_position", cut.startAfter().toString());
     before.put("relaxed", relax);
-    settings.save(before);
     if (!"1".equals(str(before.get("log_bin"))) || !"1".equals(str(before.get("log_slave_updates")))) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": " + db.where() + " needs log_bin=ON and log_slave_updates=ON "
           + "so replayed transactions keep their GTIDs in its binlog (and resume can read @@gtid_binlog_pos)",
@@ -137,6 +143,8 @@ final class ReplicationApplier {
         + ", MASTER_PORT=" + donorPort + ", MASTER_USER=" + SqlQuoting.literal(replUser) + ", MASTER_PASSWORD=";
     String changeTail = ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
     String password = SqlQuoting.literal(replPassword == null ? "" : replPassword);
+    before.put("temp_server_id", tempId);
+    settings.save(before);
     try {
       db.execute("SET GLOBAL read_only = 1");
       if (!"1".equals(db.value("SELECT @@global.read_only + 0"))) {

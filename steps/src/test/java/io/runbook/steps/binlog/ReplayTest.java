@@ -284,6 +284,28 @@ class ReplayTest {
     assertStateJustBeforeDrop(base);
   }
 
+  /**
+   * A target restarted within seconds of the replay's start (the uptime cannot tell it from the same process) is
+   * recognised by its server_id: no longer the temporary one the attempt set, which a restart does not keep. Found by
+   * the crash sweep (mariadbd killed 200 ms into dr-pitr's replay, restarted at once).
+   */
+  @Test
+  void aTargetRestartedWithinSecondsIsRecognisedByItsServerId() throws Exception {
+    MariaDbServer base = h.bootBase("quick-restart");
+    try (StandaloneStepContext ctx = ctx(base, new Lines())) {
+      java.nio.file.Path saved = ctx.runDir().resolve("binlog-replay-replay.settings");
+      java.nio.file.Files.createDirectories(ctx.runDir());
+      String earlier = new Gtid(0, h.primary.serverId(), Gtid.parse(h.basePosition).seq() - 3).toString();
+      // started: this very server process (as close as the uptime tells); server_id: the configured one, not 4242
+      java.nio.file.Files.writeString(saved, "server_id=" + h.primary.serverId() + "\nread_only=0\nsync_binlog=1\nflush=1\n"
+          + "threads=0\nmode=optimistic\nrelaxed=true\ntemp_server_id=4242\nstarted=" + serverStarted(base)
+          + "\nstart_position=" + earlier + "\n");
+      StepFailure f = assertThrows(StepFailure.class, () -> new Replay().run(replay(h.gtidBeforeDrop, null, "pipe"), ctx));
+      assertTrue(f.getMessage().contains("restarted while a replay ran on it with relaxed durability"), f.getMessage());
+      assertEquals(PitrHistory.oneTo(20), PitrHistory.ledger(base), "nothing applied");
+    }
+  }
+
   static int binlogCount(MariaDbServer s) {
     try (var c = s.rootConnection(); var st = c.createStatement(); var rs = st.executeQuery("SHOW BINARY LOGS")) {
       int n = 0;

@@ -35,6 +35,29 @@ final class FrozenCopy {
     }
   }
 
+  /**
+   * Ends every process still working on a half-made folder before it is removed and made again: an engine killed in
+   * the middle of a copy (or a delete) leaves its {@code cp} (or {@code rm}) running, and removing the folder under it
+   * then fails with "Directory not empty" or races a second copy into the same place (found by the crash sweep: SIGKILL
+   * in the middle of cloud.disk.from-snapshot, then resume).
+   */
+  static void stopProcessesOn(Path folder) throws InterruptedException {
+    String prefix = folder.toString();
+    long self = ProcessHandle.current().pid();
+    List<ProcessHandle> left = ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self)
+        .filter(p -> p.info().arguments().map(a -> java.util.Arrays.stream(a).anyMatch(x -> x.equals(prefix) || x.startsWith(prefix + "/"))).orElse(false))
+        .toList();
+    for (ProcessHandle p : left) p.destroyForcibly();
+    for (ProcessHandle p : left) {
+      try {
+        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // gone or stuck: the removal that follows reports what is left
+      }
+    }
+  }
+
   /** {@code cp -a --reflink=auto FROM/. TO/}: modes and times kept, as a block copy would. */
   static void plainCopy(Path from, Path to) throws StepFailure, InterruptedException {
     try {

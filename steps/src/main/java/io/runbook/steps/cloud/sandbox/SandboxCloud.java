@@ -65,7 +65,7 @@ public final class SandboxCloud implements CloudProvider {
     return layout.locked(() -> {
       refuseExisting(d.name());
       Path tmp = layout.disks().resolve(".new-" + d.name());
-      deleteTree(tmp);
+      clearHalfMade(tmp);
       Files.createDirectories(tmp.resolve("fs"));
       SandboxLayout.write(tmp.resolve("disk.json"), newMeta(d, sizeGb));
       Files.move(tmp, layout.disk(d.name()));
@@ -97,7 +97,7 @@ public final class SandboxCloud implements CloudProvider {
     return layout.locked(() -> {
       refuseExisting(d.name());
       Path tmp = layout.disks().resolve(".new-" + d.name());
-      deleteTree(tmp);
+      clearHalfMade(tmp);
       FrozenCopy.plainCopy(fs, tmp.resolve("fs"));
       SandboxLayout.write(tmp.resolve("disk.json"), newMeta(d, 1));
       Files.move(tmp, layout.disk(d.name()));
@@ -116,7 +116,7 @@ public final class SandboxCloud implements CloudProvider {
       }
       // Rename first so that a crash in the middle never leaves a half-deleted disk that still looks like a disk.
       Path gone = layout.disks().resolve(".deleting-" + disk.name());
-      deleteTree(gone);
+      clearHalfMade(gone);
       if (Files.exists(layout.disk(disk.name()))) Files.move(layout.disk(disk.name()), gone);
       deleteTree(gone);
       return null;
@@ -158,7 +158,7 @@ public final class SandboxCloud implements CloudProvider {
       DiskMeta disk = layout.readDisk(source.name()).orElseThrow(() -> StepFailure.fatal(
           "sandbox: disk " + source.name() + " not found (ResourceNotFound)"));
       Path tmp = layout.snapshots().resolve(".new-" + name);
-      deleteTree(tmp);
+      clearHalfMade(tmp);
       Instant at;
       try {
         at = FrozenCopy.copy(layout.diskFs(disk.name()), tmp.resolve("fs"), serverOf(disk.name()), log);
@@ -307,7 +307,7 @@ public final class SandboxCloud implements CloudProvider {
       Instant now = Instant.now();
       String name = POINT_NAME.format(now);
       Path tmp = layout.vault(instance).resolve(".new-" + name);
-      deleteTree(tmp);
+      clearHalfMade(tmp);
       Instant at = FrozenCopy.copy(layout.diskFs(meta.name()), tmp.resolve("fs"), serverOf(meta.name()), log);
       SandboxLayout.write(tmp.resolve("point.json"), new PointMeta(name, at, meta.name(), meta.uniqueId()));
       Files.move(tmp, layout.vault(instance).resolve(name));
@@ -329,6 +329,12 @@ public final class SandboxCloud implements CloudProvider {
 
   @Override
   public void close() {}
+
+  /** Removes what an interrupted copy or delete left, after ending a process of it that still runs. */
+  static void clearHalfMade(Path p) throws StepFailure, InterruptedException {
+    FrozenCopy.stopProcessesOn(p);
+    deleteTree(p);
+  }
 
   static void deleteTree(Path p) throws StepFailure, InterruptedException {
     if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;

@@ -77,8 +77,16 @@ public final class VmServer {
     return cmd;
   }
 
-  /** The pid of the running server of this VM, or empty (no pid file, or that process is gone or is not a mariadbd). */
+  /**
+   * The pid of this VM's server: the one its pid file names, or a mariadbd of this VM still starting (it writes the
+   * pid file only once InnoDB is up); empty when none runs.
+   */
   public OptionalLong pid() {
+    OptionalLong fromFile = pidFromFile();
+    return fromFile.isPresent() ? fromFile : starting();
+  }
+
+  private OptionalLong pidFromFile() {
     try {
       Path f = layout.pidFile(vm);
       if (!Files.isRegularFile(f)) return OptionalLong.empty();
@@ -87,6 +95,19 @@ public final class VmServer {
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * A live mariadbd started with this VM's {@code --pid-file}, found by its command line: an engine killed while
+   * the server was starting (a crash-sweep kill in the middle of db.service.start) leaves one without a pid file
+   * yet; the resumed start must wait for it instead of launching a second mariadbd on the same datadir.
+   */
+  private OptionalLong starting() {
+    String flag = "--pid-file=" + layout.pidFile(vm);
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(flag)).orElse(false))
+        .mapToLong(ProcessHandle::pid).findFirst();
   }
 
   public boolean running() { return pid().isPresent(); }
@@ -98,8 +119,13 @@ public final class VmServer {
 
   /** Starts the server detached and waits until it has written its pid file; fails when it dies while starting. */
   public long start(Settings s, StepLog log) throws StepFailure, InterruptedException {
-    OptionalLong already = pid();
+    OptionalLong already = pidFromFile();
     if (already.isPresent()) return already.getAsLong();
+    OptionalLong booting = starting();
+    if (booting.isPresent()) {
+      log.info("sandbox VM " + vm + ": mariadbd (pid " + booting.getAsLong() + ") is already starting; waiting for it");
+      return awaitPidFile(booting.getAsLong());
+    }
     Path binary = binary();
     if (!Files.isDirectory(s.datadir().resolve("mysql"))) {
       throw StepFailure.fatal("sandbox VM " + vm + ": " + s.datadir() + " holds no MariaDB datadir (no mysql/ folder)",
@@ -123,16 +149,22 @@ public final class VmServer {
       throw StepFailure.fatal("sandbox VM " + vm + ": could not launch mariadbd: " + r.stderr().strip());
     }
     log.info("sandbox VM " + vm + ": mariadbd started (pid " + pid + ", port " + s.port() + ")");
+    return awaitPidFile(pid);
+  }
+
+  /** Waits until the starting server {@code pid} has written its pid file; fails when it dies first. */
+  private long awaitPidFile(long pid) throws StepFailure, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
         throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd exited while starting; end of its error log: "
             + errorLogTail(), "read " + layout.errorLog(vm));
       }
-      if (pid().isPresent()) return pid;
+      if (pidFromFile().isPresent()) return pid;
       Thread.sleep(50);
     }
-    throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd wrote no pid file within 60 s", "read " + layout.errorLog(vm));
+    throw StepFailure.fatal("sandbox VM " + vm + ": mariadbd (pid " + pid + ") wrote no pid file within 60 s",
+        "read " + layout.errorLog(vm) + "; if that process is left over from an estate removed under it, kill it: kill " + pid);
   }
 
   /**

@@ -124,6 +124,30 @@ class SandboxCloudTest {
     assertEquals("stopped", cloud.stopVm(cloud.vm("vm1"), false, ctx()).powerState());
   }
 
+  /**
+   * An engine killed in the middle of a disk copy leaves the half-made folder and its cp still running; the resumed
+   * step ends that process before it removes the folder and copies again (found by the crash sweep).
+   */
+  @Test
+  void aCopyLeftRunningByAKilledEngineIsStoppedBeforeTheDiskIsMadeAgain() throws Exception {
+    disk("a", "A");
+    Snapshot s1 = cloud.snapshot(cloud.findDisk("a").orElseThrow(), "a-s1", Map.of(), StepLog.NONE);
+    Path halfMade = root.resolve("disks").resolve(".new-a-restored");
+    Files.createDirectories(halfMade.resolve("fs"));
+    // stands for the orphaned cp: a process still writing into the half-made folder
+    Process orphan = new ProcessBuilder("sh", "-c", "while :; do touch \"$1/fs/x\"; sleep 0.05; done", "sh", halfMade.toString())
+        .start();
+    try {
+      Disk restored = cloud.createDiskFromSnapshot(s1, new NewDisk("a-restored", "sandbox", null, "Premium_LRS", Map.of()), ctx());
+      assertFalse(orphan.isAlive(), "the process writing into the half-made folder was ended");
+      assertEquals("A", Files.readString(root.resolve("disks").resolve(restored.name()).resolve("fs").resolve("file.txt")));
+      assertFalse(Files.exists(root.resolve("disks").resolve(restored.name()).resolve("fs").resolve("x")), "nothing of the old attempt");
+      assertFalse(Files.exists(halfMade));
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
   private static io.runbook.engine.run.StandaloneStepContext ctx() {
     return io.runbook.engine.run.StandaloneStepContext.builder().build();
   }
