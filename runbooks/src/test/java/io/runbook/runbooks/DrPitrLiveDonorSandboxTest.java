@@ -85,7 +85,7 @@ class DrPitrLiveDonorSandboxTest {
 
     // The journal: it stopped at the check right after picking the snapshots (a false precondition does not start
     // its step), and nothing else started.
-    List<JournalRecord> journal = JournalReader.read(newestRunDir().resolve("journal.jsonl")).records();
+    List<JournalRecord> journal = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records();
     List<String> started = journal.stream().filter(j -> JournalRecord.STEP_STARTED.equals(j.type())).map(JournalRecord::step).toList();
     assertEquals(List.of("rule", "pick"), started, journal.toString());
     JournalRecord failed = journal.stream().filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
@@ -124,7 +124,7 @@ class DrPitrLiveDonorSandboxTest {
     List<Snapshot> taken = d.estate.cloud().listSnapshots().stream().filter(s -> !before.contains(s))
         .filter(s -> s.sourceDiskId().endsWith("/primary-data")).sorted(Comparator.comparing(Snapshot::createdAt)).toList();
     assertEquals(1, taken.size(), "one snapshot of the live data disk: " + taken);
-    List<JournalRecord> journal = JournalReader.read(newestRunDir().resolve("journal.jsonl")).records();
+    List<JournalRecord> journal = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records();
     String liveId = record(journal, JournalRecord.STEP_SUCCEEDED, "live-snapshot").json().path("outputs").path("snapshotId").asText();
     assertEquals(taken.get(0).id(), liveId);
     assertEquals(liveId, record(journal, JournalRecord.STEP_STARTED, "donor-disk").json().path("input").path("snapshot").asText(),
@@ -134,12 +134,6 @@ class DrPitrLiveDonorSandboxTest {
   private static JournalRecord record(List<JournalRecord> journal, String type, String step) {
     return journal.stream().filter(j -> type.equals(j.type()) && step.equals(j.step())).findFirst()
         .orElseThrow(() -> new AssertionError("no " + type + " of " + step + " in " + journal));
-  }
-
-  private static Path newestRunDir() throws Exception {
-    try (Stream<Path> s = Files.list(d.stateDir.resolve("runs"))) {
-      return s.max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
-    }
   }
 
   private static List<String> names(Path dir) throws Exception {

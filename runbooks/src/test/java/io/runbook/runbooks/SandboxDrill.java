@@ -33,6 +33,8 @@ final class SandboxDrill implements AutoCloseable {
   final Path stateDir;
   private final String password;
   private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final java.util.Set<String> knownRuns = new java.util.HashSet<>();
+  private String lastRun;
 
   private SandboxDrill(SandboxEstate estate, Path inventory, Path stateDir, String password) {
     this.estate = estate;
@@ -165,11 +167,24 @@ final class SandboxDrill implements AutoCloseable {
   }
 
   /** The run.log of the newest run (run ids sort by start time). */
+  /**
+   * The run.log of the run started last: the run folder that appeared since the previous call (run ids sort by
+   * their second only: two runs started in the same second sort by their random suffix), else the last one seen.
+   */
   private Path newestRunLog() throws IOException {
+    List<String> now;
     try (var s = Files.list(stateDir.resolve("runs"))) {
-      return s.max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow().resolve("run.log");
+      now = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+    List<String> appeared = now.stream().filter(r -> !knownRuns.contains(r)).toList();
+    knownRuns.addAll(now);
+    if (!appeared.isEmpty()) lastRun = appeared.get(appeared.size() - 1);
+    if (lastRun == null) lastRun = now.get(now.size() - 1);
+    return stateDir.resolve("runs").resolve(lastRun).resolve("run.log");
   }
+
+  /** The folder of the run the last {@link #run}, {@link #runKilledAfterRecord} or {@link #resumeNewest} was about. */
+  Path lastRunDir() { return stateDir.resolve("runs").resolve(lastRun); }
 
   /** The database hosts of the estate's inventory (primary, replicas, scratch). */
   List<String> hosts() { return List.copyOf(ports.keySet()); }
