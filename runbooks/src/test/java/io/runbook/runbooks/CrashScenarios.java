@@ -42,7 +42,7 @@ final class CrashScenarios {
     return List.of("fromSnapshot=true", "replicas=replica-1");
   }, "start-primary", "primary");
 
-  static final Scenario PLANNED_SHUTDOWN = new Scenario("planned-shutdown", CrashScenarios::ledger, "shutdown", "primary");
+  static final Scenario PLANNED_SHUTDOWN = new Scenario("planned-shutdown", CrashScenarios::ledger, "stop/shutdown", "primary");
 
   static final Scenario PLANNED_STARTUP = new Scenario("planned-startup", d -> {
     ledger(d);
