@@ -8,7 +8,6 @@ import io.runbook.engine.journal.JournalRecord;
 import io.runbook.steps.cloud.CloudProvider.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,26 +34,7 @@ class DrPitrLiveDonorSandboxTest {
   @BeforeAll
   static void stage() throws Exception {
     d = SandboxDrill.up("pitr-live", 1);
-    d.sql("primary",
-        "CREATE DATABASE drill",
-        "CREATE TABLE drill.orders (id INT PRIMARY KEY, item VARCHAR(40) NOT NULL)",
-        "CREATE TABLE drill.events (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40) NOT NULL)",
-        "INSERT INTO drill.orders SELECT seq, CONCAT('item-', seq) FROM drill.seq_1_to_200",
-        "INSERT INTO drill.events (what) SELECT CONCAT('before-t0-', seq) FROM drill.seq_1_to_50");
-    d.awaitCaughtUp("replica-1", "primary");
-    d.estate.snapshotNow();                                                      // T0, the newest snapshot
-    Instant bracketAt = Instant.now();
-    d.sql("primary",
-        "INSERT INTO drill.orders SELECT seq, CONCAT('late-', seq) FROM drill.seq_201_to_260",
-        "UPDATE drill.orders SET item = 'changed' WHERE id <= 10",
-        "INSERT INTO drill.events (what) VALUES ('good-1'), ('good-2')");
-    Map<String, Long> expected = d.checksums("primary", "drill");
-    String lastGood = d.value("primary", "SELECT @@global.gtid_binlog_pos");
-    d.sql("primary", "DROP TABLE drill.orders");
-    String dropGtid = d.value("primary", "SELECT @@global.gtid_binlog_pos");
-    d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-the-drop')");
-    d.awaitCaughtUp("replica-1", "primary");
-    incident = new DrPitrSandboxTest.Incident(bracketAt, expected, lastGood, dropGtid);
+    incident = DrPitrSandboxTest.stage(d, false);
   }
 
   @AfterAll

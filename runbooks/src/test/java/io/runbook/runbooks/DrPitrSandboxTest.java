@@ -23,6 +23,11 @@ class DrPitrSandboxTest {
 
   /** Writes, snapshot T0, good writes, DROP TABLE, a write after it, snapshot T1. */
   static Incident stage(SandboxDrill d) throws Exception {
+    return stage(d, true);
+  }
+
+  /** {@link #stage(SandboxDrill)}, with or without the snapshot T1 after the DROP. */
+  static Incident stage(SandboxDrill d, boolean snapshotAfterDrop) throws Exception {
     d.sql("primary",
         "CREATE DATABASE drill",
         "CREATE TABLE drill.orders (id INT PRIMARY KEY, item VARCHAR(40) NOT NULL)",
@@ -46,7 +51,7 @@ class DrPitrSandboxTest {
     String dropGtid = d.value("primary", "SELECT @@global.gtid_binlog_pos");
     d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-the-drop')");
     d.awaitCaughtUp("replica-1", "primary");
-    d.estate.snapshotNow();                                                      // T1
+    if (snapshotAfterDrop) d.estate.snapshotNow();                               // T1
     assertEquals(1, d.checksums("primary", "drill").size(), "the drop happened");
     return new Incident(bracketAt, expected, lastGood, dropGtid);
   }
