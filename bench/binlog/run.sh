@@ -17,7 +17,9 @@ REPLAY_TRX="${REPLAY_TRX:-60000}"
 TARGET_BYTES=$(python3 -c "print(int($GIB * 2**30))")
 OUT="$W/results.txt"
 rm -rf "$W"; mkdir -p "$W"
-CP="$root/steps/target/classes:$root/engine/target/classes:$HOME/.m2/repository/org/mariadb/jdbc/mariadb-java-client/3.5.8/mariadb-java-client-3.5.8.jar"
+# the steps module's own run-time class path (Jackson, the MariaDB driver...), this checkout's classes first
+( cd "$root" && mvn -q -o -pl steps -am dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$W/deps.txt" >/dev/null )
+CP="$root/steps/target/classes:$root/engine/target/classes:$(tr ':' '\n' <"$W/deps.txt" | grep -v '/io/runbook/' | paste -sd:)"
 javac -cp "$CP" -d "$W/classes" "$here/BinlogBench.java"
 JAVA=(java -cp "$CP:$W/classes" BinlogBench)
 

@@ -57,6 +57,10 @@ public final class BinlogScanner {
   private final RequiredLiteral required;
   private final CRC32 crc = new CRC32();
   private final AsciiText ascii = new AsciiText();
+  /** Event types whose bodies this scan never looks at (row events, and their maps and annotations unless asked for). */
+  private final boolean[] bodiless = new boolean[256];
+  /** Annotations pass through too when a byte search shows they cannot match the regex. */
+  private final boolean screenAnnotations;
   /** The buffer files stream through, reused from file to file (a scanner scans one file at a time). */
   private ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -72,6 +76,12 @@ public final class BinlogScanner {
     this.verifyChecksums = verifyChecksums;
     this.match = match == null ? null : match.matcher("");
     this.required = match == null ? null : RequiredLiteral.of(match);
+    for (int t : new int[] {EventType.WRITE_ROWS_V1, EventType.UPDATE_ROWS_V1, EventType.DELETE_ROWS_V1,
+        EventType.WRITE_ROWS_V2, EventType.UPDATE_ROWS_V2, EventType.DELETE_ROWS_V2, EventType.TABLE_MAP}) {
+      bodiless[t] = detail != Detail.FULL;
+    }
+    bodiless[EventType.ANNOTATE_ROWS] = detail == Detail.POSITIONS && match == null;
+    screenAnnotations = detail == Detail.POSITIONS && required != null;
   }
 
   /** Scans a whole local file. */
@@ -193,6 +203,7 @@ public final class BinlogScanner {
             return;
           }
         }
+        if (jumped) skipBodiless();
         if (pos + HEADER > size) {
           result = pos < size ? truncated(pos) : info(pos, Optional.empty(), true, null);
           return;
@@ -231,6 +242,31 @@ public final class BinlogScanner {
           result = info(pos, Optional.empty(), true, rotatesTo);
           return;
         }
+      }
+    }
+
+    /**
+     * Walks the run of events from {@code pos} that are whole in the window and carry nothing this scan reads
+     * (most of a busy binlog: row events and their table maps): their headers are checked and their checksums
+     * batched, nothing else. Anything else, or anything odd, is left to the full path in {@link #walkEvents}, which
+     * reports it. Kept small so it is compiled early and stays compiled.
+     */
+    private void skipBodiless() {
+      boolean batch = checksums && verifyChecksums;
+      int off = (int) (pos - base);
+      while (off + HEADER <= filled) {
+        int type = buf.get(off + 4) & 0xff;
+        boolean annotation = type == EventType.ANNOTATE_ROWS && screenAnnotations;
+        if (!bodiless[type] && !annotation) return;
+        long len = u32(off + 9);
+        long end = pos + len;
+        if (len < HEADER + 4 || off + len > filled || end > size || u32(off + 13) != (end & 0xffffffffL)) return;
+        // an annotation that might match goes the full way; one without the regex's required literal cannot
+        if (annotation && inTx && !tx.matched
+            && required.in(buf, off + HEADER, (int) len - HEADER - (checksums ? 4 : 0))) return;
+        if (batch) addToChecksumBatch(off, (int) len);
+        off += (int) len;
+        pos = end;
       }
     }
 

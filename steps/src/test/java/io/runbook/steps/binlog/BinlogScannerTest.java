@@ -27,6 +27,12 @@ class BinlogScannerTest {
     return out;
   }
 
+  private static List<String> positions(BinlogScanner scanner, Path file) throws Exception {
+    List<String> out = new ArrayList<>();
+    scanner.scan(file, tx -> out.add(tx.gtid() + "@" + tx.start() + "-" + tx.end()));
+    return out;
+  }
+
   @Test
   void transactionsCarryGtidTablesKindsAndText() throws Exception {
     try (MariaDbServer s = MariaDbServer.builder(dir("plain"), "plain").option("binlog_annotate_row_events", "ON").start()) {
@@ -52,6 +58,14 @@ class BinlogScannerTest {
       BinlogTransaction myisam = txs.get(4);
       assertEquals(List.of("shop.log"), myisam.tables(), "a MyISAM change ends with a COMMIT query, not an XID");
       BinlogFileInfo info = new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(s.datadir().resolve("bin.000001"), tx -> true);
+      assertEquals(txs.stream().map(t -> t.gtid() + "@" + t.start() + "-" + t.end()).toList(),
+          positions(new BinlogScanner(BinlogScanner.Detail.POSITIONS), s.datadir().resolve("bin.000001")),
+          "a POSITIONS scan walks row events, maps and annotations without reading them: same transactions as a FULL scan");
+      // annotations screened by the regex's required literal: only the one whose SQL has it is read, and it matches
+      List<Boolean> matched = new ArrayList<>();
+      new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, java.util.regex.Pattern.compile("update\\s+shop", java.util.regex.Pattern.CASE_INSENSITIVE))
+          .scan(s.datadir().resolve("bin.000001"), tx -> matched.add(tx.matched()));
+      assertEquals(List.of(false, false, false, true, false), matched);
       assertTrue(info.checksums());
       assertFalse(info.inUse(), "a cleanly stopped server clears the in-use flag");
       assertEquals(5, info.transactions());
