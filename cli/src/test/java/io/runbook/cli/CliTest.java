@@ -115,6 +115,12 @@ class CliTest {
     assertTrue(approved.out().contains("promoted db2"), approved.out());
   }
 
+  private static boolean sleepRunning() {
+    try (var ps = ProcessHandle.allProcesses()) {
+      return ps.anyMatch(h -> h.info().commandLine().orElse("").contains("sleep 67.25"));
+    }
+  }
+
   @Test
   void ctrlCInterruptsTheRunningStepJournalsItAndExits130() throws Exception {
     Path runbook = dir.resolve("long.yaml");
@@ -143,7 +149,9 @@ class CliTest {
         .redirectOutput(out.toFile()).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
     long end = System.nanoTime() + 30_000_000_000L;
     while (!(Files.exists(out) && Files.readString(out).contains("-> wait")) && System.nanoTime() < end) Thread.sleep(50);
-    Thread.sleep(300);
+    // interrupt once the step's command runs (on a loaded machine "-> wait" can be printed well before that)
+    while (!sleepRunning() && System.nanoTime() < end) Thread.sleep(50);
+    assertTrue(sleepRunning(), "the step's command did not start within 30 s: " + Files.readString(out));
     new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after Ctrl-C");
     String printed = Files.readString(out, StandardCharsets.UTF_8);
@@ -156,9 +164,7 @@ class CliTest {
     assertTrue(journal.contains("\"status\":\"interrupted\",\"exitCode\":130"), journal);
 
     // The interrupted step's command was killed, not left behind.
-    try (var ps = ProcessHandle.allProcesses()) {
-      assertTrue(ps.noneMatch(h -> h.info().commandLine().orElse("").contains("sleep 67.25")), "sleep left running");
-    }
+    assertFalse(sleepRunning(), "sleep left running");
     Files.writeString(marker, "");
     CliProcess.Result resumed = CliProcess.run(dir, Map.of(), "--state-dir", state.toString(), "resume", runId);
     assertEquals(0, resumed.exit(), resumed.all());
