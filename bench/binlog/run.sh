@@ -6,7 +6,7 @@
 # bench/binlog/work/results.txt; the generated servers and binlogs are deleted at the end. RESULTS.md holds the
 # figures of a reviewed run.
 #
-# usage: bench/binlog/run.sh [GIB]        (build first: mvn -q -o -pl steps -am compile)
+# usage: bench/binlog/run.sh [GIB]        (build first: mvn -q -o -pl cli -am package -DskipTests)
 #   GIB=1.5 default; REPLAY_TRX=60000 transactions replayed; KEEP=1 keeps bench/binlog/work
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -122,6 +122,20 @@ timed "warm cat FILES >/dev/null" sh -c "cat $W/gen/bin.[0-9]* >/dev/null"; CAT=
 timed "scanner find-cut by time ($CUT_TIME), wall incl. JVM start" "${JAVA[@]}" cut time "$CUT_TIME" "${FILES[@]}"; S_TIME=$LAST
 timed "scanner find-cut by GTID ($DROP_GTID), wall incl. JVM start" "${JAVA[@]}" cut gtid "$DROP_GTID" "${FILES[@]}"; S_GTID=$LAST
 timed "scanner find-cut by regex (DROP\\s+TABLE), wall incl. JVM start" "${JAVA[@]}" cut regex 'DROP\s+TABLE' "${FILES[@]}"; S_RE=$LAST
+if [ -f "$root/cli/target/runbook.jar" ]; then
+  # what an operator waits for: the same cut as a step of a runbook, through bin/runbook (JVM start, load, journal)
+  cat >"$W/cut.yaml" <<YAML
+runbook: bench-cut
+steps:
+  - id: cut
+    use: binlog.find-cut
+    with: { files: ["$W/gen"], startAfter: "$BASE_POS", beforeGtid: "$DROP_GTID" }
+YAML
+  "$root/bin/runbook" --state-dir "$W/state" run "$W/cut.yaml" >/dev/null   # warm-up
+  timed "bin/runbook run cut.yaml (one binlog.find-cut step by GTID), wall" sh -c "'$root/bin/runbook' --state-dir '$W/state' run '$W/cut.yaml' >/dev/null"
+else
+  log "bin/runbook run: skipped, cli/target/runbook.jar is not built (mvn -q -o -pl cli -am package -DskipTests)"
+fi
 timed "scanner alone without CRC32 verification (not what the steps do), wall incl. JVM start" "${JAVA[@]}" raw-no-crc "$DROP_GTID" "${FILES[@]}"
 timed "mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES | grep -m1 'DROP TABLE'" \
   sh -c "mariadb-binlog --base64-output=DECODE-ROWS --verbose $W/gen/bin.[0-9]* 2>/dev/null | grep -m1 'DROP TABLE' >/dev/null"; DECODE=$LAST
