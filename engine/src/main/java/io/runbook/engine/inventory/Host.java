@@ -16,4 +16,11 @@ public record Host(
     @Doc("How the MariaDB service is started and stopped") Optional<ServiceSpec> service) {
 
   public String vmName() { return vm.orElse(name); }
+
+  /** Where the engine reaches this host's MariaDB: db.address, else the ssh address, else 127.0.0.1. */
+  public String dbAddress() {
+    return db.flatMap(DbSpec::address)
+        .or(() -> transport != null && !transport.isLocal() ? transport.address() : Optional.empty())
+        .orElse("127.0.0.1");
+  }
 }

@@ -1,7 +1,6 @@
 package io.runbook.engine.lock;
 
 import io.runbook.engine.inventory.CloudSpec;
-import io.runbook.engine.inventory.DbSpec;
 import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
 import io.runbook.engine.util.Sha256;
@@ -67,7 +66,7 @@ public final class TargetLocks implements AutoCloseable {
     for (Host h : inventory.hosts().values()) {
       vm(inventory.cloud(), h, out);
       h.db().ifPresent(db -> {
-        String address = address(h, db).toLowerCase(Locale.ROOT);
+        String address = h.dbAddress().toLowerCase(Locale.ROOT);
         out.add(new Target("mariadb|" + address + "|" + db.portOrDefault(),
             "the MariaDB server at " + address + ":" + db.portOrDefault() + " (host " + h.name() + ")"));
       });
@@ -94,13 +93,6 @@ public final class TargetLocks implements AutoCloseable {
       }
       default -> out.add(new Target("vm|" + provider + "|" + vm, "the " + provider + " VM " + vm + " (host " + h.name() + ")"));
     }
-  }
-
-  /** Where the engine reaches a host's MariaDB: db.address, else the ssh address, else 127.0.0.1 (as the db steps do). */
-  private static String address(Host h, DbSpec db) {
-    return db.address()
-        .or(() -> h.transport() != null && !h.transport().isLocal() ? h.transport().address() : java.util.Optional.empty())
-        .orElse("127.0.0.1");
   }
 
   static String fileName(Target t) {

@@ -175,7 +175,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
         "host " + primary.name() + " has no db.replicationUser in the inventory", "add it, or give replicationUser: to the step"));
     SecretRef ref = in.replicationPassword().or(db::replicationPassword).orElseThrow(() -> StepFailure.fatal(
         "host " + primary.name() + " has no db.replicationPassword in the inventory", "add it, or give replicationPassword: to the step"));
-    return new Target(primary, in.primaryAddress().orElse(MariaDbClient.address(primary)),
+    return new Target(primary, in.primaryAddress().orElse(primary.dbAddress()),
         in.primaryPort().orElse(db.portOrDefault()), user, ref);
   }
 

@@ -62,7 +62,7 @@ public final class MariaDbClient implements AutoCloseable {
     String password = db.password().isPresent() ? ctx.secret(db.password().get()) : null;
     String ref = db.password().map(Object::toString).orElse(null);
     return ctx.shared("mariadb:" + host.name(),
-        () -> new MariaDbClient(host.name(), address(host), db.portOrDefault(), db.user(), password, ref,
+        () -> new MariaDbClient(host.name(), host.dbAddress(), db.portOrDefault(), db.user(), password, ref,
             ctx::holdsSecret));
   }
 
@@ -70,13 +70,6 @@ public final class MariaDbClient implements AutoCloseable {
   public static DbSpec db(Host host) throws StepFailure {
     return host.db().orElseThrow(() -> StepFailure.fatal("host " + host.name() + " has no db: block in the inventory",
         "add db: { user: ..., password: env:... } to host " + host.name()));
-  }
-
-  /** Where the engine reaches the host's MariaDB: db.address, else the ssh address, else 127.0.0.1. */
-  public static String address(Host host) {
-    return host.db().flatMap(DbSpec::address)
-        .or(() -> host.transport() != null && !host.transport().isLocal() ? host.transport().address() : java.util.Optional.empty())
-        .orElse("127.0.0.1");
   }
 
   public String hostName() { return hostName; }

@@ -104,7 +104,7 @@ public final class DbServiceStart implements StepType<DbServiceStart.Input, DbSe
 
   private static String readiness(Host host) {
     return host.db().isPresent()
-        ? "TCP connect to " + MariaDbClient.address(host) + ":" + host.db().get().portOrDefault() + ", then SELECT 1"
+        ? "TCP connect to " + host.dbAddress() + ":" + host.db().get().portOrDefault() + ", then SELECT 1"
         : "service status running (no db: block, so no query check)";
   }
 }
