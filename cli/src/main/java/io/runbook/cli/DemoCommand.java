@@ -8,7 +8,6 @@ import io.runbook.steps.cloud.sandbox.SandboxEstate;
 import io.runbook.steps.cloud.sandbox.SandboxLayout;
 import io.runbook.steps.cloud.sandbox.VmServer;
 import io.runbook.steps.db.MariaDbClient;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
   int burst = 150;
 
   @Spec CommandSpec spec;
+  @picocli.CommandLine.ParentCommand Main main;
 
   private PrintWriter out;
   private Console console;
@@ -158,8 +158,7 @@ final class DemoCommand implements Callable<Integer> {
     argv.addAll(List.of("--state-dir", SandboxLayout.expand(root).toAbsolutePath().resolve("state").toString()));
     say("$ runbook " + String.join(" ", argv.stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList()));
     out.flush();
-    PrintStream stdout = System.out;
-    return Main.run(argv.toArray(String[]::new), stdout, System.err);
+    return Main.run(argv.toArray(String[]::new), main.stdout, main.stderr);
   }
 
   /** A burst of small committed transactions: new orders, and payments for most of them. */

@@ -147,7 +147,7 @@ final class DrillCommand implements Callable<Integer> {
     RunOutcome outcome = Session.runs(main, registry, true, view).start(
         new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params()));
     view.finish();
-    System.out.flush();
+    main.stdout.flush();
     phase("run", t);
 
     progress.println("== verify");

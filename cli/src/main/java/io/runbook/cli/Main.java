@@ -50,6 +50,10 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The streams {@link #run(String[], PrintStream, PrintStream)} was given: the run view and nested commands write there. */
+  PrintStream stdout = System.out;
+  PrintStream stderr = System.err;
+
   /** The plugin jars of this invocation: {@code <state-dir>/plugins/*.jar}, then each {@code --plugin JAR}. */
   List<Path> pluginJars() {
     List<Path> jars = new ArrayList<>(StepRegistry.pluginsIn(stateDir(stateDir).root().resolve("plugins")));
@@ -58,7 +62,7 @@ public final class Main implements Runnable {
   }
 
   @Override
-  public void run() { spec.commandLine().usage(System.out); }
+  public void run() { spec.commandLine().usage(stdout); }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -66,7 +70,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; everything unexpected ends up in last-error.log. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new Main());
+    Main main = new Main();
+    main.stdout = out;
+    main.stderr = err;
+    CommandLine cl = new CommandLine(main);
     helpEverywhere(cl);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

@@ -45,6 +45,6 @@ final class ResumeCommand implements Callable<Integer> {
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view)
         .resume(runId, new Runs.Decisions(assumeDone, rerun, approve, force));
-    return Session.finish(outcome, view, console);
+    return Session.finish(main, outcome, view, console);
   }
 }

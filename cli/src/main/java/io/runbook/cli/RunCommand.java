@@ -44,6 +44,6 @@ final class RunCommand implements Callable<Integer> {
     ConsoleView view = Session.view(main);
     RunOutcome outcome = Session.runs(main, registry, yes, view).start(
         new Runs.Start(l.runbook(), l.inventoryFile(), l.inventory(), l.params(), runId));
-    return Session.finish(outcome, view, console);
+    return Session.finish(main, outcome, view, console);
   }
 }

@@ -38,14 +38,14 @@ final class Session {
 
   /** The console view of this process: JSON lines with --output json, the live view on a terminal, else plain lines. */
   static ConsoleView view(Main main) {
-    return ConsoleView.choose(main.output == Main.Output.json, System.console() != null, System.out);
+    return ConsoleView.choose(main.output == Main.Output.json, System.console() != null, main.stdout);
   }
 
   /** Reports a run refused before it started (the run itself already reported its end) and returns the exit code. */
-  static int finish(RunOutcome outcome, ConsoleView view, Console console) {
+  static int finish(Main main, RunOutcome outcome, ConsoleView view, Console console) {
     view.finish();
     if (outcome.runId() == null || outcome.runDir() == null) console.error(outcome.message(), outcome.hint());
-    System.out.flush();
+    main.stdout.flush();
     return outcome.exitCode();
   }
 }
