@@ -112,16 +112,23 @@ CUT_TIME=$(python3 -c "import datetime as d;t=d.datetime.strptime('$DROP_TIME','
 log "binlog: ${#FILES[@]} files, $TOTAL bytes ($(python3 -c "print(round($TOTAL/2**30,2))") GiB); base at $BASE_POS; replay through $THROUGH; DROP TABLE is $DROP_GTID at $DROP_TIME"
 
 # ---- measure ------------------------------------------------------------------------------------------------
+ns() { date +%s%N; }
 timed() { # LABEL COMMAND...: wall seconds of the command into $LAST
-  local s e; s=$(secs); "${@:2}" | tee -a "$OUT"; e=$(secs); LAST=$(python3 -c "print(round($e-$s,3))"); log "$1: $LAST s"
+  local s e; s=$(ns); "${@:2}" | tee -a "$OUT"; e=$(ns); LAST=$(python3 -c "print(round(($e-$s)/1e9,3))"); log "$1: $LAST s"
+}
+timed3() { # LABEL COMMAND...: the median wall seconds of 3 runs into $LAST (one run is at the mercy of the machine)
+  local s e all=()
+  for _ in 1 2 3; do s=$(ns); "${@:2}" >>"$OUT"; e=$(ns); all+=("$((e - s))"); done
+  LAST=$(python3 -c "import statistics;print(round(statistics.median([${all[*]/%/,}])/1e9,3))")
+  log "$1: $LAST s (median of 3: $(python3 -c "print(' '.join(str(round(x/1e9,3)) for x in [${all[*]/%/,}]))"))"
 }
 log "load before measuring: $(uptime | sed 's/.*load/load/')"
 cat "${FILES[@]}" >/dev/null; cat "${FILES[@]}" >/dev/null
-timed "warm cat FILES >/dev/null" sh -c "cat $W/gen/bin.[0-9]* >/dev/null"; CAT=$LAST
+timed3 "warm cat FILES >/dev/null" sh -c "cat $W/gen/bin.[0-9]* >/dev/null"; CAT=$LAST
 "${JAVA[@]}" cut gtid "$DROP_GTID" "${FILES[@]}" >/dev/null   # warm-up of the JVM's own files in the page cache
-timed "scanner find-cut by time ($CUT_TIME), wall incl. JVM start" "${JAVA[@]}" cut time "$CUT_TIME" "${FILES[@]}"; S_TIME=$LAST
-timed "scanner find-cut by GTID ($DROP_GTID), wall incl. JVM start" "${JAVA[@]}" cut gtid "$DROP_GTID" "${FILES[@]}"; S_GTID=$LAST
-timed "scanner find-cut by regex (DROP\\s+TABLE), wall incl. JVM start" "${JAVA[@]}" cut regex 'DROP\s+TABLE' "${FILES[@]}"; S_RE=$LAST
+timed3 "scanner find-cut by time ($CUT_TIME), wall incl. JVM start" "${JAVA[@]}" cut time "$CUT_TIME" "${FILES[@]}"; S_TIME=$LAST
+timed3 "scanner find-cut by GTID ($DROP_GTID), wall incl. JVM start" "${JAVA[@]}" cut gtid "$DROP_GTID" "${FILES[@]}"; S_GTID=$LAST
+timed3 "scanner find-cut by regex (DROP\\s+TABLE), wall incl. JVM start" "${JAVA[@]}" cut regex 'DROP\s+TABLE' "${FILES[@]}"; S_RE=$LAST
 if [ -f "$root/cli/target/runbook.jar" ]; then
   # what an operator waits for: the same cut as a step of a runbook, through bin/runbook (JVM start, load, journal)
   cat >"$W/cut.yaml" <<YAML
@@ -132,11 +139,11 @@ steps:
     with: { files: ["$W/gen"], startAfter: "$BASE_POS", beforeGtid: "$DROP_GTID" }
 YAML
   "$root/bin/runbook" --state-dir "$W/state" run "$W/cut.yaml" >/dev/null   # warm-up
-  timed "bin/runbook run cut.yaml (one binlog.find-cut step by GTID), wall" sh -c "'$root/bin/runbook' --state-dir '$W/state' run '$W/cut.yaml' >/dev/null"
+  timed3 "bin/runbook run cut.yaml (one binlog.find-cut step by GTID), wall" sh -c "'$root/bin/runbook' --state-dir '$W/state' run '$W/cut.yaml' >/dev/null"
 else
   log "bin/runbook run: skipped, cli/target/runbook.jar is not built (mvn -q -o -pl cli -am package -DskipTests)"
 fi
-timed "scanner alone without CRC32 verification (not what the steps do), wall incl. JVM start" "${JAVA[@]}" raw-no-crc "$DROP_GTID" "${FILES[@]}"
+timed3 "scanner alone without CRC32 verification (not what the steps do), wall incl. JVM start" "${JAVA[@]}" raw-no-crc "$DROP_GTID" "${FILES[@]}"
 timed "mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES | grep -m1 'DROP TABLE'" \
   sh -c "mariadb-binlog --base64-output=DECODE-ROWS --verbose $W/gen/bin.[0-9]* 2>/dev/null | grep -m1 'DROP TABLE' >/dev/null"; DECODE=$LAST
 log "load after scans: $(uptime | sed 's/.*load/load/')"
