@@ -56,35 +56,45 @@ class HostEnvSecrecyTest {
   void aSecretInTheEnvironmentIsInNoArgumentListWhileTheCommandRuns(boolean sudo, Sshd sshd) throws Exception {
     String canary = "envcanary" + HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 8);
     String secret = canary + "'\"; $(touch x) `y` é\nsecond line";
-    String marker = "3." + (100 + new Random().nextInt(900)) + "71"; // a sleep this test alone runs
+    // The command runs until the test has watched it for a while, then the test lets it end (no timing to guess);
+    // the file's name, in the command's arguments, also tells its argument lists from all others.
+    Path release = Path.of("/tmp", "runbook-envline-release-" + UUID.randomUUID());
     try (OsUser user = OsUser.create()) {
       Path sudoLog = sshd.dir().resolve("sudo-" + user.name() + ".log");
       user.allowSudo(sudoLog);
       Host h = TestHosts.host("db1", TestHosts.ssh(sshd, user.name()));
-      HostExec.Input in = new HostExec.Input(Optional.empty(),
-          Optional.of("printf %s \"$MYSQL_PWD\" | sha256sum; sleep " + marker), Optional.of(sudo),
-          Optional.of(Map.of("DBUSER", "backup", "MYSQL_PWD", secret)), Optional.of("60s"), Optional.empty());
+      HostExec.Input in = new HostExec.Input(Optional.empty(), Optional.of("printf %s \"$MYSQL_PWD\" | sha256sum; "
+          + "while [ ! -e " + release + " ]; do sleep 0.05; done"), Optional.of(sudo),
+          Optional.of(Map.of("DBUSER", "backup", "MYSQL_PWD", secret)), Optional.of("120s"), Optional.empty());
       try (StandaloneStepContext c = TestHosts.context(TestHosts.inventory(h), "db1", new RecordingLog(), Path.of("target"))) {
         FutureTask<HostExec.Output> run = new FutureTask<>(() -> step.run(in, c));
         new Thread(run, "host.exec").start();
-        List<String> seen = new ArrayList<>(); // argument lists of the running command, so we know we looked
+        int pollsThatSawIt = 0;
+        List<String> seen = new ArrayList<>(); // argument lists of the running command: the polls did look at it
         while (!run.isDone()) {
+          boolean sawIt = false;
           for (String args : argumentListsOnThisMachine()) {
             assertFalse(args.contains(canary), "the secret is in an argument list on the host: " + args);
-            if (args.contains("sleep " + marker) && !args.startsWith("pgrep")) seen.add(args);
+            if (args.contains(release.toString())) {
+              seen.add(args);
+              sawIt = true;
+            }
           }
+          if (sawIt && ++pollsThatSawIt == 20) Files.createFile(release);
           Thread.sleep(50);
         }
-        HostExec.Output out = get(run); // throws the step's failure
+        HostExec.Output out = get(run); // throws the step's failure (a command never seen runs into its timeout)
         assertEquals(sha256(secret.getBytes(StandardCharsets.UTF_8)) + "  -\n", out.stdout(), "the command got the exact value");
-        assertTrue(seen.size() >= 3, "the poll saw the running command (else it proves nothing): " + seen);
+        assertTrue(pollsThatSawIt >= 20, "the polls saw the running command (else they prove nothing): " + seen);
         if (sudo) {
           assertTrue(seen.stream().anyMatch(a -> a.startsWith("sudo ")), "sudo stays the command's parent: " + seen);
           String logged = Files.readString(sudoLog);
-          assertTrue(logged.contains("COMMAND=") && logged.contains(marker), "sudo logged the command line: " + logged);
+          assertTrue(logged.contains("COMMAND=") && logged.contains(release.toString()), "sudo logged the command line: " + logged);
           assertFalse(logged.contains(canary), "sudo logged the secret: " + logged);
         }
       }
+    } finally {
+      Files.deleteIfExists(release);
     }
     assertFalse(sshd.log().contains(canary), "sshd logged the secret");
   }
