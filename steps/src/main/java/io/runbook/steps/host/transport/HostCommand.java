@@ -27,7 +27,8 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
    * pipe's bytes one at a time, so it stops at the newline and the command's own stdin follows intact. The decoded
    * line ends with {@code exec "$@"}: a line that is missing, damaged or cannot be applied reaches the message and
    * exit 125 instead of running the command without its environment. Only a subshell's variable holds the line, so
-   * nothing of it stays in the command's environment.
+   * nothing of it stays in the command's environment. Not SSH's "env" request (sshd takes only its AcceptEnv names
+   * and sudo resets them anyway), nor a file on the host (a killed run could leave it behind).
    */
   static final String ENV_FROM_STDIN = "eval \"$(IFS= read -r line && printf %s \"$line\" | base64 -d)\"; "
       + "echo 'runbook: the environment sent on stdin did not arrive or could not be set' >&2; exit 125";
