@@ -40,10 +40,21 @@ public final class OsUser implements AutoCloseable {
   public String name() { return name; }
 
   /** Lets the account run anything through sudo without a password (a NOPASSWD drop-in, checked with visudo). */
-  public void allowSudo() {
+  public void allowSudo() { writeSudoers(name + " ALL=(ALL) NOPASSWD: ALL\n"); }
+
+  /**
+   * {@link #allowSudo()}, and sudo also writes each of this account's command lines, as it logs them to the host's
+   * auth log, to {@code logFile} (one line each: no wrapping).
+   */
+  public void allowSudo(Path logFile) {
+    writeSudoers(name + " ALL=(ALL) NOPASSWD: ALL\nDefaults:" + name + " logfile=\"" + logFile.toAbsolutePath()
+        + "\", loglinelen=0\n");
+  }
+
+  private void writeSudoers(String rules) {
     try {
       Path tmp = Files.createTempFile(sudoers.getParent(), ".runbook-test-", ".tmp");
-      Files.writeString(tmp, name + " ALL=(ALL) NOPASSWD: ALL\n", StandardCharsets.UTF_8);
+      Files.writeString(tmp, rules, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r--r-----"));
       run(List.of("visudo", "-c", "-q", "-f", tmp.toString()));
       Files.move(tmp, sudoers, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -1,8 +1,11 @@
 package io.runbook.steps.host.transport;
 
 import io.runbook.steps.process.PosixShell;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +14,24 @@ import java.util.regex.Pattern;
 
 /**
  * A command to run on a host: an argument list (never a string to split), optional environment, sudo, stdin and
- * timeout. A shell script is the argument list {@code sh -c SCRIPT}.
+ * timeout. A shell script is the argument list {@code sh -c SCRIPT}. Environment values travel on stdin, never in
+ * an argument list on the host (see {@link #effectiveArgv()}).
  */
 public record HostCommand(List<String> argv, Map<String, String> env, boolean sudo, Optional<byte[]> stdin,
                           Optional<Duration> timeout) {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final List<String> SUDO = List.of("sudo", "-n", "--");
+
+  /**
+   * Sets the environment from the first line of stdin, then runs its arguments. The shell's {@code read} takes a
+   * pipe's bytes one at a time, so it stops at the newline and the command's own stdin follows intact. The decoded
+   * line ends with {@code exec "$@"}: a line that is missing, damaged or cannot be applied reaches the message and
+   * exit 125 instead of running the command without its environment. Only a subshell's variable holds the line, so
+   * nothing of it stays in the command's environment. Not SSH's "env" request (sshd takes only its AcceptEnv names
+   * and sudo resets them anyway), nor a file on the host (a killed run could leave it behind).
+   */
+  static final String ENV_FROM_STDIN = "eval \"$(IFS= read -r line && printf %s \"$line\" | base64 -d)\"; "
+      + "echo 'runbook: the environment sent on stdin did not arrive or could not be set' >&2; exit 125";
 
   public HostCommand {
     if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
@@ -51,18 +67,52 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
 
   public HostCommand withTimeout(Duration t) { return new HostCommand(argv, env, sudo, stdin, Optional.ofNullable(t)); }
 
-  /** The full argument list as executed: {@code [sudo -n --] [env K=V ...] argv}. */
+  /**
+   * The command as plans and messages show it: {@code [sudo -n --] [env K=V ...] argv}, with the environment as
+   * {@code env} would take it (the Redactor masks secret values downstream). What the host runs is
+   * {@link #effectiveArgv()} with {@link #effectiveStdin()}: environment values never appear in an argument list there.
+   */
+  public String commandLine() {
+    List<String> shown = new ArrayList<>();
+    if (sudo) shown.addAll(SUDO);
+    if (!env.isEmpty()) {
+      shown.add("env");
+      env.forEach((k, v) -> shown.add(k + "=" + v));
+    }
+    shown.addAll(argv);
+    return PosixShell.join(shown);
+  }
+
+  /**
+   * The argument list that runs on the host: {@code [sudo -n --] argv}, and with an environment
+   * {@code [sudo -n --] sh -c ENV_FROM_STDIN sh argv}, whose values come first on {@link #effectiveStdin()}. Argument
+   * lists are public on a host (ps, /proc/PID/cmdline for every local user, and sudo logs its whole command line),
+   * the standard input is not.
+   */
   public List<String> effectiveArgv() {
     List<String> all = new ArrayList<>();
-    if (sudo) all.addAll(List.of("sudo", "-n", "--"));
-    if (!env.isEmpty()) {
-      all.add("env");
-      env.forEach((k, v) -> all.add(k + "=" + v));
-    }
+    if (sudo) all.addAll(SUDO);
+    if (!env.isEmpty()) all.addAll(List.of("sh", "-c", ENV_FROM_STDIN, "sh"));
     all.addAll(argv);
     return all;
   }
 
-  /** The exact command line a remote shell receives (also what plans show). */
-  public String commandLine() { return PosixShell.join(effectiveArgv()); }
+  /** The line {@link #effectiveArgv()} runs on the host (what sshd hands to the login shell). */
+  public String effectiveCommandLine() { return PosixShell.join(effectiveArgv()); }
+
+  /**
+   * The bytes to send on the command's stdin: with an environment, one line first (the base64 of
+   * {@code export K='v' ... && exec "$@"}, each value quoted by {@link PosixShell}), then the command's own stdin.
+   */
+  public Optional<byte[]> effectiveStdin() {
+    if (env.isEmpty()) return stdin;
+    String script = "export " + String.join(" ", env.entrySet().stream()
+        .map(e -> e.getKey() + "=" + PosixShell.quote(e.getValue())).toList()) + " && exec \"$@\"";
+    byte[] line = (Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8)) + "\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] own = stdin.orElse(new byte[0]);
+    byte[] all = Arrays.copyOf(line, line.length + own.length);
+    System.arraycopy(own, 0, all, line.length, own.length);
+    return Optional.of(all);
+  }
 }

@@ -172,6 +172,7 @@ public final class SshTransport implements HostTransport {
   public CommandResult exec(HostCommand command, StepLog log) throws StepFailure, InterruptedException {
     connect(log);
     Session s = currentSession();
+    // Messages show the command as plans do; the host gets a line without environment values (they go on stdin).
     String line = command.commandLine();
     if (line.indexOf('\0') >= 0) {
       throw StepFailure.fatal(describe() + ": `" + line.replace("\0", "\\0") + "`: an argument or environment value"
@@ -180,8 +181,8 @@ public final class SshTransport implements HostTransport {
     ChannelExec ch;
     try {
       ch = (ChannelExec) s.openChannel("exec");
-      ch.setCommand(line);
-      ch.setInputStream(new ByteArrayInputStream(command.stdin().orElse(new byte[0])));
+      ch.setCommand(command.effectiveCommandLine());
+      ch.setInputStream(new ByteArrayInputStream(command.effectiveStdin().orElse(new byte[0])));
     } catch (JSchException e) {
       throw dropped("starting `" + line + "`", e);
     }
