@@ -167,13 +167,16 @@ final class AzureStory implements AutoCloseable {
     }
   }
 
-  /** Runs the flow's runs after the first (the first ended after a resume). */
-  void runRest() throws IOException {
-    for (int i = 1; i < runs.size(); i++) {
+  /** Runs the flow's runs {@code from} (inclusive) to {@code to} (exclusive), each expected to succeed. */
+  void runBetween(int from, int to) throws IOException {
+    for (int i = from; i < Math.min(to, runs.size()); i++) {
       Out o = run(i);
       assertEquals(0, o.exit(), runs.get(i).runbook() + " on Azure:\n" + o.text());
+      assertClean(o);
     }
   }
+
+  int runCount() { return runs.size(); }
 
   Out resume(String runId) { return cli(List.of("resume", runId, "--yes")); }
 

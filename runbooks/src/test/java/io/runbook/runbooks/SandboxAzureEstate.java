@@ -37,6 +37,7 @@ final class SandboxAzureEstate implements ArmEffects {
   static final String RG = "rg-sandbox";
   static final String VAULT = "bv-sandbox";
   static final String LOCATION = "westeurope";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Pattern NAME = Pattern.compile("/(disks|snapshots|virtualMachines)/([^/]+)$", Pattern.CASE_INSENSITIVE);
 
   final ArmEmulator arm;
@@ -130,6 +131,28 @@ final class SandboxAzureEstate implements ArmEffects {
       cloud.restoreDisk(instance, new RecoveryPoint(null, recoveryPoint, null, "Discrete"),
           new NewDisk(name, "sandbox", null, "Premium_LRS", Map.of()), context());
       return true;
+    });
+  }
+
+  /** The sandbox has no tag update of its own (it tags at creation): the disk's metadata file is rewritten here. */
+  @Override
+  public void tagsChanged(String id, Map<String, String> tags) {
+    String name = name(id);
+    boolean disk = id.toLowerCase().contains("/microsoft.compute/disks/");
+    Path meta = disk ? layout.disk(name).resolve("disk.json") : layout.snapshot(name).resolve("snapshot.json");
+    apply("tag " + name + " " + tags, () -> {
+      try {
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+            (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(meta.toFile());
+        if (JSON.valueToTree(tags).equals(n.path("tags"))) return false;
+        n.set("tags", JSON.valueToTree(tags));
+        Path tmp = meta.resolveSibling("." + meta.getFileName() + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
+        Files.move(tmp, meta, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return true;
+      } catch (java.io.IOException e) {
+        throw StepFailure.fatal("cannot rewrite " + meta + ": " + e.getMessage());
+      }
     });
   }
 

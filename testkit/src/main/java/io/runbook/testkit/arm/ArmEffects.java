@@ -22,6 +22,9 @@ public interface ArmEffects {
   /** A Backup Vault restore made a disk from a recovery point of a backup instance. */
   default void diskRestored(String diskId, String backupInstanceId, String recoveryPoint) {}
 
+  /** A disk's or snapshot's tags were replaced (a PATCH). */
+  default void tagsChanged(String id, java.util.Map<String, String> tags) {}
+
   /** A disk or snapshot was deleted. */
   default void deleted(String id) {}
 

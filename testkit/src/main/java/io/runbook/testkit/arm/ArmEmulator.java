@@ -152,9 +152,9 @@ public final class ArmEmulator implements AutoCloseable {
   }
 
   /**
-   * The ids of the disks and snapshots PUTs created, in order, one entry per creation: a PUT of a resource that
-   * exists (a retry, a resumed step) updates it and adds nothing, a second entry for one id means it was deleted
-   * and made again. Seeded resources are not listed.
+   * The ids of the disks and snapshots PUTs and Backup Vault restores created, in order, one entry per creation: a
+   * PUT of a resource that exists (a retry, a resumed step) updates it and adds nothing, a second entry for one id
+   * means it was deleted and made again. Seeded resources are not listed.
    */
   public List<String> creations() { return router.creations(); }
 

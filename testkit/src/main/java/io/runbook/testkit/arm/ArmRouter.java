@@ -320,6 +320,21 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         };
         return ops.accepted(op, 202, null);
       }
+      case "PATCH": {
+        // An update of a disk's or snapshot's tags (DiskUpdate / SnapshotUpdate), applied at once: Azure answers a
+        // tags-only PATCH with 200 and the updated resource, which the SDK takes as done.
+        if (existing == null) return notFound(type, name, rg);
+        JsonNode body = body(req);
+        if (body.has("tags")) {
+          try {
+            effect("tag " + id, () -> effects.tagsChanged(id, tagsOf(body)));
+          } catch (ArmOperations.EffectFailed e) {
+            return error(500, ArmEffects.FAILED_CODE, e.getMessage());
+          }
+          existing.set("tags", body.get("tags"));
+        }
+        return ok(existing);
+      }
       case "PUT": {
         JsonNode body = body(req);
         ObjectNode created;
@@ -557,6 +572,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         p.put("diskSizeGB", 128).put("diskState", "Unattached").put("provisioningState", "Succeeded")
             .put("timeCreated", Instant.now().toString()).put("uniqueId", UUID.randomUUID().toString());
         effect("restore " + targetId, () -> effects.diskRestored(targetId, biId, rpId));
+        if (!resources.containsKey(key(targetId))) creations.add(targetId);
         resources.put(key(targetId), disk);
       });
     }

@@ -34,6 +34,7 @@ import com.azure.resourcemanager.compute.models.DataDisksToDetach;
 import com.azure.resourcemanager.compute.models.DiskCreateOption;
 import com.azure.resourcemanager.compute.models.DiskSku;
 import com.azure.resourcemanager.compute.models.DiskStorageAccountTypes;
+import com.azure.resourcemanager.compute.models.DiskUpdate;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.resources.fluentcore.arm.ResourceId;
@@ -46,6 +47,7 @@ import io.runbook.steps.cloud.OperationWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -268,9 +270,25 @@ public final class AzureCloud implements CloudProvider {
   public Disk restoreDisk(String backupInstance, RecoveryPoint point, NewDisk disk, StepContext ctx)
       throws StepFailure, InterruptedException {
     vault.restore(backupInstance, point, disk, ctx);
-    return findDisk(disk.name()).orElseThrow(() -> StepFailure.fatal(
+    Disk restored = findDisk(disk.name()).orElseThrow(() -> StepFailure.fatal(
         "the Backup Vault reports the restore of " + point.id() + " complete but disk " + names.diskId(disk.name())
             + " does not exist", "look at the restore job in the Backup Vault; the disk may be in another resource group"));
+    return tagDisk(restored, disk.tags(), ctx);
+  }
+
+  /**
+   * Adds the run's tags to a disk the Backup Vault restored: a restore request cannot carry tags, and without them a
+   * retried or resumed step could not tell the disk this run restored from a stranger's (and would refuse to go on).
+   */
+  @Override
+  public Disk tagDisk(Disk d, Map<String, String> tags, StepContext ctx) throws StepFailure, InterruptedException {
+    if (tags == null || tags.isEmpty() || d.tags().entrySet().containsAll(tags.entrySet())) return d;
+    Map<String, String> merged = new LinkedHashMap<>(d.tags());
+    merged.putAll(tags);
+    ResourceId id = ResourceId.fromString(d.id());
+    DiskInner done = await(ctx, "tag disk " + d.name(), d.id(),
+        () -> compute.getDisks().beginUpdate(id.resourceGroupName(), id.name(), new DiskUpdate().withTags(merged)));
+    return disk(done);
   }
 
   @Override
