@@ -164,6 +164,8 @@ final class ArmOperations {
       this.pollsLeft = pollsLeft;
     }
 
+    boolean finished() { return finalStatus != null; }
+
     String advance() {
       if (finalStatus != null) return finalStatus;
       if (outcome == Outcome.STALLED || pollsLeft-- > 0) return "InProgress";

@@ -86,6 +86,7 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     unexpected.clear();
     creations.clear();
     failing.clear();
+    vmOperations.clear();
     principals.reset();
     effects = ArmEffects.NONE;
   }
@@ -411,7 +412,18 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private ResponseDefinition getVm(String rg, String name, boolean instanceView) {
     ObjectNode vm = resources.get(key(id(rg, "Microsoft.Compute/virtualMachines", name)));
     if (vm == null) return notFound("Microsoft.Compute/virtualMachines", name, rg);
+    advanceOperationsOf(vm);
     return ok(vmView(vm, instanceView));
+  }
+
+  /** Operations on a VM, by VM key: a look at the VM advances them too (Azure works on while nobody polls). */
+  private final Map<String, List<ArmOperations.Operation>> vmOperations = new LinkedHashMap<>();
+
+  private void advanceOperationsOf(ObjectNode vm) {
+    List<ArmOperations.Operation> running = vmOperations.get(key(vm.get("id").asText()));
+    if (running == null) return;
+    running.forEach(ArmOperations.Operation::advance);
+    running.removeIf(ArmOperations.Operation::finished);
   }
 
   private ObjectNode vmView(ObjectNode vm, boolean instanceView) {
@@ -455,6 +467,20 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         JsonNode body = body(req);
         String vmId = vm.get("id").asText();
         List<Runnable> applied = new ArrayList<>();
+        // What the operation changes, to put back when it ends Failed (Azure leaves the VM as it was).
+        ArrayNode disksBefore = vm.with("properties").with("storageProfile").withArray("dataDisks").deepCopy();
+        Map<String, ObjectNode> touched = new LinkedHashMap<>();
+        for (String k : List.of("dataDisksToDetach", "dataDisksToAttach")) {
+          for (JsonNode d : body.path(k)) {
+            ObjectNode disk = resources.get(key(d.path("diskId").asText()));
+            if (disk != null) touched.put(key(d.path("diskId").asText()), disk.deepCopy());
+          }
+        }
+        op.onFailure = () -> {
+          vm.with("properties").with("storageProfile").set("dataDisks", disksBefore);
+          touched.forEach((k, was) -> { if (resources.containsKey(k)) resources.put(k, was); });
+          vm.with("properties").put("provisioningState", "Succeeded");
+        };
         for (JsonNode d : body.path("dataDisksToDetach")) {
           String diskId = d.path("diskId").asText();
           ObjectNode disk = resources.get(key(diskId));
@@ -494,8 +520,14 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
           applied.add(() -> effect("attach " + attachedId, () -> effects.attached(vmId, attachedId, lun)));
         }
         op.result = vm.path("properties").path("storageProfile").deepCopy();
-        // The VM's model changes at once (as Azure shows it while the operation runs); the effect, when it ends.
-        op.onSuccess = () -> applied.forEach(Runnable::run);
+        // The VM's model changes at once (as Azure shows it while the operation runs, the VM Updating); the effect,
+        // when it ends.
+        vm.with("properties").put("provisioningState", "Updating");
+        op.onSuccess = () -> {
+          applied.forEach(Runnable::run);
+          vm.with("properties").put("provisioningState", "Succeeded");
+        };
+        vmOperations.computeIfAbsent(key(vmId), k -> new ArrayList<>()).add(op);
       }
       default -> throw new UnexpectedRequest();
     }
