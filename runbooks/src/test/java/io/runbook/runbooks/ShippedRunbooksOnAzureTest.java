@@ -49,6 +49,9 @@ class ShippedRunbooksOnAzureTest {
   static final int ATTEMPTS = 4;
   static ArmEmulator arm;
 
+  /** {@link Call#sent} of a poll: how many depends on how far the job got when a fault hit, so it is not counted. */
+  static final int POLLS = -1;
+
   /** An ARM call of a flow that matters: what it does, its method and path, how many a fault-free flow sends. */
   record Call(Flow flow, String what, String method, String path, int sent, int run) {
     Call(Flow flow, String what, String method, String path, int sent) { this(flow, what, method, path, sent, 0); }
@@ -86,7 +89,7 @@ class ShippedRunbooksOnAzureTest {
   static final Call RESTORE = new Call(AzureStory.BACKUP_DISK, "the recovery point restore (POST restore)", "POST", "/backupInstances/primary-backup/restore$", 2);
   static final Call VALIDATE = new Call(AzureStory.BACKUP_DISK, "the restore's validation (POST validateRestore)", "POST", "/backupInstances/primary-backup/validateRestore$", 2);
   static final Call BACKUP_SWAP = new Call(AzureStory.BACKUP_DISK, "the primary's disk swap (attach/detach)", "POST", "/virtualMachines/primary/attachDetachDataDisks$", 2);
-  static final Call RESTORE_JOB = new Call(AzureStory.BACKUP_DISK, "the restore job (GET backupJobs)", "GET", "/backupJobs/[^/]+$", 4);
+  static final Call RESTORE_JOB = new Call(AzureStory.BACKUP_DISK, "the restore job (GET backupJobs)", "GET", "/backupJobs/[^/]+$", POLLS);
   static final Call POWER_OFF = new Call(AzureStory.PLANNED, "the VM's power off", "POST", "/virtualMachines/primary/powerOff$", 1);
   static final Call START = new Call(AzureStory.PLANNED, "the VM's start", "POST", "/virtualMachines/primary/start$", 1, 1);
 
@@ -112,7 +115,8 @@ class ShippedRunbooksOnAzureTest {
     String only = System.getProperty("reliability.cases", "");
     List<Case> all = new ArrayList<>();
     if (FULL || !only.isBlank()) {
-      for (Call c : calls) for (Kind k : Kind.values()) all.add(new Case(c, k));
+      // A GET starts no operation that could end Failed.
+      for (Call c : calls) for (Kind k : Kind.values()) if (!(k == Kind.OPERATION_FAILED && c.method().equals("GET"))) all.add(new Case(c, k));
     } else {
       all.addAll(SAMPLE);
     }
@@ -189,15 +193,20 @@ class ShippedRunbooksOnAzureTest {
         case BEYOND_BOUND, OPERATION_FAILED -> failedCleanlyThenResumed(s, c, first);
       }
       int sent = arm.requests(call.method(), call.path()).size();
-      switch (c.kind()) {
-        case THROTTLED, RESET_AFTER_EFFECT -> assertEquals(call.sent() + 1, sent, "the faulted request sent once more");
-        case BURST -> assertEquals(call.sent() + 3, sent, "the faulted request sent three more times");
-        // The run: 1 try + 3 retries of the first request, then the step failed; the resume sends the call's requests.
-        case BEYOND_BOUND -> assertEquals(ATTEMPTS + call.sent(), sent, "4 attempts, then the resume's");
-        // The change was made by the first attempt: how many the resume still sends depends on the call.
-        case LOST_ANSWERS -> assertTrue(sent >= ATTEMPTS, "4 attempts: " + sent);
-        // The failed operation's request, then the resume sends it again.
-        case OPERATION_FAILED -> assertEquals(call.sent() + 1, sent, "the request of the failed operation sent again");
+      int faults = switch (c.kind()) { case THROTTLED, RESET_AFTER_EFFECT, OPERATION_FAILED -> 1; case BURST -> 3; default -> ATTEMPTS; };
+      if (call.sent() == POLLS) {
+        assertTrue(sent > faults, "the faulted poll was sent again: " + sent);
+      } else {
+        switch (c.kind()) {
+          case THROTTLED, RESET_AFTER_EFFECT -> assertEquals(call.sent() + 1, sent, "the faulted request sent once more");
+          case BURST -> assertEquals(call.sent() + 3, sent, "the faulted request sent three more times");
+          // The run: 1 try + 3 retries of the first request, then the step failed; the resume sends the call's requests.
+          case BEYOND_BOUND -> assertEquals(ATTEMPTS + call.sent(), sent, "4 attempts, then the resume's");
+          // The change was made by the first attempt: how many the resume still sends depends on the call.
+          case LOST_ANSWERS -> assertTrue(sent >= ATTEMPTS, "4 attempts: " + sent);
+          // The failed operation's request, then the resume sends it again.
+          case OPERATION_FAILED -> assertEquals(call.sent() + 1, sent, "the request of the failed operation sent again");
+        }
       }
       s.runBetween(call.run() + 1, s.runCount());
       s.assertEndsAsOnTheSandbox();
