@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -228,7 +229,7 @@ final class AzureStory implements AutoCloseable {
     }
     differences.addAll(azure.disagreements());
     List<String> made = arm.creations().stream().map(String::toLowerCase).toList();
-    if (made.size() != new java.util.HashSet<>(made).size()) differences.add("a resource was created twice: " + made);
+    if (made.size() != new HashSet<>(made).size()) differences.add("a resource was created twice: " + made);
     differences.addAll(arm.unexpectedRequests());
     assertTrue(differences.isEmpty(), flow + " on Azure does not end as on the sandbox provider:\n"
         + String.join("\n", differences) + "\neffects applied: " + azure.applied);

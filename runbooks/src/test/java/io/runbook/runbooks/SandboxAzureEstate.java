@@ -1,6 +1,8 @@
 package io.runbook.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
@@ -15,8 +17,10 @@ import io.runbook.steps.cloud.sandbox.SandboxCloud;
 import io.runbook.steps.cloud.sandbox.SandboxLayout;
 import io.runbook.testkit.arm.ArmEffects;
 import io.runbook.testkit.arm.ArmEmulator;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,7 +41,7 @@ final class SandboxAzureEstate implements ArmEffects {
   static final String RG = "rg-sandbox";
   static final String VAULT = "bv-sandbox";
   static final String LOCATION = "westeurope";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("/(disks|snapshots|virtualMachines)/([^/]+)$", Pattern.CASE_INSENSITIVE);
 
   final ArmEmulator arm;
@@ -142,15 +146,14 @@ final class SandboxAzureEstate implements ArmEffects {
     Path meta = disk ? layout.disk(name).resolve("disk.json") : layout.snapshot(name).resolve("snapshot.json");
     apply("tag " + name + " " + tags, () -> {
       try {
-        com.fasterxml.jackson.databind.node.ObjectNode n =
-            (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(meta.toFile());
+        ObjectNode n = (ObjectNode) JSON.readTree(meta.toFile());
         if (JSON.valueToTree(tags).equals(n.path("tags"))) return false;
         n.set("tags", JSON.valueToTree(tags));
         Path tmp = meta.resolveSibling("." + meta.getFileName() + ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
-        Files.move(tmp, meta, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, meta, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw StepFailure.fatal("cannot rewrite " + meta + ": " + e.getMessage());
       }
     });

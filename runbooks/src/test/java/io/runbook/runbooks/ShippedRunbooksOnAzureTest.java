@@ -2,23 +2,24 @@ package io.runbook.runbooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.runbook.runbooks.AzureStory.Flow;
 import io.runbook.runbooks.AzureStory.Out;
 import io.runbook.testkit.arm.ArmEmulator;
 import io.runbook.testkit.arm.Fault;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runbook.testkit.arm.TestCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,10 +97,12 @@ class ShippedRunbooksOnAzureTest {
   static final List<Call> calls = List.of(PRIMARY_DISK, PRIMARY_SWAP, REPLICA_DISK, REPLICA_SWAP, PITR_BASE, DONOR_DISK,
       DONOR_ATTACH, RECOVERED_SNAPSHOT, DONOR_DELETE, RESTORE, VALIDATE, RESTORE_JOB, BACKUP_SWAP, POWER_OFF, START);
 
-  /** The default run's sample: each kind once, on calls of different runbooks. */
+  /**
+   * The default run's sample, within its time budget: a kind per case, on calls of different runbooks (a 5xx burst on a
+   * swap is in AzureRunFaultsTest's default cases; every kind on every call with -Preliability).
+   */
   static final List<Case> SAMPLE = List.of(
       new Case(PRIMARY_DISK, Kind.THROTTLED),
-      new Case(REPLICA_SWAP, Kind.BURST),
       new Case(DONOR_DELETE, Kind.BEYOND_BOUND),
       new Case(RESTORE_JOB, Kind.LOST_ANSWERS),
       new Case(RESTORE, Kind.OPERATION_FAILED));
@@ -244,7 +247,7 @@ class ShippedRunbooksOnAzureTest {
    */
   @Test
   void aRunKilledWhileAzureMakesADiskResumesWithoutASecondPut() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(wanted(AzureStory.SNAPSHOT_RESTORE), "-Dreliability.runbooks leaves it out");
+    assumeTrue(wanted(AzureStory.SNAPSHOT_RESTORE), "-Dreliability.runbooks leaves it out");
     String clientId = "6a1f3c2e-90b4-4d7e-8c15-2f9e7b3a4d60";
     String secret = "sandbox-run-secret";
     try (AzureStory s = AzureStory.of(AzureStory.SNAPSHOT_RESTORE, arm, clientId, "env:RUNBOOK_TEST_AZURE_CLIENT_SECRET")) {
