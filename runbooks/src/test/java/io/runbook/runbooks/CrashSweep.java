@@ -346,7 +346,7 @@ final class CrashSweep {
   }
 
   /** How each step ended: succeeded or skipped (the last record of it wins; resume may retry a failed one). */
-  private static Map<String, String> outcomes(List<Entry> journal) {
+  static Map<String, String> outcomes(List<Entry> journal) {
     Map<String, String> out = new TreeMap<>();
     for (Entry e : journal) {
       if (e.step() == null) continue;
@@ -380,7 +380,7 @@ final class CrashSweep {
   }
 
   /** The run ids in the state folder now (the setup may have run other runbooks). */
-  private static List<String> runs(SandboxDrill d) throws IOException {
+  static List<String> runs(SandboxDrill d) throws IOException {
     Path runs = d.stateDir.resolve("runs");
     if (!Files.isDirectory(runs)) return List.of();
     try (var s = Files.list(runs)) {
@@ -389,7 +389,7 @@ final class CrashSweep {
   }
 
   /** The run started after {@code before} was listed, or null while there is none. */
-  private static Path newRun(SandboxDrill d, List<String> before) throws IOException {
+  static Path newRun(SandboxDrill d, List<String> before) throws IOException {
     return runs(d).stream().filter(r -> !before.contains(r)).max(Comparator.naturalOrder())
         .map(r -> d.stateDir.resolve("runs").resolve(r)).orElse(null);
   }

@@ -75,6 +75,12 @@ public interface CloudProvider extends AutoCloseable {
   Disk restoreDisk(String backupInstance, RecoveryPoint point, NewDisk disk, StepContext ctx)
       throws StepFailure, InterruptedException;
 
+  /**
+   * Adds tags to a disk (keeping its others); used for a disk a Backup Vault restore made, which a restore request
+   * cannot tag. Returns the disk as it is afterwards.
+   */
+  Disk tagDisk(Disk disk, Map<String, String> tags, StepContext ctx) throws StepFailure, InterruptedException;
+
   @Override
   void close();
 }

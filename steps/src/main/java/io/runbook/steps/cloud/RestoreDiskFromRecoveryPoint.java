@@ -12,6 +12,10 @@ import io.runbook.steps.cloud.CloudProvider.Disk;
 import io.runbook.steps.cloud.CloudProvider.NewDisk;
 import io.runbook.steps.cloud.CloudProvider.RecoveryPoint;
 import io.runbook.steps.cloud.CloudProvider.Vm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +24,11 @@ import java.util.stream.Collectors;
 /**
  * Restores a Backup Vault recovery point to a new disk in the region of the {@code on:} host's VM: validates the
  * restore, triggers it, and follows the restore job to completion. Resume finds the disk by name.
+ *
+ * <p>A restore request cannot tag the disk it makes, and its job may finish after the step has failed (the answers
+ * lost, the connection down): so before triggering, the step notes in the run folder which disk it asked for. A
+ * retry or resume that finds that disk untagged knows this run restored it, tags it and goes on instead of refusing
+ * a disk it takes for a stranger's.
  */
 @Doc("Restore a Backup Vault recovery point to a new disk (validate, trigger, follow the job)")
 public final class RestoreDiskFromRecoveryPoint
@@ -76,8 +85,22 @@ public final class RestoreDiskFromRecoveryPoint
     String bi = TargetDisks.backupInstance(in.backupInstance(), ctx);
     Optional<Disk> existing = cloud.findDisk(in.name());
     if (existing.isPresent()) {
-      throw StepFailure.fatal("step " + ctx.stepId() + ": disk " + in.name() + " already exists (" + existing.get().id() + ")",
-          "choose another `name:`, or delete that disk if it is a leftover");
+      Disk d = existing.get();
+      // A retried or resumed step whose restore went through (the answer was lost, or a later call failed).
+      if (RunTags.madeByThisRun(d.tags(), ctx)) {
+        ctx.log().info("disk " + in.name() + " was already restored by this run; not restoring again");
+        return new Output(d.name(), d.id(), pointName(in.recoveryPoint()), null);
+      }
+      if (requested(ctx).equals(Optional.of(in.name()))) {
+        ctx.log().info("disk " + in.name() + " was restored for an earlier attempt of this step (its restore job finished"
+            + " after that attempt failed); tagging it and not restoring again");
+        d = cloud.tagDisk(d, RunTags.of(ctx), ctx);
+        return new Output(d.name(), d.id(), pointName(in.recoveryPoint()), null);
+      }
+      throw StepFailure.fatal("step " + ctx.stepId() + ": disk " + in.name() + " already exists (" + d.id()
+              + ") and this run did not make it (tag " + RunTags.RUN + " is " + d.tags().getOrDefault(RunTags.RUN, "absent") + ")",
+          "choose another `name:`, or delete that disk if it is a leftover (an earlier attempt of this run whose restore "
+              + "job finished after the step failed leaves the disk untagged: its job in the Backup Vault names it)");
     }
     List<RecoveryPoint> points = cloud.recoveryPoints(bi);
     String wanted = pointName(in.recoveryPoint());
@@ -87,6 +110,7 @@ public final class RestoreDiskFromRecoveryPoint
             "pick one with cloud.recovery-point.list"));
     Vm vm = cloud.vm(ctx.requireTarget().vmName());
     NewDisk disk = new NewDisk(in.name(), vm.location(), vm.zone(), null, RunTags.of(ctx));
+    noteRequest(ctx, in.name());
     Disk restored = cloud.restoreDisk(bi, point, disk, ctx);
     return new Output(restored.name(), restored.id(), point.name(), point.time());
   }
@@ -102,6 +126,32 @@ public final class RestoreDiskFromRecoveryPoint
       return Reconciled.done(new Output(d.get().name(), d.get().id(), pointName(in.recoveryPoint()), null));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());
+    }
+  }
+
+  /** Where this step notes the disk it asked the vault for (one file per step of the run). */
+  private static Path note(StepContext ctx) {
+    return ctx.runDir().resolve("restore-" + ctx.stepId().replaceAll("[^A-Za-z0-9_.-]", "_") + ".disk");
+  }
+
+  private static void noteRequest(StepContext ctx, String disk) throws StepFailure {
+    try {
+      Files.writeString(note(ctx), ctx.runId() + " " + disk + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": cannot write " + note(ctx) + ": " + e.getMessage(),
+          "check the run folder's disk space and permissions, then run the step again");
+    }
+  }
+
+  /** The disk an earlier attempt of this step of this run asked the vault for, if any. */
+  private static Optional<String> requested(StepContext ctx) {
+    try {
+      Path f = note(ctx);
+      if (!Files.isRegularFile(f)) return Optional.empty();
+      String[] note = Files.readString(f, StandardCharsets.UTF_8).strip().split(" ", 2);
+      return note.length == 2 && note[0].equals(ctx.runId()) ? Optional.of(note[1]) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 

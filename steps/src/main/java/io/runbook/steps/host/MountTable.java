@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * What is mounted where on a host, and how to mount and unmount: block devices and mount(8) on a real VM
  * ({@link Mounts}), links to disk folders in the sandbox ({@link SandboxMounts}). Chosen by the inventory's cloud
- * provider, so the mount steps (and the runbooks using them) are the same in both.
+ * provider, or per host by a sandbox service ({@link SandboxMounts#applies}), so the mount steps (and the runbooks
+ * using them) are the same in both.
  */
 interface MountTable {
   /** What is mounted at a path: the mount point, an identity of the disk (major:minor, or the sandbox disk folder), its source. */

@@ -31,9 +31,16 @@ final class SandboxMounts implements MountTable {
     this.vm = ctx.requireTarget().vmName();
   }
 
-  /** Whether this run's inventory is a sandbox one. */
+  /**
+   * Whether the step's host is a sandbox VM: the inventory's cloud is the sandbox, or the host's database is a sandbox
+   * VM's server ({@code service: {kind: sandbox}}) under another cloud provider. The second case is a test estate
+   * whose cloud calls go to Azure (the ARM emulator) while its VMs are sandbox folders under {@code cloud.root}; a
+   * real Azure host never has service kind sandbox, so its mounts stay real mounts.
+   */
   static boolean applies(StepContext ctx) {
-    return ctx.inventory() != null && ctx.inventory().cloud() != null && "sandbox".equals(ctx.inventory().cloud().provider());
+    if (ctx.inventory() == null || ctx.inventory().cloud() == null) return false;
+    if ("sandbox".equals(ctx.inventory().cloud().provider())) return true;
+    return ctx.target().flatMap(h -> h.service()).map(s -> "sandbox".equals(s.kind())).orElse(false);
   }
 
   /**

@@ -106,6 +106,31 @@ class AzureFaultsTest {
     }
   }
 
+  /**
+   * The detach took effect but its answer was lost: the SDK sends it again and Azure refuses ("not attached"). The
+   * VM shows the disk detached once it has finished updating: the step goes on (before: it failed, telling the
+   * operator to "fix the request"). A failed operation still fails: Azure left the disk attached.
+   */
+  @Test
+  void aDetachWhoseAnswerWasLostIsTakenAsDoneWhenTheVmShowsItAndAFailedOneStillFails() throws Exception {
+    arm.inject(Fault.resetAfterApplying("POST", "/virtualMachines/db1-vm/attachDetachDataDisks$", 1));
+    try (var ctx = ctx(null)) {
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      assertEquals("db1-data", out.disk());
+      assertEquals(2, arm.requests("POST", "/attachDetachDataDisks$").size(), "sent again after the reset");
+      assertTrue(log.has("warn:", "shows the change made"), log.lines.toString());
+      assertEquals(0, arm.resource(arm.vmId(RG, "db1-vm")).path("properties").path("storageProfile").path("dataDisks").size());
+    }
+    arm.failNextOperation("InternalOperationError", "injected");
+    try (var ctx = ctx(null)) {
+      StepFailure f = assertThrows(StepFailure.class, () -> new AttachDisk().run(
+          new AttachDisk.Input("db1-data", 9, Optional.empty()), ctx));
+      assertTrue(f.getMessage().contains("InternalOperationError"), f.getMessage());
+      assertEquals(0, arm.resource(arm.vmId(RG, "db1-vm")).path("properties").path("storageProfile").path("dataDisks").size(),
+          "a failed attach leaves the VM as it was");
+    }
+  }
+
   @Test
   void anOperationThatEndsFailedFailsTheStepWithAzuresError() throws Exception {
     arm.failNextOperation("InternalDiskManagementError", "An internal error occurred while copying the snapshot");

@@ -126,8 +126,14 @@ final class EmulatedAzure {
   /** A run context on the emulator: the test's provider is put in the run's shared clients first. */
   static StandaloneStepContext context(ArmEmulator arm, AzureCloud cloud, String runId, String host,
                                        StepContext.Mode mode, Instant deadline, StepLog log) {
+    java.nio.file.Path runDir = java.nio.file.Path.of("target", "emulated-azure-runs", runId).toAbsolutePath();
+    try {
+      java.nio.file.Files.createDirectories(runDir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     StandaloneStepContext ctx = StandaloneStepContext.builder().runId(runId).stepId("step").mode(mode)
-        .inventory(inventory(arm)).target(host).deadline(deadline).log(log).build();
+        .inventory(inventory(arm)).target(host).deadline(deadline).log(log).runDir(runDir).build();
     // AzureCloud.close() releases nothing, so many contexts may share the class's provider.
     ctx.shared(CloudProviders.SHARED_KEY, () -> cloud);
     return ctx;

@@ -90,8 +90,39 @@ class RecoveryPointStepsTest {
       assertTrue(log.has("progress:", "restore job"), log.lines.toString());
 
       assertEquals(Reconciled.Status.DONE, new RestoreDiskFromRecoveryPoint().reconcile(in, ctx).status());
-      StepFailure again = assertThrows(StepFailure.class, () -> new RestoreDiskFromRecoveryPoint().run(in, ctx));
-      assertTrue(again.getMessage().contains("already exists"), again.getMessage());
+      assertEquals("r2", arm.resource(out.diskId()).path("tags").path("runbook-run").asText(), "the run's tags");
+      // The same run again (a retry, a resume): its own disk, not restored a second time.
+      RestoreDiskFromRecoveryPoint.Output again = new RestoreDiskFromRecoveryPoint().run(in, ctx);
+      assertEquals(out.diskId(), again.diskId());
+      assertEquals(1, arm.requests("POST", "/backupInstances/db1-data-bi/restore$").size(), "one restore");
+    }
+    try (var other = ctx("r9")) {
+      var in = new RestoreDiskFromRecoveryPoint.Input(Optional.empty(), "rp-b", "db1-data-rp-b");
+      StepFailure f = assertThrows(StepFailure.class, () -> new RestoreDiskFromRecoveryPoint().run(in, other));
+      assertTrue(f.getMessage().contains("already exists") && f.getMessage().contains("this run did not make it"), f.getMessage());
+    }
+  }
+
+  /**
+   * Every answer of the restore job is lost (the job still runs and finishes): the step fails, the disk exists without
+   * the run's tags. The retry takes that disk (the step noted which disk it asked for), tags it, restores nothing.
+   */
+  @Test
+  void aDiskWhoseRestoreJobFinishedAfterTheStepFailedIsTakenOnTheRetryNotRestoredAgain() throws Exception {
+    try (var ctx = ctx("r4")) {
+      var in = new RestoreDiskFromRecoveryPoint.Input(Optional.empty(), "rp-b", "db1-data-r4");
+      arm.inject(io.runbook.testkit.arm.Fault.resetAfterApplying("GET", "/backupJobs/", 4)); // 1 try + 3 retries
+      StepFailure f = assertThrows(StepFailure.class, () -> new RestoreDiskFromRecoveryPoint().run(in, ctx));
+      assertTrue(f.getMessage().contains("could not talk to Azure Resource Manager"), f.getMessage());
+      String disk = arm.diskId(RG, "db1-data-r4");
+      assertNotNull(arm.resource(disk), "the job finished: the disk exists");
+      assertTrue(arm.resource(disk).path("tags").path("runbook-run").isMissingNode(), "without the run's tags");
+
+      RestoreDiskFromRecoveryPoint.Output out = new RestoreDiskFromRecoveryPoint().run(in, ctx);
+      assertEquals(disk, out.diskId());
+      assertEquals("r4", arm.resource(disk).path("tags").path("runbook-run").asText(), "tagged now");
+      assertEquals(1, arm.requests("POST", "/backupInstances/db1-data-bi/restore$").size(), "not restored again");
+      assertTrue(log.has("info:", "restored for an earlier attempt"), log.lines.toString());
     }
   }
 

@@ -74,6 +74,9 @@ public final class ArmEmulator implements AutoCloseable {
   /** A running VM with no data disks; returns its id. */
   public String addVm(String rg, String name, String location, String zone) { return router.addVm(rg, name, location, zone); }
 
+  /** Sets a VM's power state without an operation: {@code running}, {@code stopped} or {@code deallocated}. */
+  public void powerState(String rg, String vm, String state) { router.powerState(rg, vm, state); }
+
   /** Attaches without an operation (the estate as it was before the test). */
   public void attach(String rg, String vm, String diskName, int lun) { router.attach(rg, vm, diskName, lun); }
 
@@ -95,6 +98,9 @@ public final class ArmEmulator implements AutoCloseable {
   /** The resource as the emulator holds it (JSON), or null. */
   public com.fasterxml.jackson.databind.JsonNode resource(String id) { return router.resource(id); }
 
+  /** The ids of every disk, snapshot and VM the emulator holds now, in the order they were made. */
+  public List<String> resourceIds() { return router.ids(); }
+
   public String diskId(String rg, String name) { return router.id(rg, "Microsoft.Compute/disks", name); }
 
   public String snapshotId(String rg, String name) { return router.id(rg, "Microsoft.Compute/snapshots", name); }
@@ -109,6 +115,11 @@ public final class ArmEmulator implements AutoCloseable {
   /** The next operation ends Failed with this Azure error. */
   public void failNextOperation(String code, String message) { router.failNextOperation(code, message); }
 
+  /** The operation the next request of this method and path starts ends Failed with this Azure error. */
+  public void failOperationOf(String method, String pathRegex, String code, String message) {
+    router.failOperationOf(method, pathRegex, code, message);
+  }
+
   /** The next operation never finishes (until {@link #finishOperations()}). */
   public void stallNextOperation() { router.stallNextOperation(); }
 
@@ -116,6 +127,9 @@ public final class ArmEmulator implements AutoCloseable {
   public void finishOperations() { router.finishOperations(); }
 
   public void inject(Fault fault) { router.inject(fault); }
+
+  /** Who is told when an accepted change takes effect (until {@link #reset()}); null: nobody. */
+  public void onEffects(ArmEffects listener) { router.effects(listener); }
 
   /**
    * A service principal of tenant {@link #TENANT} that may sign in with this client secret at
@@ -138,9 +152,9 @@ public final class ArmEmulator implements AutoCloseable {
   }
 
   /**
-   * The ids of the disks and snapshots PUTs created, in order, one entry per creation: a PUT of a resource that
-   * exists (a retry, a resumed step) updates it and adds nothing, a second entry for one id means it was deleted
-   * and made again. Seeded resources are not listed.
+   * The ids of the disks and snapshots PUTs and Backup Vault restores created, in order, one entry per creation: a
+   * PUT of a resource that exists (a retry, a resumed step) updates it and adds nothing, a second entry for one id
+   * means it was deleted and made again. Seeded resources are not listed.
    */
   public List<String> creations() { return router.creations(); }
 

@@ -132,6 +132,11 @@ final class ArmOperations {
     return ok(n);
   }
 
+  /** The effect listener could not apply an effect: the operation or job ends Failed. */
+  static final class EffectFailed extends RuntimeException {
+    EffectFailed(String message) { super(message, null, false, false); }
+  }
+
   /** An asynchronous operation: InProgress for some polls, then Succeeded (applying its effect) or Failed. */
   static final class Operation {
     enum Outcome { SUCCEEDED, FAILED, STALLED }
@@ -159,16 +164,23 @@ final class ArmOperations {
       this.pollsLeft = pollsLeft;
     }
 
+    boolean finished() { return finalStatus != null; }
+
     String advance() {
       if (finalStatus != null) return finalStatus;
       if (outcome == Outcome.STALLED || pollsLeft-- > 0) return "InProgress";
-      if (outcome == Outcome.FAILED) {
-        onFailure.run();
-        finalStatus = "Failed";
-      } else {
-        onSuccess.run();
-        finalStatus = "Succeeded";
+      if (outcome == Outcome.SUCCEEDED) {
+        try {
+          onSuccess.run();
+          finalStatus = "Succeeded";
+          return finalStatus;
+        } catch (EffectFailed e) {
+          errorCode = ArmEffects.FAILED_CODE;
+          errorMessage = e.getMessage();
+        }
       }
+      onFailure.run();
+      finalStatus = "Failed";
       return finalStatus;
     }
   }
@@ -179,6 +191,7 @@ final class ArmOperations {
     int pollsLeft;
     final Runnable onComplete;
     boolean done;
+    String failed;
 
     Job(String id, int pollsLeft, Runnable onComplete) {
       this.id = id;
@@ -187,11 +200,15 @@ final class ArmOperations {
     }
 
     String advance() {
-      if (done) return "Completed";
+      if (done) return failed == null ? "Completed" : "Failed";
       if (pollsLeft-- > 0) return "InProgress";
-      onComplete.run();
+      try {
+        onComplete.run();
+      } catch (EffectFailed e) {
+        failed = e.getMessage();
+      }
       done = true;
-      return "Completed";
+      return failed == null ? "Completed" : "Failed";
     }
   }
 }

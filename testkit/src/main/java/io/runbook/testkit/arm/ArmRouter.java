@@ -52,8 +52,11 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private final List<MutableFault> faults = Collections.synchronizedList(new ArrayList<>());
   private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
   private final List<String> creations = Collections.synchronizedList(new ArrayList<>());
+  /** Operations to fail: the next operation a matching request starts ends Failed (method, path regex, code, message). */
+  private final List<String[]> failing = new ArrayList<>();
   private final ArmOperations ops;
   final ArmPrincipals principals = new ArmPrincipals();
+  private volatile ArmEffects effects = ArmEffects.NONE;
 
   ArmRouter(String subscription) {
     this.subscription = subscription;
@@ -82,7 +85,31 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     faults.clear();
     unexpected.clear();
     creations.clear();
+    failing.clear();
+    vmOperations.clear();
     principals.reset();
+    effects = ArmEffects.NONE;
+  }
+
+  void effects(ArmEffects listener) { effects = listener == null ? ArmEffects.NONE : listener; }
+
+  /**
+   * Tells the listener about an effect that just took place; when it throws, the failure is listed as unexpected
+   * and rethrown, so the operation ends Failed ({@link ArmEffects#FAILED_CODE}).
+   */
+  private void effect(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      unexpected.add("effect " + what + " failed in the listener: " + e);
+      throw new ArmOperations.EffectFailed(what + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> tagsOf(JsonNode resource) {
+    Map<String, String> out = new LinkedHashMap<>();
+    resource.path("tags").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   List<String> unexpected() { return List.copyOf(unexpected); }
@@ -94,6 +121,10 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   synchronized void failNextOperation(String code, String message) { ops.failNext(code, message); }
 
   synchronized void stallNextOperation() { ops.stallNext(); }
+
+  synchronized void failOperationOf(String method, String pathRegex, String code, String message) {
+    failing.add(new String[] {method, pathRegex, code, message});
+  }
 
   synchronized void finishOperations() { ops.finishAll(); }
 
@@ -144,6 +175,18 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     vm.put("x-powerState", "running");
     resources.put(key(id), vm);
     return id;
+  }
+
+  synchronized void powerState(String rg, String vm, String state) {
+    ObjectNode v = resources.get(key(id(rg, "Microsoft.Compute/virtualMachines", vm)));
+    if (v == null) throw new IllegalArgumentException("no VM " + vm + " in " + rg);
+    v.put("x-powerState", state);
+  }
+
+  synchronized List<String> ids() {
+    List<String> out = new ArrayList<>();
+    resources.values().forEach(r -> out.add(r.get("id").asText()));
+    return out;
   }
 
   synchronized void attach(String rg, String vm, String diskName, int lun) {
@@ -216,6 +259,14 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     String api = query(req, "api-version");
     try {
       synchronized (this) {
+        for (Iterator<String[]> it = failing.iterator(); it.hasNext(); ) {
+          String[] f = it.next();
+          if (f[0].equals(method) && Pattern.compile(f[1]).matcher(path).find()) {
+            ops.failNext(f[2], f[3]);
+            it.remove();
+            break;
+          }
+        }
         Matcher m;
         if ((m = COMPUTE_ITEM.matcher(path)).find() && COMPUTE_DISKS_API.equals(api)) {
           return computeItem(method, m.group(2), m.group(3), m.group(4), req);
@@ -264,8 +315,26 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         }
         existing.with("properties").put("provisioningState", "Deleting");
         ArmOperations.Operation op = ops.start("Microsoft.Compute", existing.path("location").asText());
-        op.onSuccess = () -> resources.remove(key(id));
+        op.onSuccess = () -> {
+          effect("delete " + id, () -> effects.deleted(id));
+          resources.remove(key(id));
+        };
         return ops.accepted(op, 202, null);
+      }
+      case "PATCH": {
+        // An update of a disk's or snapshot's tags (DiskUpdate / SnapshotUpdate), applied at once: Azure answers a
+        // tags-only PATCH with 200 and the updated resource, which the SDK takes as done.
+        if (existing == null) return notFound(type, name, rg);
+        JsonNode body = body(req);
+        if (body.has("tags")) {
+          try {
+            effect("tag " + id, () -> effects.tagsChanged(id, tagsOf(body)));
+          } catch (ArmOperations.EffectFailed e) {
+            return error(500, ArmEffects.FAILED_CODE, e.getMessage());
+          }
+          existing.set("tags", body.get("tags"));
+        }
+        return ok(existing);
       }
       case "PUT": {
         JsonNode body = body(req);
@@ -297,7 +366,14 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         created.with("properties").put("provisioningState", existing == null ? "Creating" : "Updating");
         resources.put(key(id), created);
         ArmOperations.Operation op = ops.start("Microsoft.Compute", created.path("location").asText());
-        op.onSuccess = () -> created.with("properties").put("provisioningState", "Succeeded");
+        String source = created.path("properties").path("creationData").path("sourceResourceId").asText();
+        op.onSuccess = () -> {
+          effect("create " + id, () -> {
+            if (isDisk) effects.diskCreated(id, source, tagsOf(created));
+            else effects.snapshotCreated(id, source, tagsOf(created));
+          });
+          created.with("properties").put("provisioningState", "Succeeded");
+        };
         op.onFailure = () -> created.with("properties").put("provisioningState", "Failed");
         // Disks and snapshots answer a PUT with 200 or 202 (never 201), as the published API says.
         return ops.accepted(op, existing == null ? 202 : 200, created);
@@ -336,7 +412,18 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
   private ResponseDefinition getVm(String rg, String name, boolean instanceView) {
     ObjectNode vm = resources.get(key(id(rg, "Microsoft.Compute/virtualMachines", name)));
     if (vm == null) return notFound("Microsoft.Compute/virtualMachines", name, rg);
+    advanceOperationsOf(vm);
     return ok(vmView(vm, instanceView));
+  }
+
+  /** Operations on a VM, by VM key: a look at the VM advances them too (Azure works on while nobody polls). */
+  private final Map<String, List<ArmOperations.Operation>> vmOperations = new LinkedHashMap<>();
+
+  private void advanceOperationsOf(ObjectNode vm) {
+    List<ArmOperations.Operation> running = vmOperations.get(key(vm.get("id").asText()));
+    if (running == null) return;
+    running.forEach(ArmOperations.Operation::advance);
+    running.removeIf(ArmOperations.Operation::finished);
   }
 
   private ObjectNode vmView(ObjectNode vm, boolean instanceView) {
@@ -366,18 +453,34 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     switch (action) {
       case "start" -> {
         vm.put("x-powerState", "starting");
-        op.onSuccess = () -> vm.put("x-powerState", "running");
+        op.onSuccess = () -> power(vm, "running");
       }
       case "powerOff" -> {
         vm.put("x-powerState", "stopping");
-        op.onSuccess = () -> vm.put("x-powerState", "stopped");
+        op.onSuccess = () -> power(vm, "stopped");
       }
       case "deallocate" -> {
         vm.put("x-powerState", "deallocating");
-        op.onSuccess = () -> vm.put("x-powerState", "deallocated");
+        op.onSuccess = () -> power(vm, "deallocated");
       }
       case "attachDetachDataDisks" -> {
         JsonNode body = body(req);
+        String vmId = vm.get("id").asText();
+        List<Runnable> applied = new ArrayList<>();
+        // What the operation changes, to put back when it ends Failed (Azure leaves the VM as it was).
+        ArrayNode disksBefore = vm.with("properties").with("storageProfile").withArray("dataDisks").deepCopy();
+        Map<String, ObjectNode> touched = new LinkedHashMap<>();
+        for (String k : List.of("dataDisksToDetach", "dataDisksToAttach")) {
+          for (JsonNode d : body.path(k)) {
+            ObjectNode disk = resources.get(key(d.path("diskId").asText()));
+            if (disk != null) touched.put(key(d.path("diskId").asText()), disk.deepCopy());
+          }
+        }
+        op.onFailure = () -> {
+          vm.with("properties").with("storageProfile").set("dataDisks", disksBefore);
+          touched.forEach((k, was) -> { if (resources.containsKey(k)) resources.put(k, was); });
+          vm.with("properties").put("provisioningState", "Succeeded");
+        };
         for (JsonNode d : body.path("dataDisksToDetach")) {
           String diskId = d.path("diskId").asText();
           ObjectNode disk = resources.get(key(diskId));
@@ -385,6 +488,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
           boolean found = false;
           for (int i = 0; i < dd.size(); i++) {
             if (dd.get(i).path("managedDisk").path("id").asText().equalsIgnoreCase(diskId)) {
+              int lun = dd.get(i).path("lun").asInt();
+              applied.add(() -> effect("detach " + diskId, () -> effects.detached(vmId, diskId, lun)));
               dd.remove(i);
               found = true;
               break;
@@ -411,12 +516,28 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
             }
           }
           attachNow(vm, disk, lun, d.path("caching").asText("None"));
+          String attachedId = disk.get("id").asText();
+          applied.add(() -> effect("attach " + attachedId, () -> effects.attached(vmId, attachedId, lun)));
         }
         op.result = vm.path("properties").path("storageProfile").deepCopy();
+        // The VM's model changes at once (as Azure shows it while the operation runs, the VM Updating); the effect,
+        // when it ends.
+        vm.with("properties").put("provisioningState", "Updating");
+        op.onSuccess = () -> {
+          applied.forEach(Runnable::run);
+          vm.with("properties").put("provisioningState", "Succeeded");
+        };
+        vmOperations.computeIfAbsent(key(vmId), k -> new ArrayList<>()).add(op);
       }
       default -> throw new UnexpectedRequest();
     }
     return ops.accepted(op, 202, null);
+  }
+
+  private void power(ObjectNode vm, String state) {
+    String vmId = vm.get("id").asText();
+    effect("power " + state + " " + vmId, () -> effects.powerChanged(vmId, state));
+    vm.put("x-powerState", state);
   }
 
   private void attachNow(ObjectNode vm, ObjectNode disk, int lun, String caching) {
@@ -468,7 +589,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
       op.outcome = ArmOperations.Operation.Outcome.FAILED;
       op.errorCode = "UserErrorDiskAlreadyExists";
       op.errorMessage = "A disk with the id " + targetId + " already exists.";
-    } else if (action.equals("restore")) {
+    } else if (action.equals("restore") && op.outcome != ArmOperations.Operation.Outcome.FAILED) {
+      // A restore whose operation fails (failNextOperation) starts no job.
       String jobId = UUID.randomUUID().toString();
       // As the service does: the full resource id of the job.
       props.put("jobId", id(rg, "Microsoft.DataProtection/backupVaults", vault) + "/backupJobs/" + jobId);
@@ -481,6 +603,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
         p.putObject("creationData").put("createOption", "Restore").put("sourceResourceId", point.get("id").asText());
         p.put("diskSizeGB", 128).put("diskState", "Unattached").put("provisioningState", "Succeeded")
             .put("timeCreated", Instant.now().toString()).put("uniqueId", UUID.randomUUID().toString());
+        effect("restore " + targetId, () -> effects.diskRestored(targetId, biId, rpId));
+        if (!resources.containsKey(key(targetId))) creations.add(targetId);
         resources.put(key(targetId), disk);
       });
     }

@@ -34,6 +34,7 @@ import com.azure.resourcemanager.compute.models.DataDisksToDetach;
 import com.azure.resourcemanager.compute.models.DiskCreateOption;
 import com.azure.resourcemanager.compute.models.DiskSku;
 import com.azure.resourcemanager.compute.models.DiskStorageAccountTypes;
+import com.azure.resourcemanager.compute.models.DiskUpdate;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.resources.fluentcore.arm.ResourceId;
@@ -46,6 +47,7 @@ import io.runbook.steps.cloud.OperationWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -229,18 +231,52 @@ public final class AzureCloud implements CloudProvider {
   public Vm attachDisk(Vm vm, Disk disk, int lun, StepContext ctx) throws StepFailure, InterruptedException {
     AttachDetachDataDisksRequest req = new AttachDetachDataDisksRequest().withDataDisksToAttach(List.of(
         new DataDisksToAttach().withDiskId(disk.id()).withLun(lun).withCaching(CachingTypes.NONE)));
-    await(ctx, "attach disk " + disk.name() + " to VM " + vm.name() + " at LUN " + lun, vm.id(),
-        () -> compute.getVirtualMachines().beginAttachDetachDataDisks(names.resourceGroup(), vm.name(), req));
-    return vm(vm.name());
+    String what = "attach disk " + disk.name() + " to VM " + vm.name() + " at LUN " + lun;
+    return changeDisks(ctx, what, vm, req,
+        v -> v.atLun(lun).map(a -> a.diskId() != null && a.diskId().equalsIgnoreCase(disk.id())).orElse(false));
   }
 
   @Override
   public Vm detachDisk(Vm vm, AttachedDisk disk, StepContext ctx) throws StepFailure, InterruptedException {
     AttachDetachDataDisksRequest req = new AttachDetachDataDisksRequest().withDataDisksToDetach(List.of(
         new DataDisksToDetach().withDiskId(disk.diskId())));
-    await(ctx, "detach disk " + disk.diskName() + " from VM " + vm.name() + " at LUN " + disk.lun(), vm.id(),
-        () -> compute.getVirtualMachines().beginAttachDetachDataDisks(names.resourceGroup(), vm.name(), req));
-    return vm(vm.name());
+    String what = "detach disk " + disk.diskName() + " from VM " + vm.name() + " at LUN " + disk.lun();
+    return changeDisks(ctx, what, vm, req, v -> v.dataDisks().stream()
+        .noneMatch(a -> a.diskId() != null && a.diskId().equalsIgnoreCase(disk.diskId())));
+  }
+
+  /**
+   * An attach/detach. When it fails, the VM is read again: an attempt whose answer was lost may have made the change,
+   * and Azure then refuses the SDK's retry of it ("not attached", "already attached") or the retries run out on a
+   * dead connection. If the VM shows the wanted disks once it has finished updating, the change is made: the step
+   * goes on instead of failing (and telling the operator to "fix the request").
+   */
+  private Vm changeDisks(StepContext ctx, String what, Vm vm, AttachDetachDataDisksRequest req,
+                         java.util.function.Predicate<Vm> wanted) throws StepFailure, InterruptedException {
+    try {
+      await(ctx, what, vm.id(),
+          () -> compute.getVirtualMachines().beginAttachDetachDataDisks(names.resourceGroup(), vm.name(), req));
+      return vm(vm.name());
+    } catch (StepFailure failed) {
+      Vm now;
+      try {
+        now = vm(vm.name());
+        if (!wanted.test(now)) throw failed;
+        Vm[] last = {now};
+        OperationWatch.await(ctx, what + " (VM updating)", pollInterval, () -> {
+          last[0] = vm(vm.name());
+          return "Updating".equalsIgnoreCase(last[0].provisioningState())
+              ? OperationWatch.State.running("Updating") : OperationWatch.State.finished(last[0].provisioningState());
+        });
+        now = last[0];
+      } catch (StepFailure unreadable) {
+        throw failed;
+      }
+      if (!wanted.test(now) || !"Succeeded".equalsIgnoreCase(now.provisioningState())) throw failed;
+      ctx.log().warn(failed.getMessage() + "; but VM " + vm.name() + " shows the change made (an earlier"
+          + " attempt's answer was lost): going on");
+      return now;
+    }
   }
 
   @Override
@@ -268,9 +304,25 @@ public final class AzureCloud implements CloudProvider {
   public Disk restoreDisk(String backupInstance, RecoveryPoint point, NewDisk disk, StepContext ctx)
       throws StepFailure, InterruptedException {
     vault.restore(backupInstance, point, disk, ctx);
-    return findDisk(disk.name()).orElseThrow(() -> StepFailure.fatal(
+    Disk restored = findDisk(disk.name()).orElseThrow(() -> StepFailure.fatal(
         "the Backup Vault reports the restore of " + point.id() + " complete but disk " + names.diskId(disk.name())
             + " does not exist", "look at the restore job in the Backup Vault; the disk may be in another resource group"));
+    return tagDisk(restored, disk.tags(), ctx);
+  }
+
+  /**
+   * Adds the run's tags to a disk the Backup Vault restored: a restore request cannot carry tags, and without them a
+   * retried or resumed step could not tell the disk this run restored from a stranger's (and would refuse to go on).
+   */
+  @Override
+  public Disk tagDisk(Disk d, Map<String, String> tags, StepContext ctx) throws StepFailure, InterruptedException {
+    if (tags == null || tags.isEmpty() || d.tags().entrySet().containsAll(tags.entrySet())) return d;
+    Map<String, String> merged = new LinkedHashMap<>(d.tags());
+    merged.putAll(tags);
+    ResourceId id = ResourceId.fromString(d.id());
+    DiskInner done = await(ctx, "tag disk " + d.name(), d.id(),
+        () -> compute.getDisks().beginUpdate(id.resourceGroupName(), id.name(), new DiskUpdate().withTags(merged)));
+    return disk(done);
   }
 
   @Override

@@ -148,7 +148,15 @@ public final class AzurePlanner implements CloudPlanner {
     validate.set("restoreRequestObject", request);
     return call("POST", id, url(id + "/validateRestore", DATA_PROTECTION_API), validate)
         .then(call("POST", id, url(id + "/restore", DATA_PROTECTION_API), request))
-        .then(Plan.waitFor(id, "the restore job completes and disk " + diskId(disk.name()) + " exists"));
+        .then(Plan.waitFor(id, "the restore job completes and disk " + diskId(disk.name()) + " exists"))
+        .then(tagDisk(disk));
+  }
+
+  /** The PATCH that gives a restored disk the run's tags (a restore request cannot carry them). */
+  private Plan tagDisk(NewDisk disk) {
+    ObjectNode body = JSON.createObjectNode();
+    body.set("tags", JSON.valueToTree(disk.tags()));
+    return call("PATCH", diskId(disk.name()), url(diskId(disk.name()), DISKS_API), body);
   }
 
   /** The body of validateRestore (wrapped) and restore: a recovery-point restore to a new disk. */

@@ -123,6 +123,20 @@ public final class SandboxCloud implements CloudProvider {
     });
   }
 
+  /** Adds tags to a disk's metadata (the sandbox tags a disk when it makes it; this is for the Azure contract). */
+  @Override
+  public Disk tagDisk(Disk disk, Map<String, String> tags, StepContext ctx) throws StepFailure, InterruptedException {
+    return layout.locked(() -> {
+      DiskMeta m = layout.readDisk(disk.name()).orElseThrow(() -> StepFailure.fatal(
+          "sandbox: disk " + disk.name() + " not found (ResourceNotFound)"));
+      Map<String, String> merged = new LinkedHashMap<>(m.tags() == null ? Map.of() : m.tags());
+      merged.putAll(tags);
+      SandboxLayout.write(layout.disk(disk.name()).resolve("disk.json"),
+          new DiskMeta(m.name(), m.uniqueId(), m.sizeGb(), m.sku(), m.zone(), merged, m.createdAt()));
+      return findDisk(disk.name()).orElseThrow();
+    });
+  }
+
   // ---- snapshots
 
   @Override

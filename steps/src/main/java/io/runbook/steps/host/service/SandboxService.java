@@ -65,9 +65,15 @@ public final class SandboxService implements ServiceController {
 
   private static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(60);
 
+  /**
+   * The estate the VM lives in: {@code cloud.root}. Usually the cloud is {@code provider: sandbox}; a test estate may
+   * give its cloud calls to another provider (Azure, through the ARM emulator) and keep its VMs as sandbox folders
+   * under the same root, so what needs the root is its presence, not the provider's name.
+   */
   private SandboxLayout layout(StepContext ctx) throws StepFailure {
-    if (ctx.inventory().cloud() == null || !"sandbox".equals(ctx.inventory().cloud().provider())) {
-      throw StepFailure.fatal("host " + host.name() + " has service kind sandbox but the inventory's cloud is not provider sandbox",
+    if (ctx.inventory().cloud() == null || ctx.inventory().cloud().root().isEmpty()) {
+      throw StepFailure.fatal("host " + host.name() + " has service kind sandbox but the inventory's cloud has no root "
+              + "(the folder of the sandbox estate)",
           "use service kind sandbox only in a sandbox inventory (runbook sandbox up writes one)");
     }
     return SandboxLayout.of(ctx.inventory().cloud());
