@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * journal record k, a SIGKILL in the middle of every step that took time, and a killed database server.
  * {@code -Dreliability.runbooks=dr-pitr,...} limits the sweep to some runbooks; {@code -Dreliability.kills=12,step:swap,db}
  * replays chosen crashes (after record 12, in the middle of step swap; step:swap@40 kills 40 ms into it; the database kill) instead of the sample.
+ * {@code -Dreliability.records=82-90} limits the full sweep's kills after a record to that range (to finish a sweep cut
+ * short); its mid-step and database kills still run.
  */
 class CrashResumeSandboxTest {
   static final long SEED = Long.getLong("reliability.seed", 20261125L);
@@ -32,6 +36,8 @@ class CrashResumeSandboxTest {
   static final int SAMPLE = Integer.getInteger("reliability.sample", 1);
   /** A step that took at least this long in the uninterrupted run is also killed in its middle (full sweep). */
   static final Duration LONG_STEP = Duration.ofMillis(300);
+  /** Full sweep only: the records k killed after, as FROM-TO (inclusive, 1-based); empty = every record. */
+  static final String RECORDS = System.getProperty("reliability.records", "");
 
   static Stream<Scenario> scenarios() {
     String only = System.getProperty("reliability.runbooks", "");
@@ -53,7 +59,7 @@ class CrashResumeSandboxTest {
     Baseline b = CrashSweep.baseline(s);
     Random random = new Random(SEED ^ s.runbook().hashCode());
     CrashSweep.report(s.runbook() + " | uninterrupted | " + b.records() + " journal records, " + b.took().toSeconds()
-        + " s | seed " + SEED + (FULL ? " (full sweep)" : " (sample of " + SAMPLE + "; replay with -Dreliability.seed=" + SEED + ")"));
+        + " s | seed " + SEED + (FULL ? " (full sweep" + (RECORDS.isBlank() ? "" : ", kills after records " + RECORDS) + ")" : " (sample of " + SAMPLE + "; replay with -Dreliability.seed=" + SEED + ")"));
     List<Outcome> outcomes = new ArrayList<>();
     Map<String, Duration> longSteps = b.longSteps(LONG_STEP);
     String chosen = System.getProperty("reliability.kills", "");
@@ -93,11 +99,19 @@ class CrashResumeSandboxTest {
     return CrashScenarios.ALL.get(new Random(SEED).nextInt(CrashScenarios.ALL.size()));
   }
 
-  /** Every record in the full sweep; else a seeded sample. */
+  /** Every record (or those in {@link #RECORDS}) in the full sweep; else a seeded sample. */
   static List<Integer> killPoints(int records, Random random) {
     TreeSet<Integer> ks = new TreeSet<>();
     if (FULL) {
-      for (int k = 1; k <= records; k++) ks.add(k);
+      int from = 1;
+      int to = records;
+      if (!RECORDS.isBlank()) {
+        Matcher m = Pattern.compile("(\\d+)-(\\d+)").matcher(RECORDS.strip());
+        if (!m.matches()) throw new IllegalArgumentException("-Dreliability.records=" + RECORDS + ": expected FROM-TO, e.g. 82-90");
+        from = Math.max(1, Integer.parseInt(m.group(1)));
+        to = Math.min(records, Integer.parseInt(m.group(2)));
+      }
+      for (int k = from; k <= to; k++) ks.add(k);
     } else {
       while (ks.size() < Math.min(SAMPLE, records)) ks.add(1 + random.nextInt(records));
     }
