@@ -100,6 +100,7 @@ public final class SandboxEstate {
     if (replicas < 0 || replicas > 9) throw StepFailure.fatal("--replicas must be between 0 and 9, not " + replicas);
     VmServer.binary();
     requireTool("mariadb-install-db", "mariadb-server");
+    for (String vm : hostNames(replicas)) VmServer.checkSocketPath(layout.socket(vm)); // before anything is built
     if (ready()) {
       log.info("sandbox estate at " + root() + " exists: making sure its servers run");
       int has = SandboxLayout.read(root().resolve("estate.json"), EstateMeta.class).map(EstateMeta::replicas).orElse(replicas);

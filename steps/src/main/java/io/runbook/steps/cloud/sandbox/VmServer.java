@@ -117,8 +117,22 @@ public final class VmServer {
     return p.isPresent() && p.get().info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false);
   }
 
+  /** The longest path a Unix socket can have on Linux (sun_path holds 108 bytes with the terminating NUL). */
+  static final int MAX_SOCKET_PATH = 107;
+
+  /** Refuses a socket path mariadbd could not create: it would only say so in its error log, after starting. */
+  public static void checkSocketPath(Path socket) throws StepFailure {
+    int length = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+    if (length > MAX_SOCKET_PATH) {
+      throw StepFailure.fatal("the sandbox's server socket " + socket.toAbsolutePath() + " would be " + length
+          + " bytes long; a Unix socket path holds at most " + MAX_SOCKET_PATH,
+          "use a shorter sandbox root (--root), e.g. ~/rb-sandbox");
+    }
+  }
+
   /** Starts the server detached and waits until it has written its pid file; fails when it dies while starting. */
   public long start(Settings s, StepLog log) throws StepFailure, InterruptedException {
+    checkSocketPath(s.socket());
     OptionalLong already = pidFromFile();
     if (already.isPresent()) return already.getAsLong();
     OptionalLong booting = starting();

@@ -26,6 +26,17 @@ class SandboxEstateTest {
     else io.runbook.testkit.mariadb.MariaDbServer.deleteTree(root);
   }
 
+  /** mariadbd cannot create a socket over 107 bytes; up says so before it builds anything. */
+  @Test
+  void aRootTooDeepForTheServerSocketsIsRefusedBeforeAnythingIsBuilt() throws Exception {
+    Path deep = Path.of("target", "sandbox-deep", "x".repeat(120)).toAbsolutePath();
+    io.runbook.engine.spi.StepFailure f = org.junit.jupiter.api.Assertions.assertThrows(io.runbook.engine.spi.StepFailure.class,
+        () -> new SandboxEstate(deep, StepLog.NONE).up(1));
+    assertTrue(f.getMessage().contains("holds at most 107") && f.getMessage().contains("mariadbd.sock"), f.getMessage());
+    assertTrue(f.hint().contains("--root"), f.hint());
+    assertFalse(Files.exists(deep), "nothing built");
+  }
+
   @Test
   void upBuildsAReplicatedEstateThatIsIdempotentAndDownRemovesIt() throws Exception {
     Path inventoryFile = estate.up(1);
