@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.runbook.cli.Main;
 import io.runbook.testkit.arm.ArmEmulator;
 import io.runbook.testkit.arm.Fault;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -200,10 +196,8 @@ class AzurePlanFaultsTest {
       args.add("-p");
       args.add(p);
     }
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(b, true, StandardCharsets.UTF_8);
-    int exit = Main.run(args.toArray(String[]::new), ps, ps);
-    return new Out(exit, b.toString(StandardCharsets.UTF_8));
+    InProcessCli.Out out = InProcessCli.run(args);
+    return new Out(out.exit(), out.text());
   }
 
   static List<LoggedRequest> chronological(List<LoggedRequest> requests) {

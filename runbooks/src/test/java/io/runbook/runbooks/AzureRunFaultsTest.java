@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runbook.cli.Main;
 import io.runbook.testkit.arm.ArmEmulator;
 import io.runbook.testkit.arm.Fault;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,20 +187,8 @@ class AzureRunFaultsTest {
   Out cli(String... args) {
     List<String> all = new ArrayList<>(List.of("--state-dir", state.toString()));
     all.addAll(List.of(args));
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(b, true, StandardCharsets.UTF_8);
-    // A run's progress view writes to System.out itself (Session), not to the streams Main.run is given.
-    PrintStream stdout = System.out;
-    System.setOut(ps);
-    int exit;
-    try {
-      exit = Main.run(all.toArray(String[]::new), ps, ps);
-    } finally {
-      System.setOut(stdout);
-    }
-    String text = b.toString(StandardCharsets.UTF_8);
-    stdout.println("---- runbook " + String.join(" ", all) + " -> exit " + exit + "\n" + text);
-    return new Out(exit, text);
+    InProcessCli.Out out = InProcessCli.runShown(all);
+    return new Out(out.exit(), out.text());
   }
 
   String runId() throws IOException {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runbook.cli.Main;
 import io.runbook.steps.cloud.sandbox.VmServer;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,12 +269,8 @@ final class CrashSweep {
   private static Resumed resume(SandboxDrill d, String runId, List<String> extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("--state-dir", d.stateDir.toString(), "resume", runId, "--yes"));
     args.addAll(extra);
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    int exit = Main.run(args.toArray(String[]::new), ps, ps);
-    String out = buf.toString(StandardCharsets.UTF_8);
-    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + out);
-    return new Resumed(exit, out);
+    InProcessCli.Out out = InProcessCli.runShown(args);
+    return new Resumed(out.exit(), out.text());
   }
 
   // ---------------------------------------------------------------- the child JVM

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.runbook.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,13 +20,9 @@ class DrillCommandTest {
     List<String> argv = new ArrayList<>(List.of("--state-dir", Path.of("target", "drills", "drill-state").toAbsolutePath().toString(),
         "drill", "--root", root.toString()));
     argv.addAll(List.of(extra));
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    int exit = Main.run(argv.toArray(String[]::new), ps, ps);
-    String out = buf.toString(StandardCharsets.UTF_8);
-    System.out.println("---- runbook " + String.join(" ", argv) + " -> exit " + exit + "\n" + out);
+    InProcessCli.Out out = InProcessCli.runShown(argv);
     assertFalse(Files.exists(root), "the estate is torn down after the drill");
-    return new Drill(exit, out);
+    return new Drill(out.exit(), out.text());
   }
 
   @Test

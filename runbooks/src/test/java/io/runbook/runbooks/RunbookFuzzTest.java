@@ -10,7 +10,6 @@ import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,12 +132,9 @@ class RunbookFuzzTest {
 
   /** Runs the CLI in this JVM; null when it ended normally, else what went wrong. */
   static String cli(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      exit = Main.run(args.toArray(String[]::new), o, o);
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
+    InProcessCli.Out out = InProcessCli.run(args);
+    int exit = out.exit();
+    String printed = out.text();
     if (exit == 1 && printed.contains("internal error") || exit > 4 || exit < 0) return "exited " + exit + ":\n" + printed;
     Matcher leak = LEAK.matcher(printed);
     return leak.find() ? "printed '" + leak.group() + "':\n" + printed : null;

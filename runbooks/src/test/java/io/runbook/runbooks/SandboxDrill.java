@@ -3,9 +3,7 @@ package io.runbook.runbooks;
 import io.runbook.cli.Main;
 import io.runbook.engine.spi.StepLog;
 import io.runbook.steps.cloud.sandbox.SandboxEstate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,11 +122,7 @@ final class SandboxDrill implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "run", runbook + ".yaml",
         "-i", inventory.toString(), "--yes"));
     for (String p : params) { args.add("-p"); args.add(p); }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    int exit = Main.run(args.toArray(String[]::new), ps, ps);
-    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + buf.toString(StandardCharsets.UTF_8));
-    return new Result(exit, Files.readString(newestRunLog()));
+    return new Result(InProcessCli.runShown(args).exit(), Files.readString(newestRunLog()));
   }
 
   /**
@@ -159,11 +153,7 @@ final class SandboxDrill implements AutoCloseable {
     String runId = newestRunLog().getParent().getFileName().toString();
     List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "resume", runId, "--yes"));
     args.addAll(List.of(extra));
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    int exit = Main.run(args.toArray(String[]::new), ps, ps);
-    System.out.println("---- runbook " + String.join(" ", args) + " -> exit " + exit + "\n" + buf.toString(StandardCharsets.UTF_8));
-    return new Result(exit, Files.readString(newestRunLog()));
+    return new Result(InProcessCli.runShown(args).exit(), Files.readString(newestRunLog()));
   }
 
   /** The run.log of the newest run (run ids sort by start time). */
