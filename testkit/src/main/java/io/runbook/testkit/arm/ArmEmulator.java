@@ -59,6 +59,17 @@ public final class ArmEmulator implements AutoCloseable {
 
   public TestCertificate certificate() { return certificate; }
 
+  /** A plain JDK HTTP client that trusts the emulator's certificate (for tests that talk to it without the SDK). */
+  public java.net.http.HttpClient httpClient() {
+    try {
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, certificate.trustManagerFactory().getTrustManagers(), null);
+      return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the emulator's certificate", e);
+    }
+  }
+
   public String subscription() { return SUBSCRIPTION; }
 
   // ---- seeding the estate

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +31,7 @@ class ArmEffectsTest {
   @BeforeAll
   static void start() throws Exception {
     arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, arm.certificate().trustManagerFactory().getTrustManagers(), null);
-    http = HttpClient.newBuilder().sslContext(ssl).build();
+    http = arm.httpClient();
   }
 
   @AfterAll

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,9 +26,7 @@ class ArmEmulatorTest {
   @BeforeAll
   static void start() throws Exception {
     arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, arm.certificate().trustManagerFactory().getTrustManagers(), null);
-    http = HttpClient.newBuilder().sslContext(ssl).build();
+    http = arm.httpClient();
   }
 
   @AfterAll
