@@ -172,14 +172,7 @@ public final class SandboxCloud implements CloudProvider {
       DiskMeta disk = layout.readDisk(source.name()).orElseThrow(() -> StepFailure.fatal(
           "sandbox: disk " + source.name() + " not found (ResourceNotFound)"));
       Path tmp = layout.snapshots().resolve(".new-" + name);
-      clearHalfMade(tmp);
-      Instant at;
-      try {
-        at = FrozenCopy.copy(layout.diskFs(disk.name()), tmp.resolve("fs"), serverOf(disk.name()), log);
-      } catch (StepFailure | InterruptedException e) {
-        deleteTree(tmp); // no half-copied snapshot left behind (a failed copy, or Ctrl-C during it)
-        throw e;
-      }
+      Instant at = frozenCopy(disk.name(), tmp, log);
       SandboxLayout.write(tmp.resolve("snapshot.json"), new SnapshotMeta(name, at, disk.name(), disk.uniqueId(),
           tags == null ? Map.of() : new LinkedHashMap<>(tags)));
       Files.move(tmp, layout.snapshot(name));
@@ -321,8 +314,7 @@ public final class SandboxCloud implements CloudProvider {
       Instant now = Instant.now();
       String name = POINT_NAME.format(now);
       Path tmp = layout.vault(instance).resolve(".new-" + name);
-      clearHalfMade(tmp);
-      Instant at = FrozenCopy.copy(layout.diskFs(meta.name()), tmp.resolve("fs"), serverOf(meta.name()), log);
+      Instant at = frozenCopy(meta.name(), tmp, log);
       SandboxLayout.write(tmp.resolve("point.json"), new PointMeta(name, at, meta.name(), meta.uniqueId()));
       Files.move(tmp, layout.vault(instance).resolve(name));
       return new RecoveryPoint(layout.pointId(instance, name), name, at, "Discrete");
@@ -343,6 +335,21 @@ public final class SandboxCloud implements CloudProvider {
 
   @Override
   public void close() {}
+
+  /**
+   * A crash-consistent copy of a disk's filesystem into {@code tmp}/fs (a snapshot or a recovery point being made);
+   * returns its instant. Nothing half-copied stays behind: not from an earlier attempt, nor from this one when the
+   * copy fails or is interrupted (Ctrl-C).
+   */
+  private Instant frozenCopy(String disk, Path tmp, StepLog log) throws StepFailure, InterruptedException {
+    clearHalfMade(tmp);
+    try {
+      return FrozenCopy.copy(layout.diskFs(disk), tmp.resolve("fs"), serverOf(disk), log);
+    } catch (StepFailure | InterruptedException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
 
   /** Removes what an interrupted copy or delete left, after ending a process of it that still runs. */
   static void clearHalfMade(Path p) throws StepFailure, InterruptedException {
