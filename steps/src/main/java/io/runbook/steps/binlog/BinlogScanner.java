@@ -571,8 +571,8 @@ public final class BinlogScanner {
 
     /** Whether the text at [at, at+len) contains a match; ASCII text is matched in place, other text decoded as UTF-8. */
     private boolean matches(int at, int len) {
-      if (required != null && !required.in(buf, at, len)) return false;
       byte[] b = ascii.load(buf, at, len);
+      if (required != null && !required.in(b, len)) return false;
       for (int i = 0; i < len; i++) {
         if (b[i] < 0) return match.reset(new String(b, 0, len, StandardCharsets.UTF_8)).find();
       }
