@@ -21,7 +21,7 @@ rm -rf "$W"; mkdir -p "$W"
 ( cd "$root" && mvn -q -o -pl steps -am dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$W/deps.txt" >/dev/null )
 CP="$root/steps/target/classes:$root/engine/target/classes:$(tr ':' '\n' <"$W/deps.txt" | grep -v '/io/runbook/' | paste -sd:)"
 javac -cp "$CP" -d "$W/classes" "$here/BinlogBench.java"
-JAVA=(java -cp "$CP:$W/classes" BinlogBench)
+JAVA=(java -cp "$W/classes:$CP" BinlogBench)   # the driver first: a class looked up last opens every jar first
 
 started=()
 cleanup() {

@@ -17,7 +17,9 @@ import java.util.zip.CRC32;
 /**
  * Reads MariaDB binlog files (v4) without a server: walks the 19-byte event headers, verifies CRC32 checksums
  * when the file has them, and groups events into transactions. Bodies are only decoded where text is needed
- * (GTID, GTID_LIST, QUERY, and ANNOTATE_ROWS/TABLE_MAP at higher detail), so a scan runs near disk speed.
+ * (GTID, GTID_LIST, QUERY, and ANNOTATE_ROWS/TABLE_MAP at higher detail). A local file is read in place through a
+ * read-only mapping (its pages touched ahead on another core) and its checksums are verified a run of events per
+ * CRC32 pass ({@link ChecksumRun}), so a scan costs little more than one read of the bytes from memory.
  */
 public final class BinlogScanner {
   /** How much each transaction carries. */
@@ -43,8 +45,6 @@ public final class BinlogScanner {
   private static final int HEADER_PHASE_READ = 16 << 10;
   /** A jump further ahead than this opens the file again at the target instead of reading through. */
   private static final long READ_THROUGH = 256 << 10;
-  /** The CRC32 of a batch of events whose checksums are right (see addToChecksumBatch). */
-  private static final long BATCH_OK = 0xffffffffL;
   private static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
   private static final Pattern DDL_TABLE = Pattern.compile(
       "^\\s*(?:CREATE|DROP|ALTER|TRUNCATE|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+"
@@ -56,6 +56,7 @@ public final class BinlogScanner {
   private final Matcher match;
   private final RequiredLiteral required;
   private final CRC32 crc = new CRC32();
+  private final ChecksumRun batch = new ChecksumRun();
   private final AsciiText ascii = new AsciiText();
   /** Event types whose bodies this scan never looks at (row events, and their maps and annotations unless asked for). */
   private final boolean[] bodiless = new boolean[256];
@@ -103,8 +104,9 @@ public final class BinlogScanner {
   }
 
   /**
-   * The state of one file's scan. The file streams through one reused buffer (the window) that holds whole
-   * events; checksums are verified a window at a time (see {@link #flushChecksums}).
+   * The state of one file's scan. A local file is mapped whole into memory; another streams through one reused
+   * buffer (the window) that holds whole events. Checksums are verified a batch of events at a time (see
+   * {@link #flushChecksums}).
    */
   private final class FileScan {
     private final BinlogSource source;
@@ -146,8 +148,24 @@ public final class BinlogScanner {
     BinlogFileInfo run() throws IOException, BinlogException {
       size = source.size();
       if (size < 4) throw notBinlog("it is " + size + " bytes long");
-      buf = window;
       jumped = from <= 4;
+      ByteBuffer mapping = source.map(size);
+      if (mapping != null) {
+        buf = mapping;
+        MappedBinlog.Prefault prefault = MappedBinlog.prefault(mapping);
+        try {
+          walk(null, 0); // every byte is addressable: ensure() never reads, a jump just moves pos
+          return result;
+        } catch (InternalError e) {
+          // the JVM's answer to touching a mapped page past the file's end
+          throw new IOException(name + " shrank while it was scanned (it was " + size + " bytes when the scan started)", e);
+        } finally {
+          prefault.stop();
+          buf = null;
+          MappedBinlog.release(mapping);
+        }
+      }
+      buf = window;
       long at = 0;
       try {
         while (result == null) {
@@ -167,7 +185,7 @@ public final class BinlogScanner {
     private void walk(ReadableByteChannel ch, long start) throws IOException, BinlogException {
       in = ch;
       base = start;
-      filled = 0;
+      filled = ch == null ? (int) size : 0;
       try {
         if (start == 0) {
           ensure(0, 4);
@@ -227,7 +245,7 @@ public final class BinlogScanner {
         off = (int) (pos - base);
         if (type == EventType.FORMAT_DESCRIPTION) formatDescription(off, len);
         String rotatesTo = event(type, pos, off, len);
-        if (checksums && verifyChecksums && type != EventType.FORMAT_DESCRIPTION) addToChecksumBatch(off, len);
+        if (checksums && verifyChecksums && type != EventType.FORMAT_DESCRIPTION) addToChecksumBatch(off, len, type);
         pos += eventSize;
         current = -1;
         if (inTx && tx.end == pos) {
@@ -251,7 +269,7 @@ public final class BinlogScanner {
      * batched, nothing else. Anything else, or anything odd, is left to the full path in {@link #walkEvents}, which
      * reports it. Kept small so it is compiled early and stays compiled.
      */
-    private void skipBodiless() {
+    private void skipBodiless() throws BinlogException {
       boolean batch = checksums && verifyChecksums;
       int off = (int) (pos - base);
       while (off + HEADER <= filled) {
@@ -264,7 +282,7 @@ public final class BinlogScanner {
         // an annotation that might match goes the full way; one without the regex's required literal cannot
         if (annotation && inTx && !tx.matched
             && required.in(buf, off + HEADER, (int) len - HEADER - (checksums ? 4 : 0))) return;
-        if (batch) addToChecksumBatch(off, (int) len);
+        if (batch) addToChecksumBatch(off, (int) len, type);
         off += (int) len;
         pos = end;
       }
@@ -397,24 +415,23 @@ public final class BinlogScanner {
     }
 
     /**
-     * Adds an event to the batch of events whose checksums are verified together. Each event's stored CRC32 is
-     * the checksum of its other bytes; inverting every event's last 4 bytes and (but the first) its first 4 bytes
-     * makes the CRC32 of the whole batch 0xffffffff exactly when every event's checksum is right: after an event
-     * and its inverted stored checksum the CRC register is 0, and inverted first bytes on register 0 equal plain
-     * ones on the initial register 0xffffffff. So one pass over the window replaces a checksum call per event.
+     * Adds an event to the batch of consecutive events whose checksums are verified together ({@link ChecksumRun});
+     * verifies the batch first when the event does not fit, and an event longer than any batch on its own.
      */
-    private void addToChecksumBatch(int off, int len) {
+    private void addToChecksumBatch(int off, int len, int type) throws BinlogException {
+      if (batchStart >= 0 && !batch.fits(off + len)) flushChecksums();
+      if (len > ChecksumRun.MAX) {
+        verifyOne(base + off, off, len, type, inTx ? tx.gtid() : null);
+        return;
+      }
       if (batchStart < 0) {
         batchStart = off;
         batchTx = inTx ? tx.gtid() : null;
-      } else {
-        invert(off);
+        batch.reset(off);
       }
-      invert(off + len - 4);
+      batch.add(off + len);
       batchEnd = off + len;
     }
-
-    private void invert(int at) { buf.putInt(at, ~buf.getInt(at)); }
 
     /** Verifies the batch of pending events; on a mismatch, finds the event and throws naming its offset. */
     private void flushChecksums() throws BinlogException {
@@ -422,24 +439,11 @@ public final class BinlogScanner {
       int from = batchStart;
       int to = batchEnd;
       batchStart = -1;
-      crc.reset();
-      crc.update(buf.limit(to).position(from));
-      buf.limit(buf.capacity());
-      if (crc.getValue() == BATCH_OK) return;
-      // find the damaged event: undo the inversions and check each event on its own
-      Gtid group = batchTx;
-      for (int off = from; off < to; ) {
-        int len = buf.getInt(off + 9);
-        if (off != from) invert(off);
-        invert(off + len - 4);
-        int type = buf.get(off + 4) & 0xff;
-        if (type == EventType.GTID) group = new Gtid(u32(off + HEADER + 8), u32(off + 5), buf.getLong(off + HEADER));
-        verifyOne(base + off, off, len, type, group);
-        if (type == EventType.XID) group = null;
-        off += len;
-      }
-      throw new BinlogException(String.format(Locale.ROOT, "%s: CRC32 mismatch in the events between offsets %d and %d",
-          name, base + from, base + to), "the file is damaged there: take this file again from the source (snapshot or server)");
+      if (batch.holds(buf, to, crc)) return;
+      BinlogException damage = batch.firstDamage(buf, base, from, to, batchTx, name, crc);
+      throw damage != null ? damage : new BinlogException(String.format(Locale.ROOT,
+          "%s: CRC32 mismatch in the events between offsets %d and %d", name, base + from, base + to),
+          "the file is damaged there: take this file again from the source (snapshot or server)");
     }
 
     /**
@@ -464,27 +468,7 @@ public final class BinlogScanner {
     }
 
     private void verifyOne(long pos, int off, int len, int type, Gtid group) throws BinlogException {
-      int expected = buf.getInt(off + len - 4);
-      crc.reset();
-      if (type == EventType.FORMAT_DESCRIPTION) {
-        // the server sets and clears the in-use flag in place: the checksum is computed with it cleared
-        int flagByte = buf.get(off + 17) & ~0x01;
-        crc.update(buf.limit(off + 17).position(off));
-        crc.update(flagByte);
-        buf.limit(buf.capacity());
-        crc.update(buf.limit(off + len - 4).position(off + 18));
-      } else {
-        crc.update(buf.limit(off + len - 4).position(off));
-      }
-      buf.limit(buf.capacity());
-      if ((int) crc.getValue() != expected) {
-        String inside = group != null ? " inside transaction " + group : "";
-        throw new BinlogException(
-            String.format(Locale.ROOT, "%s: CRC32 mismatch in the event at offset %d (type %d%s): stored %08x, computed %08x",
-                name, pos, type, inside, expected, (int) crc.getValue()),
-            "the file is damaged at that offset: take this file again from the source (snapshot or server), "
-                + "or cut before this transaction");
-      }
+      batch.verifyEvent(buf, off, pos, len, type, group, name, crc);
     }
 
     private int postHeaderLength(int type, int fallback) {

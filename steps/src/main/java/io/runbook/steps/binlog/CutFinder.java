@@ -22,29 +22,14 @@ public final class CutFinder {
   /** A transaction's location, kept cheaply during the scan and materialised with full detail afterwards. */
   private record Where(BinlogSource file, long start) {}
 
-  private final boolean scanAhead;
-
-  /** Scans ahead on a second thread when the machine has a core to spare (measured slower on an oversubscribed one). */
-  public CutFinder() { this(aCoreIsFree()); }
-
-  private static boolean aCoreIsFree() {
-    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    double load = os.getSystemLoadAverage(); // negative where the platform has none
-    return os.getAvailableProcessors() > 1 && load >= 0 && load < os.getAvailableProcessors() - 1;
-  }
-
-  /** @param scanAhead scan the next file on a second thread (off: everything on the caller's thread, for comparison) */
-  CutFinder(boolean scanAhead) { this.scanAhead = scanAhead; }
-
   public Cut find(CutRequest req) throws IOException, BinlogException {
     if (req.files().isEmpty()) throw new BinlogException("no binlog files given", "list the binlog files to replay, oldest first");
-    return new Run(req, scanAhead).go();
+    return new Run(req).go();
   }
 
   /** One cut computation. */
   private static final class Run {
     private final CutRequest req;
-    private final boolean scanAhead;
     private final BinlogScanner scanner;
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> continuity = new ArrayList<>();
@@ -90,9 +75,8 @@ public final class CutFinder {
     private long segLastServer;
     private long segLastSeq;
 
-    Run(CutRequest req, boolean scanAhead) {
+    Run(CutRequest req) {
       this.req = req;
-      this.scanAhead = scanAhead;
       this.scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null));
       this.start = req.startAfter() == null ? GtidPosition.empty() : req.startAfter().copy();
       this.endPosition = start.copy();
@@ -103,13 +87,6 @@ public final class CutFinder {
     }
 
     Cut go() throws IOException, BinlogException {
-      try (ScanAhead files = new ScanAhead(req.files(), scanner, !scanAhead ? null
-          : () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS, true, req.beforeMatch().orElse(null)))) {
-        return go(files);
-      }
-    }
-
-    private Cut go(ScanAhead scans) throws IOException, BinlogException {
       BinlogFileInfo previous = null;
       for (int i = 0; i < req.files().size(); i++) {
         BinlogSource f = req.files().get(i);
@@ -122,7 +99,7 @@ public final class CutFinder {
         }
         flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
-        BinlogFileInfo info = scans.scan(i, this::visit);
+        BinlogFileInfo info = scanner.scan(f, 4, this::visit);
         flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);

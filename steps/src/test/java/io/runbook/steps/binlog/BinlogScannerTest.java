@@ -107,8 +107,9 @@ class BinlogScannerTest {
   }
 
   /**
-   * Checksums are verified a window of events at a time; a damaged byte must still be named by its event's offset,
-   * wherever it sits: first or last event of a window, an event across a window boundary, one bigger than a window.
+   * Checksums are verified a batch of events at a time, and a streamed file passes through a window; a damaged byte
+   * must still be named by its event's offset, wherever it sits: first or last event of a window, an event across a
+   * window boundary, one bigger than a window or a batch; in a mapped file and in a streamed one.
    */
   @Test
   void aDamagedByteIsNamedByItsEventsOffsetWhereverItIs(@TempDir Path tmp) throws Exception {
@@ -137,10 +138,12 @@ class BinlogScannerTest {
           Path copy = tmp.resolve("bin.000001");
           Files.write(copy, bytes);
           FindCutTest.flipByte(copy, at);
-          BinlogException x = assertThrows(BinlogException.class,
-              () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(copy, tx -> true), "byte " + at);
-          assertTrue(x.getMessage().contains("CRC32 mismatch in the event at offset " + e[0] + " "),
-              "byte " + at + " of the event at " + e[0] + " (" + e[1] + " bytes): " + x.getMessage());
+          for (BinlogSource source : List.of(BinlogSource.local(copy), FindCutTest.streamed(BinlogSource.local(copy)))) {
+            BinlogException x = assertThrows(BinlogException.class,
+                () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(source, 4, tx -> true), "byte " + at);
+            assertTrue(x.getMessage().contains("CRC32 mismatch in the event at offset " + e[0] + " "),
+                "byte " + at + " of the event at " + e[0] + " (" + e[1] + " bytes), " + source + ": " + x.getMessage());
+          }
         }
       }
       assertEquals(34, new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(file, tx -> true).transactions(), "the intact file: 2 DDL, 31 inserts, 1 delete");
@@ -156,6 +159,38 @@ class BinlogScannerTest {
       Counting early = new Counting(BinlogSource.local(file));
       new BinlogScanner(BinlogScanner.Detail.POSITIONS).scan(early, 4, tx -> false);
       assertTrue(early.bytes <= (1 << 20), early.bytes + " bytes read to find the first transaction");
+    }
+  }
+
+  /**
+   * A local file is mapped: one cut short while it is scanned gives a clear error, as a streamed one does, and not a
+   * crash of the JVM, whether the walk meets the missing pages first or the checksum of events already walked does.
+   */
+  @Test
+  void aFileCutShortDuringTheScanIsReported(@TempDir Path tmp) throws Exception {
+    try (MariaDbServer s = MariaDbServer.builder(dir("shrink"), "shrink").start()) {
+      s.sql("CREATE DATABASE d", "CREATE TABLE d.t (id INT PRIMARY KEY, v TEXT)");
+      for (int i = 0; i < 20; i++) s.sql("INSERT INTO d.t SELECT seq + " + (i * 100) + ", REPEAT('x', 1000) FROM d.seq_1_to_100");
+      s.stop();
+      int copies = 0;
+      for (String mode : List.of("mapped, walk first", "mapped, checksum first", "streamed")) {
+        Path copy = tmp.resolve("bin.00000" + ++copies);
+        Files.copy(s.datadir().resolve("bin.000001"), copy);
+        assertTrue(Files.size(copy) > (1 << 20) + 65536, "longer than a window and many pages");
+        BinlogSource source = mode.startsWith("mapped") ? BinlogSource.local(copy) : FindCutTest.streamed(BinlogSource.local(copy));
+        boolean stopAtOnce = mode.endsWith("checksum first"); // the scan then checksums what it walked: the cut pages among it
+        java.io.IOException x = assertThrows(java.io.IOException.class, () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS)
+            .scan(source, 4, tx -> {
+              if (tx.start() < 200_000) return true;
+              try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(tx.start() & ~4095L);
+              } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+              }
+              return !stopAtOnce;
+            }), mode);
+        assertTrue(x.getMessage().contains(copy.toString()) && x.getMessage().contains("bytes when the scan started"), mode + ": " + x.getMessage());
+      }
     }
   }
 
