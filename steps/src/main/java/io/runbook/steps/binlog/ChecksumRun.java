@@ -39,7 +39,8 @@ final class ChecksumRun {
   }
 
   private int start;
-  private int point;
+  /** start + MAX (a long: a run may start near the end of a 2 GiB buffer); -1 when no run is open, so nothing fits. */
+  private long point = -1;
   private int expected;
   /** Where bytes of a mapping are copied to be checksummed (see {@link #update}). */
   private final byte[] scratch = new byte[16 << 10];
@@ -47,21 +48,24 @@ final class ChecksumRun {
   /** Starts a run at buffer index {@code start}. */
   void reset(int start) {
     this.start = start;
-    this.point = start + MAX;
+    this.point = (long) start + MAX;
     this.expected = 0;
   }
 
-  /** Whether an event ending at {@code end} still fits in the run. */
-  boolean fits(int end) { return end - start <= MAX; }
+  /** Whether an event ending at {@code end} still fits in the run; never when no run is open. */
+  boolean fits(int end) { return end <= point; }
+
+  /** Closes the run: nothing fits until the next {@link #reset}. */
+  void clear() { point = -1; }
 
   /** Adds the next event, which ends at buffer index {@code end} (see {@link #fits}). */
-  void add(int end) { expected ^= K_THROUGH_ZEROS[point - end]; }
+  void add(int end) { expected ^= K_THROUGH_ZEROS[(int) (point - end)]; }
 
   /** Whether every event's checksum in {@code buf[start, end)}, the run, is right. */
   boolean holds(ByteBuffer buf, int end, CRC32 crc) {
     crc.reset();
     update(crc, buf, start, end);
-    int missing = point - end;
+    int missing = (int) (point - end);
     crc.update(ZEROS, 0, missing);
     return (int) crc.getValue() == ~(expected ^ ONES_THROUGH_ZEROS[missing]);
   }

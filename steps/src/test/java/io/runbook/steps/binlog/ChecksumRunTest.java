@@ -73,6 +73,10 @@ class ChecksumRunTest {
     ChecksumRun run = new ChecksumRun();
     run.reset(3);
     assertFalse(run.fits(3 + ChecksumRun.MAX + 1), "one byte more does not fit");
+    run.clear();
+    assertFalse(run.fits(4), "nothing fits when no run is open");
+    run.reset(Integer.MAX_VALUE - 100);
+    assertTrue(run.fits(Integer.MAX_VALUE), "a run near the end of a 2 GiB buffer");
     List<Integer> one = new ArrayList<>();
     ByteBuffer single = events(0, List.of(23), one);
     assertTrue(holds(single, 0, one));
