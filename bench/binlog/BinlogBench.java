@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * binlog.replay against a server, and prints one line of figures. Driven by bench/binlog/run.sh.
  *
  * <pre>
- * BinlogBench cut time|gtid|regex VALUE FILE...
+ * BinlogBench cut time|gtid|regex VALUE FILE...   (-Drepeat=N: N times in one JVM, cold then warm)
  * BinlogBench raw-no-crc GTID FILE...      (scanner alone, CRC32 not verified: shows what the checksums cost)
  * BinlogBench replay pipe|replication TARGET_PORT DONOR_PORT THROUGH_GTID relax|durable FILE...
  * </pre>
@@ -51,13 +51,18 @@ public final class BinlogBench {
         by.equals("time") ? Optional.of(Instant.parse(value)) : Optional.empty(),
         by.equals("regex") ? Optional.of(Pattern.compile(value, Pattern.CASE_INSENSITIVE)) : Optional.empty(),
         Optional.empty(), Set.of(), 0);
-    long t0 = System.nanoTime();
-    Cut cut = new CutFinder().find(req);
-    double secs = (System.nanoTime() - t0) / 1e9;
-    long scanned = cut.files().stream().mapToLong(f -> f.scannedTo()).sum();
-    System.out.printf(Locale.ROOT, "cut by %s: %.3f s in-process, %d MB scanned (%.0f MB/s), %d transactions before the cut, "
-            + "first skipped %s %s%n", by, secs, scanned / 1_000_000, scanned / 1e6 / secs, cut.transactions(),
-        cut.firstSkipped().map(t -> t.gtid()).orElse("-"), cut.firstSkipped().map(t -> t.summary()).orElse(""));
+    // -Drepeat=N: the same cut N times in this JVM; the later ones show the scanner warm (as in dr-pitr after find-cut)
+    for (int i = 0, n = Integer.getInteger("repeat", 1); i < n; i++) {
+      long t0 = System.nanoTime();
+      Cut cut = new CutFinder().find(req);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long scanned = cut.files().stream().mapToLong(f -> f.scannedTo()).sum();
+      // no printf: java.util.Formatter's first use loads locale data, some 20 ms of the wall time measured around this
+      System.out.println("cut by " + by + (n > 1 ? " #" + (i + 1) : "") + ": " + Math.round(secs * 1000) / 1000.0 + " s in-process, "
+          + scanned / 1_000_000 + " MB scanned (" + Math.round(scanned / 1e6 / secs) + " MB/s), " + cut.transactions()
+          + " transactions before the cut, first skipped " + cut.firstSkipped().map(t -> t.gtid()).orElse("-") + " "
+          + cut.firstSkipped().map(t -> t.summary()).orElse(""));
+    }
   }
 
   static void raw(String[] a) throws Exception {

@@ -1,6 +1,5 @@
 package io.runbook.steps.binlog;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +59,27 @@ public final class TransactionCursor {
   public List<String> statements() { return statements; }
 
   public BinlogTransaction toTransaction() {
-    return new BinlogTransaction(gtid().toString(), file, start, end, Instant.ofEpochSecond(timestamp).toString(),
+    return new BinlogTransaction(gtid().toString(), file, start, end, isoTime(timestamp),
         schema, List.copyOf(tables), List.copyOf(kinds), List.copyOf(statements), ddl);
+  }
+
+  /**
+   * An event time (whole seconds, at most 2106) as {@code Instant.toString()} writes it, without it: its first call
+   * initialises java.time's whole formatting machinery, about 20 ms of a cut that takes a few hundred.
+   */
+  static String isoTime(long epochSecond) {
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(epochSecond, 0, java.time.ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(20).append(t.getYear());
+    two(b.append('-'), t.getMonthValue());
+    two(b.append('-'), t.getDayOfMonth());
+    two(b.append('T'), t.getHour());
+    two(b.append(':'), t.getMinute());
+    two(b.append(':'), t.getSecond());
+    return b.append('Z').toString();
+  }
+
+  private static void two(StringBuilder b, int n) {
+    if (n < 10) b.append('0');
+    b.append(n);
   }
 }
