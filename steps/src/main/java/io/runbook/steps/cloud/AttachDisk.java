@@ -71,9 +71,12 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
     Disk disk = cloud.findDisk(in.disk()).orElseThrow(() -> StepFailure.fatal(
         "step " + ctx.stepId() + ": disk " + in.disk() + " not found", "check the disk name and cloud.resourceGroup"));
     Optional<AttachedDisk> atLun = vm.atLun(in.lun());
+    // what an earlier attempt of this step detached (the LUN no longer says), so the outputs name it on a retry too
+    Optional<String[]> detachedBefore = detachedEarlier(ctx);
     if (atLun.isPresent() && disk.id().equalsIgnoreCase(atLun.get().diskId())) {
       ctx.log().info("disk " + disk.name() + " is already at LUN " + in.lun() + " of VM " + vm.name());
-      return new Output(vm.name(), disk.name(), disk.id(), in.lun(), null, null);
+      return new Output(vm.name(), disk.name(), disk.id(), in.lun(), detachedBefore.map(n -> n[0]).orElse(null),
+          detachedBefore.map(n -> n[1]).orElse(null));
     }
     if (disk.attached()) {
       boolean here = disk.attachedTo().equalsIgnoreCase(vm.id());
@@ -87,20 +90,29 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
               + vm.name() + " is in zone " + vm.zone() + "; a zonal disk attaches only to a VM in its zone",
           "make the disk next to this VM (cloud.disk.from-snapshot with `on:` this host)");
     }
-    String replaced = null;
-    String replacedId = null;
+    String replaced = detachedBefore.map(n -> n[0]).orElse(null);
+    String replacedId = detachedBefore.map(n -> n[1]).orElse(null);
     if (atLun.isPresent()) {
       if (!in.replaceExisting().orElse(false)) {
         throw StepFailure.fatal("step " + ctx.stepId() + ": LUN " + in.lun() + " of VM " + vm.name() + " holds disk "
             + atLun.get().diskName(), "set `replaceExisting: true` to detach it first, or use another LUN");
       }
       ctx.log().info("detaching " + atLun.get().diskName() + " from LUN " + in.lun() + " of VM " + vm.name());
+      replacedNote(ctx).write(atLun.get().diskName() + " " + atLun.get().diskId());
       vm = cloud.detachDisk(vm, atLun.get(), ctx);
       replaced = atLun.get().diskName();
       replacedId = atLun.get().diskId();
     }
     cloud.attachDisk(vm, disk, in.lun(), ctx);
     return new Output(vm.name(), disk.name(), disk.id(), in.lun(), replaced, replacedId);
+  }
+
+  /** Where this step notes the disk it is about to detach: "name id". */
+  private static StepNote replacedNote(StepContext ctx) { return StepNote.of(ctx, "replaced", "disk"); }
+
+  /** Name and id of the disk an earlier attempt of this step of this run detached from the LUN, if any. */
+  private static Optional<String[]> detachedEarlier(StepContext ctx) {
+    return replacedNote(ctx).read().map(n -> n.split(" ", 2)).filter(n -> n.length == 2);
   }
 
   @Override
@@ -111,9 +123,9 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
       Optional<Disk> disk = cloud.findDisk(in.disk());
       Optional<AttachedDisk> atLun = vm.atLun(in.lun());
       if (disk.isPresent() && atLun.isPresent() && disk.get().id().equalsIgnoreCase(atLun.get().diskId())) {
-        Reconciled<Output> done = Reconciled.done(new Output(vm.name(), disk.get().name(), disk.get().id(), in.lun(), null, null));
-        return new Reconciled<>(done.status(), done.outputs(),
-            "attached; which disk it replaced (if any) is not known after the crash: look for an unattached disk");
+        Optional<String[]> detached = detachedEarlier(ctx);
+        return Reconciled.done(new Output(vm.name(), disk.get().name(), disk.get().id(), in.lun(),
+            detached.map(n -> n[0]).orElse(null), detached.map(n -> n[1]).orElse(null)));
       }
       return Reconciled.notDone();
     } catch (StepFailure f) {

@@ -12,10 +12,6 @@ import io.runbook.steps.cloud.CloudProvider.Disk;
 import io.runbook.steps.cloud.CloudProvider.NewDisk;
 import io.runbook.steps.cloud.CloudProvider.RecoveryPoint;
 import io.runbook.steps.cloud.CloudProvider.Vm;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +87,7 @@ public final class RestoreDiskFromRecoveryPoint
         ctx.log().info("disk " + in.name() + " was already restored by this run; not restoring again");
         return new Output(d.name(), d.id(), pointName(in.recoveryPoint()), null);
       }
-      if (requested(ctx).equals(Optional.of(in.name()))) {
+      if (note(ctx).read().equals(Optional.of(in.name()))) {
         ctx.log().info("disk " + in.name() + " was restored for an earlier attempt of this step (its restore job finished"
             + " after that attempt failed); tagging it and not restoring again");
         d = cloud.tagDisk(d, RunTags.of(ctx), ctx);
@@ -110,7 +106,7 @@ public final class RestoreDiskFromRecoveryPoint
             "pick one with cloud.recovery-point.list"));
     Vm vm = cloud.vm(ctx.requireTarget().vmName());
     NewDisk disk = new NewDisk(in.name(), vm.location(), vm.zone(), null, RunTags.of(ctx));
-    noteRequest(ctx, in.name());
+    note(ctx).write(in.name());
     Disk restored = cloud.restoreDisk(bi, point, disk, ctx);
     return new Output(restored.name(), restored.id(), point.name(), point.time());
   }
@@ -129,31 +125,8 @@ public final class RestoreDiskFromRecoveryPoint
     }
   }
 
-  /** Where this step notes the disk it asked the vault for (one file per step of the run). */
-  private static Path note(StepContext ctx) {
-    return ctx.runDir().resolve("restore-" + ctx.stepId().replaceAll("[^A-Za-z0-9_.-]", "_") + ".disk");
-  }
-
-  private static void noteRequest(StepContext ctx, String disk) throws StepFailure {
-    try {
-      Files.writeString(note(ctx), ctx.runId() + " " + disk + "\n", StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw StepFailure.fatal("step " + ctx.stepId() + ": cannot write " + note(ctx) + ": " + e.getMessage(),
-          "check the run folder's disk space and permissions, then run the step again");
-    }
-  }
-
-  /** The disk an earlier attempt of this step of this run asked the vault for, if any. */
-  private static Optional<String> requested(StepContext ctx) {
-    try {
-      Path f = note(ctx);
-      if (!Files.isRegularFile(f)) return Optional.empty();
-      String[] note = Files.readString(f, StandardCharsets.UTF_8).strip().split(" ", 2);
-      return note.length == 2 && note[0].equals(ctx.runId()) ? Optional.of(note[1]) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
+  /** Where this step notes the disk it asked the vault for. */
+  private static StepNote note(StepContext ctx) { return StepNote.of(ctx, "restore", "disk"); }
 
   private static String pointName(String ref) { return ref.contains("/") ? ref.substring(ref.lastIndexOf('/') + 1) : ref; }
 }

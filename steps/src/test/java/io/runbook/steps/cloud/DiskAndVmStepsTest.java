@@ -103,10 +103,40 @@ class DiskAndVmStepsTest {
       assertEquals(arm.diskId(RG, "db1-data-new"), disks.get(0).path("managedDisk").path("id").asText());
       assertTrue(arm.resource(arm.diskId(RG, "db1-data")).path("managedBy").isMissingNode(), "old disk is free");
       assertEquals(Reconciled.Status.DONE, new AttachDisk().reconcile(in, ctx).status());
-      // again: already there, nothing changes
+      // again (a retry or a resume of the same step): nothing changes, and it still names the disk it replaced
       AttachDisk.Output again = new AttachDisk().run(in, ctx);
-      assertNull(again.replacedDiskId());
+      assertEquals("db1-data", again.replacedDisk());
+      assertEquals(arm.diskId(RG, "db1-data"), again.replacedDiskId());
+      assertEquals("db1-data", new AttachDisk().reconcile(in, ctx).outputs().replacedDisk(), "after a crash too");
       assertEquals(2, arm.requests("POST", "/attachDetachDataDisks$").size(), "one detach + one attach");
+    }
+    try (var other = ctx("r3b", "db1")) {
+      assertNull(new AttachDisk().run(new AttachDisk.Input("db1-data-new", 9, Optional.of(true)), other).replacedDisk(),
+          "another run replaced nothing: the note of run r3 is not its own");
+    }
+  }
+
+  /** The detach went through and the attach failed: the retry attaches, and names the disk the first attempt detached. */
+  @Test
+  void aSwapRetriedAfterItsAttachFailedStillNamesTheDiskItReplaced() throws Exception {
+    arm.addDisk(RG, "db1-data-new", "westeurope", "1", 256);
+    var in = new AttachDisk.Input("db1-data-new", 9, Optional.of(true));
+    try (var ctx = ctx("r6", "db1")) {
+      arm.onEffects(new io.runbook.testkit.arm.ArmEffects() {
+        @Override public void detached(String vmId, String diskId, int lun) {
+          arm.failNextOperation("InternalExecutionError", "attach failed"); // the attach that follows
+        }
+      });
+      try {
+        assertThrows(StepFailure.class, () -> new AttachDisk().run(in, ctx));
+      } finally {
+        arm.onEffects(io.runbook.testkit.arm.ArmEffects.NONE);
+      }
+      assertEquals(0, vmDisks("db1-vm").size(), "the first attempt left LUN 9 empty");
+      AttachDisk.Output retried = new AttachDisk().run(in, ctx);
+      assertEquals("db1-data", retried.replacedDisk());
+      assertEquals(arm.diskId(RG, "db1-data"), retried.replacedDiskId());
+      assertEquals(arm.diskId(RG, "db1-data-new"), vmDisks("db1-vm").get(0).path("managedDisk").path("id").asText());
     }
   }
 
