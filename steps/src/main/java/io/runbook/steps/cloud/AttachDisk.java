@@ -34,8 +34,9 @@ public final class AttachDisk implements StepType<AttachDisk.Input, AttachDisk.O
       @Doc("Disk name") String disk,
       @Doc("Disk resource id") String diskId,
       @Doc("LUN") int lun,
-      @Doc("Name of the disk detached from that LUN, or null") String replacedDisk,
-      @Doc("Resource id of the disk detached from that LUN, or null") String replacedDiskId) {}
+      @Doc("Name of the disk this step detached from that LUN (in this attempt or an earlier one of the run), or null")
+          String replacedDisk,
+      @Doc("Resource id of that disk, or null") String replacedDiskId) {}
 
   @Override public String name() { return "cloud.vm.attach-disk"; }
   @Override public Class<Input> inputType() { return Input.class; }
