@@ -147,7 +147,7 @@ timed3 "scanner alone without CRC32 verification (not what the steps do), wall i
 # the same cut 3 times in one JVM: the first pays for the JIT, the later ones are what a later scan in a running engine
 # costs (dr-pitr scans the same files again for binlog.inspect and the replay's cut)
 log "scanner find-cut by GTID, 3 times in one JVM (in-process):"
-"${JAVA[0]}" -Drepeat=3 "${JAVA[@]:1}" cut gtid "$DROP_GTID" "${FILES[@]}" | tee -a "$OUT" >"$W/repeat.txt"
+"${JAVA[0]}" -Drepeat=3 "${JAVA[@]:1}" cut gtid "$DROP_GTID" "${FILES[@]}" | tee -a "$OUT" | tee "$W/repeat.txt"
 WARM=$(tail -1 "$W/repeat.txt" | sed -n 's/.*: \([0-9.]*\) s in-process.*/\1/p')
 timed "mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES | grep -m1 'DROP TABLE'" \
   sh -c "mariadb-binlog --base64-output=DECODE-ROWS --verbose $W/gen/bin.[0-9]* 2>/dev/null | grep -m1 'DROP TABLE' >/dev/null"; DECODE=$LAST
