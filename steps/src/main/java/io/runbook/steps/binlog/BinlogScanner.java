@@ -149,6 +149,7 @@ public final class BinlogScanner {
       size = source.size();
       if (size < 4) throw notBinlog("it is " + size + " bytes long");
       jumped = from <= 4;
+      batch.clear(); // the run an earlier scan of this scanner left open when it failed is not this file's
       ByteBuffer mapping = source.map(size);
       if (mapping != null) {
         buf = mapping;

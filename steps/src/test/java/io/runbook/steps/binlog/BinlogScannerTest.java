@@ -179,9 +179,12 @@ class BinlogScannerTest {
         assertTrue(Files.size(copy) > (1 << 20) + 65536, "longer than a window and many pages");
         BinlogSource source = mode.startsWith("mapped") ? BinlogSource.local(copy) : FindCutTest.streamed(BinlogSource.local(copy));
         boolean stopAtOnce = mode.endsWith("checksum first"); // the scan then checksums what it walked: the cut pages among it
-        java.io.IOException x = assertThrows(java.io.IOException.class, () -> new BinlogScanner(BinlogScanner.Detail.POSITIONS)
+        BinlogScanner scanner = new BinlogScanner(BinlogScanner.Detail.POSITIONS);
+        long[] cutAt = new long[1];
+        java.io.IOException x = assertThrows(java.io.IOException.class, () -> scanner
             .scan(source, 4, tx -> {
               if (tx.start() < 200_000) return true;
+              cutAt[0] = tx.end();
               try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.truncate(tx.start() & ~4095L);
               } catch (java.io.IOException e) {
@@ -190,6 +193,12 @@ class BinlogScannerTest {
               return !stopAtOnce;
             }), mode);
         assertTrue(x.getMessage().contains(copy.toString()) && x.getMessage().contains("bytes when the scan started"), mode + ": " + x.getMessage());
+        // the same scanner on another file: what the failed scan left behind must not spare its first events a check
+        Path damaged = tmp.resolve("damaged-" + copies);
+        Files.copy(s.datadir().resolve("bin.000001"), damaged);
+        FindCutTest.flipByte(damaged, cutAt[0] - 1);
+        BinlogException crc = assertThrows(BinlogException.class, () -> scanner.scan(damaged, tx -> true), mode);
+        assertTrue(crc.getMessage().contains("CRC32 mismatch"), crc.getMessage());
       }
     }
   }
