@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
  * event XORs in {@code K} carried to that point (one table entry), and the check carries the run's CRC32 there too by
  * feeding the missing zero bytes. A damaged byte changes the CRC32 and not the expected value (a damaged length field
  * sends the walk astray, which changes both, but not alike), so a mismatch means some checksum in the run is wrong;
- * {@link #findDamaged} then checks the run's events one by one to name the damaged one.
+ * {@link #firstDamage} then checks the run's events one by one to name the damaged one.
  */
 final class ChecksumRun {
   /** The most bytes a run covers; a longer event is checked on its own. */

@@ -2,28 +2,33 @@ package io.runbook.steps.binlog;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Maps a local binlog file read-only for a scan, and unmaps it as soon as the scan ends. Java unmaps a mapping only
  * when its buffer is garbage-collected, which in a long-running engine can be much later: until then a deleted
  * harvest of gigabytes would keep its disk space. The scan that maps a file is its only user, so releasing it at the
- * scan's end is safe; {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported) is the supported way to do that
- * on Java 17. When it is not available the mapping is left to the garbage collector.
+ * scan's end is safe; Java 17 offers that only as {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported,
+ * which the JDK keeps open to applications). When it is not available the mapping is left to the garbage collector.
  */
 final class MappedBinlog {
   /** Files over this are streamed: one mapping (a ByteBuffer) cannot exceed 2 GiB. */
   static final long MAX = Integer.MAX_VALUE - 8;
   private static final Object UNSAFE = unsafe();
-  private static final java.lang.reflect.Method INVOKE_CLEANER = invokeCleaner();
+  private static final Method INVOKE_CLEANER = invokeCleaner();
 
   private static final int PAGE = 4096;
   /** Touches the pages of mappings ahead of their scans: page faults are kernel work another core can take. */
-  private static final java.util.concurrent.ExecutorService PREFAULT = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+  private static final ExecutorService PREFAULT = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "binlog-prefault");
     t.setDaemon(true);
     return t;
@@ -50,7 +55,7 @@ final class MappedBinlog {
   /** A running prefault of one mapping. */
   static final class Prefault {
     private volatile boolean stopped;
-    private java.util.concurrent.Future<Integer> done;
+    private Future<Integer> done;
 
     /** Stops touching pages and waits until the thread no longer reads the mapping. */
     void stop() {
@@ -62,7 +67,7 @@ final class MappedBinlog {
           break;
         } catch (InterruptedException e) {
           interrupted = true; // the mapping must not be released under the thread: wait on, then restore the flag
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           break; // e.g. the file shrank under the mapping: the scan meets that itself
         }
       }
@@ -90,7 +95,7 @@ final class MappedBinlog {
     }
   }
 
-  private static java.lang.reflect.Method invokeCleaner() {
+  private static Method invokeCleaner() {
     try {
       return UNSAFE == null ? null : UNSAFE.getClass().getMethod("invokeCleaner", ByteBuffer.class);
     } catch (ReflectiveOperationException | RuntimeException e) {
