@@ -61,6 +61,10 @@ final class AzureStory implements AutoCloseable {
     return List.of("replicas=replica-1");
   }, List.of());
 
+  /** dr-backup-disk from the newest snapshot of the backup disk (backup-disk-refresh takes one): no vault involved. */
+  static final Flow BACKUP_DISK_FROM_SNAPSHOT = new Flow("dr-backup-disk fromSnapshot", "dr-backup-disk",
+      CrashScenarios.BACKUP_DISK.setup(), List.of());
+
   /** planned-shutdown with the VM powered off, then planned-startup (which starts the VM again). */
   static final Flow PLANNED = new Flow("planned-shutdown+startup", "planned-shutdown", d -> {
     d.sql("primary",
@@ -71,7 +75,7 @@ final class AzureStory implements AutoCloseable {
     return List.of("replicas=replica-1", "drainTimeout=20s", "stopVm=true");
   }, List.of(new Run("planned-startup", List.of("replicas=replica-1"))));
 
-  static final List<Flow> ALL = List.of(SNAPSHOT_RESTORE, PITR, BACKUP_DISK, PLANNED);
+  static final List<Flow> ALL = List.of(SNAPSHOT_RESTORE, PITR, BACKUP_DISK, BACKUP_DISK_FROM_SNAPSHOT, PLANNED);
 
   private static final Map<String, Expected> EXPECTED = new HashMap<>();
 

@@ -91,11 +91,14 @@ class ShippedRunbooksOnAzureTest {
   static final Call VALIDATE = new Call(AzureStory.BACKUP_DISK, "the restore's validation (POST validateRestore)", "POST", "/backupInstances/primary-backup/validateRestore$", 2);
   static final Call BACKUP_SWAP = new Call(AzureStory.BACKUP_DISK, "the primary's disk swap (attach/detach)", "POST", "/virtualMachines/primary/attachDetachDataDisks$", 2);
   static final Call RESTORE_JOB = new Call(AzureStory.BACKUP_DISK, "the restore job (GET backupJobs)", "GET", "/backupJobs/[^/]+$", POLLS);
+  static final Call SNAPSHOT_DISK = new Call(AzureStory.BACKUP_DISK_FROM_SNAPSHOT, "the primary's disk from the backup disk's snapshot (PUT)", "PUT", "/disks/primary-data-[^/]+$", 1);
+  static final Call SNAPSHOT_SWAP = new Call(AzureStory.BACKUP_DISK_FROM_SNAPSHOT, "the primary's disk swap (attach/detach)", "POST", "/virtualMachines/primary/attachDetachDataDisks$", 2);
   static final Call POWER_OFF = new Call(AzureStory.PLANNED, "the VM's power off", "POST", "/virtualMachines/primary/powerOff$", 1);
   static final Call START = new Call(AzureStory.PLANNED, "the VM's start", "POST", "/virtualMachines/primary/start$", 1, 1);
 
   static final List<Call> calls = List.of(PRIMARY_DISK, PRIMARY_SWAP, REPLICA_DISK, REPLICA_SWAP, PITR_BASE, DONOR_DISK,
-      DONOR_ATTACH, RECOVERED_SNAPSHOT, DONOR_DELETE, RESTORE, VALIDATE, RESTORE_JOB, BACKUP_SWAP, POWER_OFF, START);
+      DONOR_ATTACH, RECOVERED_SNAPSHOT, DONOR_DELETE, RESTORE, VALIDATE, RESTORE_JOB, BACKUP_SWAP, SNAPSHOT_DISK, SNAPSHOT_SWAP,
+      POWER_OFF, START);
 
   /**
    * The default run's sample, within its time budget: a kind per case, on calls of different runbooks (a 5xx burst on a
