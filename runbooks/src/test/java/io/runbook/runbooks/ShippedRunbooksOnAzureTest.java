@@ -251,9 +251,34 @@ class ShippedRunbooksOnAzureTest {
   @Test
   void aRunKilledWhileAzureMakesADiskResumesWithoutASecondPut() throws Exception {
     assumeTrue(wanted(AzureStory.SNAPSHOT_RESTORE), "-Dreliability.runbooks leaves it out");
+    String resumed = killedWhileAzureWorksThenResumed(AzureStory.SNAPSHOT_RESTORE, "from-snapshot", arm::stallNextOperation,
+        () -> primaryDiskPuts() == 1 && arm.requests("GET", "/operations/").size() >= 2, ShippedRunbooksOnAzureTest::primaryDiskPuts);
+    assertTrue(resumed.contains("\"step-succeeded\"") && resumed.contains("\"reconciled\""), "the disk found made by reconcile");
+  }
+
+  /**
+   * The same while a Backup Vault job restores dr-backup-disk's new primary disk. The disk Azure restored meanwhile
+   * carries no run tag (a restore request cannot carry tags; the step tags it after the job), so reconcile does not
+   * call the step done: it runs again, takes the disk it asked for, tags it, and restores nothing a second time.
+   */
+  @Test
+  void aRunKilledWhileTheVaultRestoresADiskResumesWithoutASecondRestore() throws Exception {
+    assumeTrue(FULL && wanted(AzureStory.BACKUP_DISK), "-Preliability");
+    String resumed = killedWhileAzureWorksThenResumed(AzureStory.BACKUP_DISK, "from-vault", arm::stallNextJob,
+        () -> primaryRestores() == 1 && arm.requests("GET", "/backupJobs/").size() >= 2, ShippedRunbooksOnAzureTest::primaryRestores);
+    assertTrue(resumed.contains("\"step-succeeded\""), "the step ran again and succeeded");
+  }
+
+  /**
+   * Runs the flow's first runbook in a CLI JVM with {@code stall} set up, SIGKILLs it once {@code inFlight} (Azure has
+   * the request of {@code step} and the engine polls it), lets Azure finish, resumes in another JVM, and checks that
+   * the request was {@code sent} once and the flow ends as on the sandbox; returns the journal's line of the step's end.
+   */
+  private static String killedWhileAzureWorksThenResumed(Flow flow, String step, Runnable stall,
+      java.util.function.BooleanSupplier inFlight, java.util.function.IntSupplier sent) throws Exception {
     String clientId = "6a1f3c2e-90b4-4d7e-8c15-2f9e7b3a4d60";
     String secret = "sandbox-run-secret";
-    try (AzureStory s = AzureStory.of(AzureStory.SNAPSHOT_RESTORE, arm, clientId, "env:RUNBOOK_TEST_AZURE_CLIENT_SECRET")) {
+    try (AzureStory s = AzureStory.of(flow, arm, clientId, "env:RUNBOOK_TEST_AZURE_CLIENT_SECRET")) {
       arm.addServicePrincipal(clientId, secret);
       TestCertificate cert = arm.certificate();
       Files.createDirectories(s.drill.stateDir);
@@ -261,7 +286,7 @@ class ShippedRunbooksOnAzureTest {
           "RUNBOOK_TEST_AZURE_CLIENT_SECRET", secret),
           List.of("-Djavax.net.ssl.trustStore=" + cert.keystore().toAbsolutePath(), "-Djavax.net.ssl.trustStoreType=PKCS12",
               "-Djavax.net.ssl.trustStorePassword=" + TestCertificate.PASSWORD));
-      arm.stallNextOperation(); // the run's first operation: the primary's new disk
+      stall.run(); // the run's first such request: the primary's new disk
       List<String> before = CrashSweep.runs(s.drill);
       List<String> args = new ArrayList<>(List.of("--state-dir", s.drill.stateDir.toString()));
       args.addAll(s.runArgs(0));
@@ -269,20 +294,20 @@ class ShippedRunbooksOnAzureTest {
       Path err = s.drill.stateDir.resolve("killed.err");
       Process p = cli.start(out, err, args.toArray(String[]::new));
       Instant until = Instant.now().plus(Duration.ofSeconds(240));
-      // Killed once Azure has the PUT and the engine is polling the operation.
-      while (!(primaryDiskPuts() == 1 && arm.requests("GET", "/operations/").size() >= 2)) {
+      while (!inFlight.getAsBoolean()) {
         assertTrue(p.isAlive(), "the run ended before it was killed:\n" + Files.readString(out) + Files.readString(err));
-        assertTrue(Instant.now().isBefore(until), "the run did not reach the disk creation in 240 s");
+        assertTrue(Instant.now().isBefore(until), "the run did not reach " + step + " in 240 s");
         Thread.sleep(50);
       }
       p.destroyForcibly(); // SIGKILL
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       s.noteRun(before);
       String run = s.lastRun();
-      List<String> journal = Files.readAllLines(s.drill.stateDir.resolve("runs").resolve(run).resolve("journal.jsonl"));
-      JsonNode last = new ObjectMapper().readTree(journal.get(journal.size() - 1));
+      Path journal = s.drill.stateDir.resolve("runs").resolve(run).resolve("journal.jsonl");
+      List<String> lines = Files.readAllLines(journal);
+      JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
       assertEquals("step-started", last.path("type").asText(), "in doubt: " + last);
-      assertTrue(last.path("step").asText().endsWith("from-snapshot"), "in doubt: " + last);
+      assertTrue(last.path("step").asText().endsWith(step), "in doubt: " + last);
       assertEquals(List.of(), s.azure.applied.stream().filter(a -> a.startsWith("disk primary-data-")).toList(),
           "the sandbox has no new disk while Azure makes it");
 
@@ -290,13 +315,16 @@ class ShippedRunbooksOnAzureTest {
       CliJvm.Result resumed = cli.run("--state-dir", s.drill.stateDir.toString(), "resume", run, "--yes");
       assertEquals(0, resumed.exit(), resumed.all());
       assertTrue(resumed.all().contains("took over the stale lock"), resumed.all());
-      assertTrue(Files.readAllLines(s.drill.stateDir.resolve("runs").resolve(run).resolve("journal.jsonl")).stream()
-          .anyMatch(l -> l.contains("\"step-succeeded\"") && l.contains("from-snapshot\"") && l.contains("\"reconciled\"")),
-          "the disk found made by reconcile");
-      assertEquals(1, primaryDiskPuts(), "no second PUT of the primary's disk");
+      assertEquals(1, sent.getAsInt(), "the request was sent once, not again by the resume");
       s.assertEndsAsOnTheSandbox();
+      return Files.readAllLines(journal).stream().filter(l -> l.contains("\"step-succeeded\"") && l.contains(step + "\""))
+          .findFirst().orElse("");
     }
   }
 
   private static int primaryDiskPuts() { return arm.requests("PUT", PRIMARY_DISK.path()).size(); }
+
+  private static int primaryRestores() {
+    return (int) arm.requests("POST", RESTORE.path()).stream().filter(r -> r.getBodyAsString().contains("/disks/primary-data-")).count();
+  }
 }

@@ -119,6 +119,9 @@ public final class RestoreDiskFromRecoveryPoint
         return Reconciled.unknown("disk " + in.name() + " does not exist yet; a restore job may still be running "
             + "in the Backup Vault: look at its jobs before re-running");
       }
+      // Done only once tagged as this run's: a restored disk comes untagged (a vault restore cannot tag) and the step
+      // tags it after the job; running the step again tags the disk this step asked for, and refuses a stranger's.
+      if (!RunTags.madeByThisRun(d.get().tags(), ctx)) return Reconciled.notDone();
       return Reconciled.done(new Output(d.get().name(), d.get().id(), pointName(in.recoveryPoint()), null));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());

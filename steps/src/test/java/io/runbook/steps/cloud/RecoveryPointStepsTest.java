@@ -117,8 +117,11 @@ class RecoveryPointStepsTest {
       String disk = arm.diskId(RG, "db1-data-r4");
       assertNotNull(arm.resource(disk), "the job finished: the disk exists");
       assertTrue(arm.resource(disk).path("tags").path("runbook-run").isMissingNode(), "without the run's tags");
+      assertEquals(Reconciled.Status.NOT_DONE, new RestoreDiskFromRecoveryPoint().reconcile(in, ctx).status(),
+          "after a crash there, not done until tagged: running the step again tags it");
 
       RestoreDiskFromRecoveryPoint.Output out = new RestoreDiskFromRecoveryPoint().run(in, ctx);
+      assertEquals(Reconciled.Status.DONE, new RestoreDiskFromRecoveryPoint().reconcile(in, ctx).status());
       assertEquals(disk, out.diskId());
       assertEquals("r4", arm.resource(disk).path("tags").path("runbook-run").asText(), "tagged now");
       assertEquals(1, arm.requests("POST", "/backupInstances/db1-data-bi/restore$").size(), "not restored again");

@@ -134,6 +134,9 @@ public final class ArmEmulator implements AutoCloseable {
   /** The next operation never finishes (until {@link #finishOperations()}). */
   public void stallNextOperation() { router.stallNextOperation(); }
 
+  /** The next Backup Vault job (a restore) stays InProgress (until {@link #finishOperations()}). */
+  public void stallNextJob() { router.stallNextJob(); }
+
   /** Finishes every running or stalled operation and job now, successfully (what Azure did while we were away). */
   public void finishOperations() { router.finishOperations(); }
 

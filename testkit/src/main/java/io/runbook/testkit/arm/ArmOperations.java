@@ -24,6 +24,7 @@ final class ArmOperations {
   private volatile String baseUrl;
   private int polls = 1;
   private Operation.Outcome nextOutcome;
+  private boolean stallNextJob;
   private String nextErrorCode;
   private String nextErrorMessage;
 
@@ -36,6 +37,7 @@ final class ArmOperations {
     jobs.clear();
     polls = 1;
     nextOutcome = null;
+    stallNextJob = false;
   }
 
   void polls(int n) { polls = n; }
@@ -47,6 +49,9 @@ final class ArmOperations {
   }
 
   void stallNext() { nextOutcome = Operation.Outcome.STALLED; }
+
+  /** The next Backup Vault job stays InProgress until {@link #finishAll}. */
+  void stallNextJob() { stallNextJob = true; }
 
   /** Finishes every running or stalled operation and job now, successfully. */
   void finishAll() {
@@ -75,7 +80,8 @@ final class ArmOperations {
 
   /** A Backup Vault job; {@code id} is its full resource id, looked up by its last segment. */
   void startJob(String id, Runnable onComplete) {
-    jobs.put(id.substring(id.lastIndexOf('/') + 1), new Job(id, polls, onComplete));
+    jobs.put(id.substring(id.lastIndexOf('/') + 1), new Job(id, stallNextJob ? Integer.MAX_VALUE : polls, onComplete));
+    stallNextJob = false;
   }
 
   private String url(Operation op, boolean monitor) {

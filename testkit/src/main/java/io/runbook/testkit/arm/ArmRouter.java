@@ -122,6 +122,8 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
 
   synchronized void stallNextOperation() { ops.stallNext(); }
 
+  synchronized void stallNextJob() { ops.stallNextJob(); }
+
   synchronized void failOperationOf(String method, String pathRegex, String code, String message) {
     failing.add(new String[] {method, pathRegex, code, message});
   }
