@@ -244,29 +244,42 @@ class ShippedRunbooksOnAzureTest {
   }
 
   /**
-   * The engine (a CLI in its own JVM, signed in as a service principal) is SIGKILLed while Azure is still making the
-   * primary's new disk; Azure finishes it meanwhile; {@code resume} (another JVM) takes over the stale lock, finds the
-   * disk by reconcile and does not send a second PUT, and the run ends as on the sandbox provider.
+   * Where the engine (a CLI in its own JVM, signed in as a service principal) is SIGKILLed: while Azure still works on
+   * the request of {@code step} ({@code inFlight}, after {@code stall} kept it from finishing); {@code sent} counts
+   * that request; the journal's line of the step's end after the resume must contain {@code how}.
    */
-  @Test
-  void aRunKilledWhileAzureMakesADiskResumesWithoutASecondPut() throws Exception {
-    assumeTrue(wanted(AzureStory.SNAPSHOT_RESTORE), "-Dreliability.runbooks leaves it out");
-    String resumed = killedWhileAzureWorksThenResumed(AzureStory.SNAPSHOT_RESTORE, "from-snapshot", arm::stallNextOperation,
-        () -> primaryDiskPuts() == 1 && arm.requests("GET", "/operations/").size() >= 2, ShippedRunbooksOnAzureTest::primaryDiskPuts);
-    assertTrue(resumed.contains("\"step-succeeded\"") && resumed.contains("\"reconciled\""), "the disk found made by reconcile");
+  record KillPoint(String name, Flow flow, String step, Runnable stall, java.util.function.BooleanSupplier inFlight,
+                   java.util.function.IntSupplier sent, String how) {
+    @Override public String toString() { return name; }
   }
 
   /**
-   * The same while a Backup Vault job restores dr-backup-disk's new primary disk. The disk Azure restored meanwhile
-   * carries no run tag (a restore request cannot carry tags; the step tags it after the job), so reconcile does not
-   * call the step done: it runs again, takes the disk it asked for, tags it, and restores nothing a second time.
+   * While Azure makes dr-snapshot-restore's new primary disk: the resume finds it made by reconcile. With
+   * {@code -Preliability} also while a Backup Vault job restores dr-backup-disk's new primary disk: that disk carries
+   * no run tag (a restore request cannot carry tags; the step tags it after the job), so reconcile does not call the
+   * step done; it runs again, takes the disk it asked for and tags it.
    */
-  @Test
-  void aRunKilledWhileTheVaultRestoresADiskResumesWithoutASecondRestore() throws Exception {
-    assumeTrue(FULL && wanted(AzureStory.BACKUP_DISK), "-Preliability");
-    String resumed = killedWhileAzureWorksThenResumed(AzureStory.BACKUP_DISK, "from-vault", arm::stallNextJob,
-        () -> primaryRestores() == 1 && arm.requests("GET", "/backupJobs/").size() >= 2, ShippedRunbooksOnAzureTest::primaryRestores);
-    assertTrue(resumed.contains("\"step-succeeded\""), "the step ran again and succeeded");
+  static Stream<KillPoint> killPoints() {
+    List<KillPoint> all = new ArrayList<>(List.of(new KillPoint("while Azure makes a disk", AzureStory.SNAPSHOT_RESTORE,
+        "from-snapshot", () -> arm.stallNextOperation(), () -> primaryDiskPuts() == 1 && arm.requests("GET", "/operations/").size() >= 2,
+        ShippedRunbooksOnAzureTest::primaryDiskPuts, "\"reconciled\"")));
+    if (FULL) {
+      all.add(new KillPoint("while the vault restores a disk", AzureStory.BACKUP_DISK, "from-vault", () -> arm.stallNextJob(),
+          () -> primaryRestores() == 1 && arm.requests("GET", "/backupJobs/").size() >= 2, ShippedRunbooksOnAzureTest::primaryRestores,
+          "\"step-succeeded\""));
+    }
+    return all.stream().filter(k -> wanted(k.flow()));
+  }
+
+  /**
+   * The engine is SIGKILLed while Azure is still making a resource; Azure finishes it meanwhile; {@code resume}
+   * (another JVM) takes over the stale lock, does not send the request again, and the run ends as on the sandbox.
+   */
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true) // -Dreliability.runbooks may leave none
+  @MethodSource("killPoints")
+  void aRunKilledWhileAzureWorksResumesWithoutSendingTheRequestAgain(KillPoint k) throws Exception {
+    String end = killedWhileAzureWorksThenResumed(k.flow(), k.step(), k.stall(), k.inFlight(), k.sent());
+    assertTrue(end.contains(k.how()), "the step's end after the resume: " + end);
   }
 
   /**
