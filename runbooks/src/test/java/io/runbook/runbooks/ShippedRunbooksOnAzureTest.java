@@ -257,7 +257,8 @@ class ShippedRunbooksOnAzureTest {
    * While Azure makes dr-snapshot-restore's new primary disk: the resume finds it made by reconcile. With
    * {@code -Preliability} also while a Backup Vault job restores dr-backup-disk's new primary disk: that disk carries
    * no run tag (a restore request cannot carry tags; the step tags it after the job), so reconcile does not call the
-   * step done; it runs again, takes the disk it asked for and tags it.
+   * step done; it runs again, takes the disk it asked for and tags it. And while Azure powers planned-shutdown's VM
+   * off (then planned-startup, the flow's next run, starts it).
    */
   static Stream<KillPoint> killPoints() {
     List<KillPoint> all = new ArrayList<>(List.of(new KillPoint("while Azure makes a disk", AzureStory.SNAPSHOT_RESTORE,
@@ -267,6 +268,9 @@ class ShippedRunbooksOnAzureTest {
       all.add(new KillPoint("while the vault restores a disk", AzureStory.BACKUP_DISK, "from-vault", () -> arm.stallNextJob(),
           () -> primaryRestores() == 1 && arm.requests("GET", "/backupJobs/").size() >= 2, ShippedRunbooksOnAzureTest::primaryRestores,
           "\"step-succeeded\""));
+      all.add(new KillPoint("while Azure powers the VM off", AzureStory.PLANNED, "stop-vm", () -> arm.stallNextOperation(),
+          () -> powerOffs() == 1 && arm.requests("GET", "/operations/").size() >= 2, ShippedRunbooksOnAzureTest::powerOffs,
+          "\"reconciled\""));
     }
     return all.stream().filter(k -> wanted(k.flow()));
   }
@@ -328,6 +332,14 @@ class ShippedRunbooksOnAzureTest {
       CliJvm.Result resumed = cli.run("--state-dir", s.drill.stateDir.toString(), "resume", run, "--yes");
       assertEquals(0, resumed.exit(), resumed.all());
       assertTrue(resumed.all().contains("took over the stale lock"), resumed.all());
+      for (int i = 1; i <= flow.then().size(); i++) { // the flow's later runs, in a CLI JVM too (the secret is in its env)
+        List<String> listed = CrashSweep.runs(s.drill);
+        List<String> next = new ArrayList<>(List.of("--state-dir", s.drill.stateDir.toString()));
+        next.addAll(s.runArgs(i));
+        CliJvm.Result r = cli.run(next.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.all());
+        s.noteRun(listed);
+      }
       assertEquals(1, sent.getAsInt(), "the request was sent once, not again by the resume");
       s.assertEndsAsOnTheSandbox();
       return Files.readAllLines(journal).stream().filter(l -> l.contains("\"step-succeeded\"") && l.contains(step + "\""))
@@ -336,6 +348,8 @@ class ShippedRunbooksOnAzureTest {
   }
 
   private static int primaryDiskPuts() { return arm.requests("PUT", PRIMARY_DISK.path()).size(); }
+
+  private static int powerOffs() { return arm.requests("POST", POWER_OFF.path()).size(); }
 
   private static int primaryRestores() {
     return (int) arm.requests("POST", RESTORE.path()).stream().filter(r -> r.getBodyAsString().contains("/disks/primary-data-")).count();
