@@ -9,37 +9,33 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The effect listener: told when an operation completes (not when the request arrives); a throwing one fails it. */
 class ArmEffectsTest {
   static final ObjectMapper JSON = new ObjectMapper();
+  @RegisterExtension static final ArmEmulatorExtension ARM = ArmEmulatorExtension.lenient();
   static ArmEmulator arm;
   static HttpClient http;
   final List<String> told = Collections.synchronizedList(new ArrayList<>());
   String snapshot;
 
   @BeforeAll
-  static void start() throws Exception {
-    arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
+  static void connect() {
+    arm = ARM.get();
     http = arm.httpClient();
   }
 
-  @AfterAll
-  static void stop() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     arm.addVm("rg", "vm1", "westeurope", "1");
     arm.addDisk("rg", "d1", "westeurope", "1", 32);
     arm.attach("rg", "vm1", "d1", 9);

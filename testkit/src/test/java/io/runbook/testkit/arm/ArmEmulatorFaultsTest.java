@@ -14,33 +14,29 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The emulator's dropped connections, late answers, creation list and Entra ID token endpoint, seen by plain HTTPS. */
 class ArmEmulatorFaultsTest {
   static final String TENANT_TOKEN = "/" + ArmEmulator.TENANT + "/oauth2/v2.0/token";
+  @RegisterExtension static final ArmEmulatorExtension ARM = ArmEmulatorExtension.lenient();
   static ArmEmulator arm;
   static HttpClient http;
   String snapshot;
 
   @BeforeAll
-  static void start() throws Exception {
-    arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
+  static void connect() {
+    arm = ARM.get();
     http = arm.httpClient();
   }
 
-  @AfterAll
-  static void stop() { arm.close(); }
-
   @BeforeEach
   void seed() {
-    arm.reset();
     arm.addDisk("rg", "d1", "westeurope", "1", 32);
     snapshot = arm.addSnapshot("rg", "s1", "rg", "d1", Instant.parse("2026-11-25T01:00:00Z"));
   }

@@ -9,31 +9,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The emulator's own contract, seen by a plain HTTPS client: TLS with its certificate, auth, strictness, operations. */
 class ArmEmulatorTest {
+  @RegisterExtension static final ArmEmulatorExtension ARM = ArmEmulatorExtension.lenient();
   static ArmEmulator arm;
   static HttpClient http;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
-  static void start() throws Exception {
-    arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
+  static void connect() {
+    arm = ARM.get();
     http = arm.httpClient();
   }
-
-  @AfterAll
-  static void stop() { arm.close(); }
-
-  @BeforeEach
-  void reset() { arm.reset(); }
 
   HttpResponse<String> send(String method, String pathAndQuery, String body, boolean auth) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pathAndQuery.startsWith("https:") ? pathAndQuery
