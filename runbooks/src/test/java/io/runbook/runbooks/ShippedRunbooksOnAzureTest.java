@@ -246,10 +246,11 @@ class ShippedRunbooksOnAzureTest {
   /**
    * Where the engine (a CLI in its own JVM, signed in as a service principal) is SIGKILLed: while Azure still works on
    * the request of {@code step} ({@code inFlight}, after {@code stall} kept it from finishing); {@code sent} counts
-   * that request; the journal's line of the step's end after the resume must contain {@code how}.
+   * that request; {@code effect} begins the sandbox's record of its change (none until Azure finishes it); the
+   * journal's line of the step's end after the resume must contain {@code how}.
    */
   record KillPoint(String name, Flow flow, String step, Runnable stall, java.util.function.BooleanSupplier inFlight,
-                   java.util.function.IntSupplier sent, String how) {
+                   java.util.function.IntSupplier sent, String effect, String how) {
     @Override public String toString() { return name; }
   }
 
@@ -263,14 +264,14 @@ class ShippedRunbooksOnAzureTest {
   static Stream<KillPoint> killPoints() {
     List<KillPoint> all = new ArrayList<>(List.of(new KillPoint("while Azure makes a disk", AzureStory.SNAPSHOT_RESTORE,
         "from-snapshot", () -> arm.stallNextOperation(), () -> primaryDiskPuts() == 1 && arm.requests("GET", "/operations/").size() >= 2,
-        ShippedRunbooksOnAzureTest::primaryDiskPuts, "\"reconciled\"")));
+        ShippedRunbooksOnAzureTest::primaryDiskPuts, "disk primary-data-", "\"reconciled\"")));
     if (FULL) {
       all.add(new KillPoint("while the vault restores a disk", AzureStory.BACKUP_DISK, "from-vault", () -> arm.stallNextJob(),
           () -> primaryRestores() == 1 && arm.requests("GET", "/backupJobs/").size() >= 2, ShippedRunbooksOnAzureTest::primaryRestores,
-          "\"step-succeeded\""));
+          "disk primary-data-", "\"step-succeeded\""));
       all.add(new KillPoint("while Azure powers the VM off", AzureStory.PLANNED, "stop-vm", () -> arm.stallNextOperation(),
           () -> powerOffs() == 1 && arm.requests("GET", "/operations/").size() >= 2, ShippedRunbooksOnAzureTest::powerOffs,
-          "\"reconciled\""));
+          "VM primary ", "\"reconciled\""));
     }
     return all.stream().filter(k -> wanted(k.flow()));
   }
@@ -282,17 +283,18 @@ class ShippedRunbooksOnAzureTest {
   @ParameterizedTest(name = "{0}", allowZeroInvocations = true) // -Dreliability.runbooks may leave none
   @MethodSource("killPoints")
   void aRunKilledWhileAzureWorksResumesWithoutSendingTheRequestAgain(KillPoint k) throws Exception {
-    String end = killedWhileAzureWorksThenResumed(k.flow(), k.step(), k.stall(), k.inFlight(), k.sent());
+    String end = killedWhileAzureWorksThenResumed(k);
     assertTrue(end.contains(k.how()), "the step's end after the resume: " + end);
   }
 
   /**
-   * Runs the flow's first runbook in a CLI JVM with {@code stall} set up, SIGKILLs it once {@code inFlight} (Azure has
-   * the request of {@code step} and the engine polls it), lets Azure finish, resumes in another JVM, and checks that
-   * the request was {@code sent} once and the flow ends as on the sandbox; returns the journal's line of the step's end.
+   * Runs the flow's first runbook in a CLI JVM with the kill point's stall set up, SIGKILLs it once the request is in
+   * flight, lets Azure finish, resumes in another JVM, runs the flow's later runs, and checks that the request was
+   * sent once and the flow ends as on the sandbox; returns the journal's line of the step's end.
    */
-  private static String killedWhileAzureWorksThenResumed(Flow flow, String step, Runnable stall,
-      java.util.function.BooleanSupplier inFlight, java.util.function.IntSupplier sent) throws Exception {
+  private static String killedWhileAzureWorksThenResumed(KillPoint k) throws Exception {
+    Flow flow = k.flow();
+    String step = k.step();
     String clientId = "6a1f3c2e-90b4-4d7e-8c15-2f9e7b3a4d60";
     String secret = "sandbox-run-secret";
     try (AzureStory s = AzureStory.of(flow, arm, clientId, "env:RUNBOOK_TEST_AZURE_CLIENT_SECRET")) {
@@ -303,7 +305,7 @@ class ShippedRunbooksOnAzureTest {
           "RUNBOOK_TEST_AZURE_CLIENT_SECRET", secret),
           List.of("-Djavax.net.ssl.trustStore=" + cert.keystore().toAbsolutePath(), "-Djavax.net.ssl.trustStoreType=PKCS12",
               "-Djavax.net.ssl.trustStorePassword=" + TestCertificate.PASSWORD));
-      stall.run(); // the run's first such request: the primary's new disk
+      k.stall().run(); // the run's first such request
       List<String> before = CrashSweep.runs(s.drill);
       List<String> args = new ArrayList<>(List.of("--state-dir", s.drill.stateDir.toString()));
       args.addAll(s.runArgs(0));
@@ -311,7 +313,7 @@ class ShippedRunbooksOnAzureTest {
       Path err = s.drill.stateDir.resolve("killed.err");
       Process p = cli.start(out, err, args.toArray(String[]::new));
       Instant until = Instant.now().plus(Duration.ofSeconds(240));
-      while (!inFlight.getAsBoolean()) {
+      while (!k.inFlight().getAsBoolean()) {
         assertTrue(p.isAlive(), "the run ended before it was killed:\n" + Files.readString(out) + Files.readString(err));
         assertTrue(Instant.now().isBefore(until), "the run did not reach " + step + " in 240 s");
         Thread.sleep(50);
@@ -325,8 +327,8 @@ class ShippedRunbooksOnAzureTest {
       JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
       assertEquals("step-started", last.path("type").asText(), "in doubt: " + last);
       assertTrue(last.path("step").asText().endsWith(step), "in doubt: " + last);
-      assertEquals(List.of(), s.azure.applied.stream().filter(a -> a.startsWith("disk primary-data-")).toList(),
-          "the sandbox has no new disk while Azure makes it");
+      assertEquals(List.of(), s.azure.applied.stream().filter(a -> a.startsWith(k.effect())).toList(),
+          "the sandbox has no such change while Azure works on it");
 
       arm.finishOperations(); // Azure finished the disk while nobody watched: the sandbox gets it now
       CliJvm.Result resumed = cli.run("--state-dir", s.drill.stateDir.toString(), "resume", run, "--yes");
@@ -340,7 +342,7 @@ class ShippedRunbooksOnAzureTest {
         assertEquals(0, r.exit(), r.all());
         s.noteRun(listed);
       }
-      assertEquals(1, sent.getAsInt(), "the request was sent once, not again by the resume");
+      assertEquals(1, k.sent().getAsInt(), "the request was sent once, not again by the resume");
       s.assertEndsAsOnTheSandbox();
       return Files.readAllLines(journal).stream().filter(l -> l.contains("\"step-succeeded\"") && l.contains(step + "\""))
           .findFirst().orElse("");
