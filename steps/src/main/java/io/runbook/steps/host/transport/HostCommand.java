@@ -1,5 +1,6 @@
 package io.runbook.steps.host.transport;
 
+import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.process.PosixShell;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,6 +96,18 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
     if (!env.isEmpty()) all.addAll(List.of("sh", "-c", ENV_FROM_STDIN, "sh"));
     all.addAll(argv);
     return all;
+  }
+
+  /**
+   * Refuses a command no host can receive: a NUL in an argument or an environment value (a C string ends there, so
+   * the command would get a shortened value). {@code where} names the host in the message.
+   */
+  public void requireNoNul(String where) throws StepFailure {
+    String line = commandLine();
+    if (line.indexOf('\0') >= 0) {
+      throw StepFailure.fatal(where + ": `" + line.replace("\0", "\\0") + "`: an argument or environment value holds a NUL"
+          + " character, which no command can receive", "remove the NUL character from the value");
+    }
   }
 
   /** The line {@link #effectiveArgv()} runs on the host (what sshd hands to the login shell). */

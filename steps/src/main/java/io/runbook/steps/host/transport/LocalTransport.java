@@ -39,10 +39,7 @@ public final class LocalTransport implements HostTransport {
     // Without sudo the environment goes straight into the process; sudo resets the environment, so there it goes
     // the way it does over ssh: on stdin, read by a wrapper after sudo (never in an argument list: ps shows those).
     List<String> argv = command.sudo() ? command.effectiveArgv() : command.argv();
-    if (command.sudo() && command.env().values().stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
-      throw StepFailure.fatal("local: `" + command.commandLine().replace("\0", "\\0") + "`: an environment value holds"
-          + " a NUL character, which no command can receive", "remove the NUL character from the value");
-    }
+    if (command.sudo()) command.requireNoNul("local");
     ProcessRunner.Command process = new ProcessRunner.Command(argv, command.sudo() ? Map.of() : command.env(),
         Optional.empty(), command.timeout(), command.sudo() ? command.effectiveStdin() : command.stdin());
     ProcessRunner.Result r;

@@ -173,11 +173,8 @@ public final class SshTransport implements HostTransport {
     connect(log);
     Session s = currentSession();
     // Messages show the command as plans do; the host gets a line without environment values (they go on stdin).
+    command.requireNoNul(describe());
     String line = command.commandLine();
-    if (line.indexOf('\0') >= 0) {
-      throw StepFailure.fatal(describe() + ": `" + line.replace("\0", "\\0") + "`: an argument or environment value"
-          + " holds a NUL character, which no command can receive", "remove the NUL character from the value");
-    }
     ChannelExec ch;
     try {
       ch = (ChannelExec) s.openChannel("exec");
