@@ -100,22 +100,38 @@ final class CrashSweep {
 
   // ---------------------------------------------------------------- crashes
 
-  /** The engine dies right after journal record k is on disk. */
+  /**
+   * The engine dies right after journal record k is on disk. A run that ends by itself before record k has not been
+   * crashed at all: that attempt is reported (why it ended, its evidence kept) and tried once more on a fresh estate;
+   * a second such end is a finding.
+   */
   static Outcome killAfterRecord(Baseline b, int k) throws Exception {
     Scenario s = b.scenario();
-    String crash = "killed after record " + k + "/" + b.records() + " (" + b.journal().get(k - 1) + ")";
-    try (SandboxDrill d = SandboxDrill.fresh(estateName(s), 1)) {
-      List<String> params = s.setup().prepare(d);
-      List<String> events = new ArrayList<>();
-      List<String> before = runs(d);
-      Process p = startCli(d, s.runbook(), params, Map.of("RUNBOOK_TEST_KILL_AFTER_RECORD", String.valueOf(k)));
-      int exit = await(p, Duration.ofMinutes(5));
-      events.add("run exit " + exit);
-      if (exit != 137) return new Outcome(s.runbook(), crash, events, List.of("the run did not die at record " + k + " (exit " + exit + ")"));
-      Path runDir = newRun(d, before);
-      int written = journal(runDir).size();
-      if (written != k) return new Outcome(s.runbook(), crash, events, List.of("journal holds " + written + " records, not " + k));
-      return resumeAndCompare(b, d, runDir, crash, events);
+    String crash = "killed after record " + k + "/" + b.records() + " (" + (k <= b.records() ? b.journal().get(k - 1) : "past the end") + ")";
+    List<String> events = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      try (SandboxDrill d = SandboxDrill.fresh(estateName(s), 1)) {
+        List<String> params = s.setup().prepare(d);
+        List<String> before = runs(d);
+        Process p = startCli(d, s.runbook(), params, Map.of("RUNBOOK_TEST_KILL_AFTER_RECORD", String.valueOf(k)));
+        int exit = await(p, Duration.ofMinutes(5));
+        events.add("run exit " + exit);
+        Path runDir = newRun(d, before);
+        if (exit != 137) {
+          // Say why, and keep what would otherwise be deleted with the estate.
+          String why = "the run did not die at record " + k + " (exit " + exit + "; " + (runDir == null
+              ? "no run folder; CLI output: " + cliOutputTail(d, 12)
+              : journal(runDir).size() + " records; first failure: " + failureMessage(runDir) + "; run.log: " + runLogTail(runDir, 12)) + ")";
+          if (runDir != null) keepEvidence(d, runDir, s, crash + " attempt " + attempt);
+          if (attempt == 2) return new Outcome(s.runbook(), crash, events, List.of(why));
+          events.add(why + "; trying again on a fresh estate");
+          report(s.runbook() + " | " + crash + " | attempt 1: " + why);
+          continue;
+        }
+        int written = journal(runDir).size();
+        if (written != k) return new Outcome(s.runbook(), crash, events, List.of("journal holds " + written + " records, not " + k));
+        return resumeAndCompare(b, d, runDir, crash, events);
+      }
     }
   }
 
@@ -365,6 +381,15 @@ final class CrashSweep {
     Path f = runDir.resolve("run.log");
     if (!Files.exists(f)) return "(no run.log)";
     List<String> all = Files.readAllLines(f);
+    return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /** The last lines of the child CLI's output (all child runs of this estate), joined. */
+  private static String cliOutputTail(SandboxDrill d, int lines) throws IOException {
+    List<String> all = new ArrayList<>();
+    try (var files = Files.list(d.estate.root())) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("cli-")).sorted().toList()) all.addAll(Files.readAllLines(f));
+    }
     return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
