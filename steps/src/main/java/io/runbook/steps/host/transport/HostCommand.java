@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
 public record HostCommand(List<String> argv, Map<String, String> env, boolean sudo, Optional<byte[]> stdin,
                           Optional<Duration> timeout) {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /**
+   * Names bash keeps read-only: where a host's {@code sh} is bash, setting one fails and the command cannot run.
+   * Refused on every host, so that a runbook does not work on Debian (dash) and fail on a host where sh is bash.
+   */
+  static final java.util.Set<String> READ_ONLY_IN_BASH = java.util.Set.of("BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID");
   private static final List<String> SUDO = List.of("sudo", "-n", "--");
 
   /**
@@ -40,6 +45,10 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     for (String name : env.keySet()) {
       if (!ENV_NAME.matcher(name).matches()) throw new IllegalArgumentException("'" + name + "' is not an environment variable name");
+      if (READ_ONLY_IN_BASH.contains(name)) {
+        throw new IllegalArgumentException("environment variable " + name + " cannot be set: bash, the shell of many hosts, keeps it"
+            + " read-only (also " + String.join(", ", new java.util.TreeSet<>(READ_ONLY_IN_BASH)) + "); use another name, e.g. RB_" + name);
+      }
     }
   }
 

@@ -73,6 +73,40 @@ class HostCommandTest {
     assertTrue(Files.exists(ran), "the whole line runs it (so the checks above can fail)");
   }
 
+  /**
+   * The names refused are exactly those a real bash keeps read-only (where a host's sh is bash, the wrapper could not
+   * set them and the command would not run); any other name passes.
+   */
+  @Test
+  void namesBashKeepsReadOnlyAreRefusedOnEveryHost() throws Exception {
+    Process p = new ProcessBuilder("env", "-i", "bash", "-c", "readonly -p").redirectErrorStream(true).start();
+    java.util.Set<String> bashReadOnly = new java.util.TreeSet<>();
+    for (String l : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^declare -\\w+ ([A-Za-z_][A-Za-z0-9_]*)").matcher(l);
+      if (m.find()) bashReadOnly.add(m.group(1));
+    }
+    assertEquals(0, p.waitFor());
+    assertEquals(new java.util.TreeSet<>(HostCommand.READ_ONLY_IN_BASH), bashReadOnly);
+    for (String name : bashReadOnly) {
+      HostCommand c = HostCommand.of("true").withEnv(Map.of("OK", "1"));
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> c.withEnv(Map.of(name, "1")));
+      assertTrue(e.getMessage().contains(name + " cannot be set") && e.getMessage().contains("RB_" + name), e.getMessage());
+    }
+    // what the refusal spares an operator: under bash the wrapper exits 125 and the command never runs
+    HostCommand uid = HostCommand.of("true").withEnv(Map.of("NOT_UID", "1"));
+    byte[] line = uid.effectiveStdin().orElseThrow();
+    String script = new String(Base64.getDecoder().decode(Arrays.copyOf(line, line.length - 1)), StandardCharsets.UTF_8)
+        .replace("NOT_UID=", "UID=");
+    List<String> argv = new java.util.ArrayList<>(uid.effectiveArgv());
+    argv.set(0, "bash");
+    CommandResult r = new LocalTransport("here").exec(HostCommand.of(argv).withStdin(
+        (Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.US_ASCII)),
+        new RecordingLog());
+    assertEquals(125, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("UID: readonly variable"), r.stderr());
+  }
+
   private static int indexOf(byte[] b, byte v) {
     for (int i = 0; i < b.length; i++) if (b[i] == v) return i;
     return -1;
