@@ -27,7 +27,8 @@ public final class HostExec implements StepType<HostExec.Input, HostExec.Output>
       @Doc("A shell script run by `sh -c` (use command for anything built from parameters)") Optional<String> script,
       @Doc(value = "Run through `sudo -n`", defaultValue = "false") Optional<Boolean> sudo,
       @Doc("Environment variables for the command; the values reach the host on stdin, never on its command line"
-          + " (where ps and sudo's log would show them), so pass passwords here, not in `command`") Optional<Map<String, String>> env,
+          + " (where ps and sudo's log would show them), so pass passwords here, not in `command`; names bash keeps read-only (UID, EUID, PPID, ...) are refused")
+          Optional<Map<String, String>> env,
       @Doc("Kill the command after this long, e.g. 30s or 5m (the step's timeout also applies)") Optional<String> timeout,
       @Doc(value = "Exit codes that count as success", defaultValue = "[0]") Optional<List<Integer>> allowExitCodes,
       @Doc(value = "What the command does: READS (safe in a dry-run, retried by retry:), CHANGES or DESTROYS",
