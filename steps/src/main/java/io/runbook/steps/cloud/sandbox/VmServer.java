@@ -91,7 +91,8 @@ public final class VmServer {
       Path f = layout.pidFile(vm);
       if (!Files.isRegularFile(f)) return OptionalLong.empty();
       long pid = Long.parseLong(Files.readString(f, StandardCharsets.US_ASCII).strip());
-      return isServer(pid) ? OptionalLong.of(pid) : OptionalLong.empty();
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isThisVmsServer).isPresent()
+          ? OptionalLong.of(pid) : OptionalLong.empty();
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
     }
@@ -103,18 +104,20 @@ public final class VmServer {
    * yet; the resumed start must wait for it instead of launching a second mariadbd on the same datadir.
    */
   private OptionalLong starting() {
-    String flag = "--pid-file=" + layout.pidFile(vm);
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false))
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(flag)).orElse(false))
-        .mapToLong(ProcessHandle::pid).findFirst();
+    return ProcessHandle.allProcesses().filter(this::isThisVmsServer).mapToLong(ProcessHandle::pid).findFirst();
   }
 
   public boolean running() { return pid().isPresent(); }
 
-  private static boolean isServer(long pid) {
-    Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    return p.isPresent() && p.get().info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false);
+  /**
+   * A mariadbd started with this VM's {@code --pid-file}. The pid in a pid file left by a killed server may since
+   * belong to another process, even another estate's mariadbd (pids wrap around on a busy machine): stopping that
+   * one would stop the wrong server.
+   */
+  private boolean isThisVmsServer(ProcessHandle p) {
+    String flag = "--pid-file=" + layout.pidFile(vm);
+    return p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false)
+        && p.info().arguments().map(a -> List.of(a).contains(flag)).orElse(false);
   }
 
   /** The longest path a Unix socket can have on Linux (sun_path holds 108 bytes with the terminating NUL). */

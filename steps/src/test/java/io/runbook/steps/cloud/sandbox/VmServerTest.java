@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A VM's server that is still starting (no pid file yet) is found, waited for and never started twice. */
+/** A VM's server: one still starting (no pid file yet) is found and waited for; another VM's is never taken for it. */
 class VmServerTest {
   private final Path root = Path.of("target", "sandbox-vmserver-" + ProcessHandle.current().pid()).toAbsolutePath();
   private final SandboxLayout layout = new SandboxLayout(root);
@@ -33,16 +33,8 @@ class VmServerTest {
    */
   @Test
   void aServerThatIsStillStartingIsWaitedForNotStartedTwice() throws Exception {
-    cloud.createVm("vm1", 7);
-    var disk = cloud.createEmptyDisk(new NewDisk("vm1-data", "sandbox", null, "Premium_LRS", Map.of()), 1);
-    cloud.attach("vm1", disk.name(), 9);
-    Path datadir = layout.diskFs(disk.name()).resolve("mysql");
-    var install = VmServer.run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
-        "--datadir=" + datadir, "--auth-root-authentication-method=normal", "--skip-test-db"));
-    assertEquals(0, install.exitCode(), install.stdout() + install.stderr());
-    Files.createDirectories(layout.tmpdir("vm1"));
+    VmServer.Settings settings = bootableVm("vm1", 7);
     VmServer server = new VmServer(layout, "vm1");
-    VmServer.Settings settings = new VmServer.Settings(datadir, MariaDbServer.freePort(), layout.socket("vm1"), 7);
 
     // The launch a killed engine left behind: the server runs, its pid file is not written yet.
     Process launched = new ProcessBuilder(server.command(VmServer.binary(), settings))
@@ -61,5 +53,38 @@ class VmServerTest {
 
     server.kill();
     assertFalse(server.running());
+  }
+
+  /**
+   * A pid file left by a killed server may name a pid that now belongs to another VM's mariadbd (pids wrap around on
+   * a busy machine): that VM's server is not this one's, and stopping this VM must leave it running.
+   */
+  @Test
+  void aStalePidFileNamingAnotherVmsServerIsNotThisVmsServer() throws Exception {
+    VmServer.Settings settings = bootableVm("vm1", 7);
+    VmServer vm1 = new VmServer(layout, "vm1");
+    long pid = vm1.start(settings, StepLog.NONE);
+    cloud.createVm("vm2", 8);
+    Files.writeString(layout.pidFile("vm2"), pid + "\n");
+    VmServer vm2 = new VmServer(layout, "vm2");
+
+    assertFalse(vm2.running(), "vm2's pid file names vm1's server");
+    assertFalse(vm2.stop(java.time.Duration.ofSeconds(5), StepLog.NONE), "nothing of vm2's to stop");
+    vm2.kill();
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "vm1's server was left alone");
+    assertEquals(pid, vm1.pid().getAsLong());
+  }
+
+  /** A VM with an installed, empty datadir on its data disk; the settings to start its server. */
+  private VmServer.Settings bootableVm(String vm, int serverId) throws Exception {
+    cloud.createVm(vm, serverId);
+    var disk = cloud.createEmptyDisk(new NewDisk(vm + "-data", "sandbox", null, "Premium_LRS", Map.of()), 1);
+    cloud.attach(vm, disk.name(), 9);
+    Path datadir = layout.diskFs(disk.name()).resolve("mysql");
+    var install = VmServer.run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
+        "--datadir=" + datadir, "--auth-root-authentication-method=normal", "--skip-test-db"));
+    assertEquals(0, install.exitCode(), install.stdout() + install.stderr());
+    Files.createDirectories(layout.tmpdir(vm));
+    return new VmServer.Settings(datadir, MariaDbServer.freePort(), layout.socket(vm), serverId);
   }
 }
