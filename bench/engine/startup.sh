@@ -12,9 +12,16 @@ time_ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +
 # Times of a failing command mean nothing: stop unless validate passes (this also warms the page cache).
 for _ in 1 2 3; do bin/runbook validate runbooks/examples >/dev/null || { echo "runbook validate failed" >&2; exit 1; }; done
 jvm=$(for _ in $(seq "$runs"); do time_ms java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -version; done | median)
-val=$(for _ in $(seq "$runs"); do time_ms bin/runbook validate runbooks/examples; done | median)
+# (the first of those runs also wrote bin/runbook's class data sharing archive; RUNBOOK_NO_CDS=1 starts without it)
+# Interleaved, so that a drift of the machine's speed touches both alike.
+pairs=$(for _ in $(seq "$runs"); do
+  echo "$(time_ms bin/runbook validate runbooks/examples) $(time_ms env RUNBOOK_NO_CDS=1 bin/runbook validate runbooks/examples)"
+done)
+val=$(cut -d' ' -f1 <<<"$pairs" | median)
+nocds=$(cut -d' ' -f2 <<<"$pairs" | median)
 help=$(for _ in $(seq "$runs"); do time_ms bin/runbook --help; done | median)
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)  runs: $runs (median)"
 echo "bare JVM start (java -version):          ${jvm} ms"
 echo "runbook --help:                          ${help} ms"
 echo "runbook validate runbooks/examples:      ${val} ms   (goal <= 800 ms)"
+echo "  the same without the CDS archive:      ${nocds} ms   (with/without: $(awk -v a="$val" -v b="$nocds" 'BEGIN {printf "%.2f", a / b}'))"
