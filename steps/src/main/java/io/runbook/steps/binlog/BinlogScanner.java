@@ -1,5 +1,6 @@
 package io.runbook.steps.binlog;
 
+import io.runbook.steps.db.Gtid;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

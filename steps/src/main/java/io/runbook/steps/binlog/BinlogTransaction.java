@@ -1,6 +1,7 @@
 package io.runbook.steps.binlog;
 
 import io.runbook.engine.spi.Doc;
+import io.runbook.steps.db.Gtid;
 import java.util.List;
 
 /** One transaction (event group) of a binlog file: where it is, when it started and what it touched. */

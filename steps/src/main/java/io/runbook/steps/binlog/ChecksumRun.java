@@ -1,5 +1,6 @@
 package io.runbook.steps.binlog;
 
+import io.runbook.steps.db.Gtid;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.zip.CRC32;

@@ -1,5 +1,6 @@
 package io.runbook.steps.binlog;
 
+import io.runbook.steps.db.Gtid;
 import java.util.List;
 import java.util.Optional;
 

@@ -6,6 +6,7 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
+import io.runbook.steps.db.Gtid;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;

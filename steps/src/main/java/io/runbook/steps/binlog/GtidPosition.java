@@ -1,5 +1,6 @@
 package io.runbook.steps.binlog;
 
+import io.runbook.steps.db.Gtid;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

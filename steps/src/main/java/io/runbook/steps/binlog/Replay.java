@@ -9,6 +9,7 @@ import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
+import io.runbook.steps.db.Gtid;
 import io.runbook.steps.db.MariaDbClient;
 import java.io.IOException;
 import java.nio.file.Path;

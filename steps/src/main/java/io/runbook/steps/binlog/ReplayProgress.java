@@ -1,6 +1,7 @@
 package io.runbook.steps.binlog;
 
 import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.db.Gtid;
 import java.util.Locale;
 
 /** Progress of a replay from the target's GTID position: transactions, rate and ETA, logged at most every 2 s. */

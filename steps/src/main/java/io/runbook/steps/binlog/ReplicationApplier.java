@@ -2,6 +2,7 @@ package io.runbook.steps.binlog;
 
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
+import io.runbook.steps.db.Gtid;
 import io.runbook.steps.db.MariaDbClient;
 import io.runbook.steps.db.SqlQuoting;
 import java.time.Instant;

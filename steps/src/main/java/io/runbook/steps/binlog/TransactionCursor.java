@@ -1,5 +1,6 @@
 package io.runbook.steps.binlog;
 
+import io.runbook.steps.db.Gtid;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

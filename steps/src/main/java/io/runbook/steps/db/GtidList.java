@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A MariaDB GTID position such as {@code 0-1-100,1-2-7}: the last GTID of each replication domain. */
+/**
+ * A MariaDB GTID position such as {@code 0-1-100,1-2-7}: the last GTID of each replication domain, as the database
+ * steps compare them (a replica's position against its primary's). The binlog scanner keeps its own mutable,
+ * allocation-free position ({@code binlog.GtidPosition}); both hold {@link Gtid}s.
+ */
 public record GtidList(Map<Long, Gtid> byDomain) {
-  /** One GTID: domain, originating server_id, sequence number. */
-  public record Gtid(long domain, long serverId, long seq) {
-    @Override public String toString() { return domain + "-" + serverId + "-" + seq; }
-  }
-
   public GtidList { byDomain = java.util.Collections.unmodifiableMap(new TreeMap<>(byDomain)); }
 
   /** Parses a GTID list; for a binlog state holding several GTIDs of one domain the last one listed wins. */
@@ -22,14 +21,8 @@ public record GtidList(Map<Long, Gtid> byDomain) {
     for (String part : text.split(",")) {
       String p = part.trim();
       if (p.isEmpty()) continue;
-      String[] f = p.split("-");
-      if (f.length != 3) throw new IllegalArgumentException("'" + p + "' is not a GTID (domain-server-sequence)");
-      try {
-        Gtid g = new Gtid(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
-        out.put(g.domain(), g);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + p + "' is not a GTID (domain-server-sequence)");
-      }
+      Gtid g = Gtid.parse(p);
+      out.put(g.domain(), g);
     }
     return new GtidList(out);
   }
@@ -46,7 +39,7 @@ public record GtidList(Map<Long, Gtid> byDomain) {
       Gtid theirs = primary.byDomain.get(mine.domain());
       if (theirs == null) {
         problems.add("domain " + mine.domain() + ": " + mine + " but the primary has no transactions in this domain");
-      } else if (mine.seq() > theirs.seq()) {
+      } else if (Long.compareUnsigned(mine.seq(), theirs.seq()) > 0) {
         problems.add("domain " + mine.domain() + ": " + mine + " is ahead of the primary's " + theirs);
       } else if (mine.seq() == theirs.seq() && mine.serverId() != theirs.serverId()) {
         problems.add("domain " + mine.domain() + ": " + mine + " and the primary's " + theirs + " are different transactions");
@@ -59,7 +52,7 @@ public record GtidList(Map<Long, Gtid> byDomain) {
   public boolean reached(GtidList target) {
     for (Gtid t : target.byDomain.values()) {
       Gtid mine = byDomain.get(t.domain());
-      if (mine == null || mine.seq() < t.seq()) return false;
+      if (mine == null || Long.compareUnsigned(mine.seq(), t.seq()) < 0) return false;
     }
     return true;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.StepFailure;
+import io.runbook.steps.db.Gtid;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.db.Gtid;
 import io.runbook.testkit.mariadb.MariaDbServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -37,4 +37,16 @@ class GtidListTest {
     assertFalse(GtidList.parse("0-1-100").reached(target));
     assertFalse(GtidList.parse("0-1-99,1-5-7").reached(target));
   }
+
+  /** Sequence numbers are unsigned 64-bit: past 2^63 they still parse, print and compare as the server counts. */
+  @Test
+  void sequencesPast2To63AreUnsigned() {
+    GtidList high = GtidList.parse("0-1-18446744073709551615");
+    assertEquals("0-1-18446744073709551615", high.toString());
+    GtidList low = GtidList.parse("0-1-9223372036854775807");
+    assertTrue(high.reached(low));
+    assertFalse(low.reached(high));
+    assertEquals(List.of("domain 0: 0-1-18446744073709551615 is ahead of the primary's 0-1-9223372036854775807"),
+        high.divergenceFrom(low));
+  }
 }

@@ -174,7 +174,7 @@ class ReplicationStepsTest {
 
     // A given position ahead of the primary in a shared domain is refused too, and an empty one as well.
     String primaryPos = primary.queryValue("SELECT @@gtid_binlog_pos");
-    GtidList.Gtid last = GtidList.parse(primaryPos).byDomain().get(0L);
+    Gtid last = GtidList.parse(primaryPos).byDomain().get(0L);
     String ahead = "0-" + last.serverId() + "-" + (last.seq() + 5);
     StepFailure aheadFailure = assertThrows(StepFailure.class, () -> new LinkReplica().run(link(Optional.of(ahead)), onReplica));
     assertTrue(aheadFailure.getMessage().contains("is ahead of the primary's " + last), aheadFailure.getMessage());

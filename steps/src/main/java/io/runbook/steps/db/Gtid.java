@@ -1,4 +1,4 @@
-package io.runbook.steps.binlog;
+package io.runbook.steps.db;
 
 /** A MariaDB global transaction id, written {@code domain-server-seq}. */
 public record Gtid(long domain, long serverId, long seq) {
