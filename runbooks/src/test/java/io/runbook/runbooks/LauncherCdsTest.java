@@ -42,8 +42,8 @@ class LauncherCdsTest {
     return new Out(exit, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
 
-  @Test
-  void theArchiveIsWrittenOnceUsedThenRenewedWithTheJarAndNeverPrinted() throws Exception {
+  /** A copy of the launcher, the jar and the example runbooks, laid out as in the repository. */
+  private void install() throws Exception {
     assumeTrue(Files.isRegularFile(JAR), "needs the shaded jar: mvn verify from the root (or package the cli module)");
     Files.createDirectories(home.resolve("bin"));
     Files.copy(REPO.resolve("bin/runbook"), home.resolve("bin/runbook"));
@@ -52,6 +52,11 @@ class LauncherCdsTest {
     Files.createDirectories(home.resolve("runbooks"));
     new ProcessBuilder("cp", "-r", REPO.resolve("runbooks/examples").toString(), home.resolve("runbooks").toString())
         .inheritIO().start().waitFor();
+  }
+
+  @Test
+  void theArchiveIsWrittenOnceUsedThenRenewedWithTheJarAndNeverPrinted() throws Exception {
+    install();
     Path jsa = home.resolve("cli/target/runbook.jsa");
     String examples = home.resolve("runbooks/examples").toString();
 
@@ -83,5 +88,37 @@ class LauncherCdsTest {
     assertEquals(0, rebuilt.exit(), rebuilt.stdout() + rebuilt.stderr());
     assertEquals(plain.stdout(), rebuilt.stdout());
     assertTrue(Files.getLastModifiedTime(jsa).compareTo(before) > 0, "renewed after the jar changed");
+  }
+
+  /**
+   * A JVM that writes no archive (one without a base archive) is asked once, not at every start: each attempt costs
+   * a whole validate. Played by a java on the PATH that drops the archive option and counts the attempts.
+   */
+  @Test
+  void aJvmThatWritesNoArchiveIsAskedOnceUntilTheJarChanges() throws Exception {
+    install();
+    Path attempts = home.resolve("attempts");
+    Path fakeBin = Files.createDirectories(home.resolve("fake-jdk/bin"));
+    Path fakeJava = fakeBin.resolve("java");
+    Files.writeString(fakeJava, "#!/bin/bash\nargs=()\nfor a in \"$@\"; do\n"
+        + "  if [[ $a == -XX:ArchiveClassesAtExit=* ]]; then echo attempt >> '" + attempts + "'; else args+=(\"$a\"); fi\n"
+        + "done\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"${args[@]}\"\n");
+    fakeJava.toFile().setExecutable(true);
+    Map<String, String> env = Map.of("PATH", fakeBin + ":" + System.getenv("PATH"));
+    String examples = home.resolve("runbooks/examples").toString();
+
+    String plain = launch(Map.of("RUNBOOK_NO_CDS", "1"), "--output", "json", "validate", examples).stdout();
+    for (int i = 0; i < 3; i++) {
+      Out out = launch(env, "--output", "json", "validate", examples);
+      assertEquals(0, out.exit(), out.stderr());
+      assertEquals(plain, out.stdout());
+    }
+    assertEquals(1, Files.readAllLines(attempts).size(), "one attempt for three starts");
+    assertFalse(Files.exists(home.resolve("cli/target/runbook.jsa")));
+
+    Thread.sleep(20);
+    Files.copy(JAR, home.resolve("cli/target/runbook.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals(0, launch(env, "validate", examples).exit());
+    assertEquals(2, Files.readAllLines(attempts).size(), "a rebuilt jar is worth another attempt");
   }
 }
