@@ -236,6 +236,7 @@ final class CrashSweep {
         }
       }
       differences.add("resume ended with exit " + exit + ": " + tail);
+      keepEvidence(d, runDir, b.scenario(), crash);
       return new Outcome(b.scenario().runbook(), crash, events, differences);
     }
     List<Entry> journal = journal(runDir);

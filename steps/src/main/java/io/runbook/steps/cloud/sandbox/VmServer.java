@@ -227,8 +227,10 @@ public final class VmServer {
   }
 
   /**
-   * SIGSTOP and wait until the kernel reports the process stopped: kill returns before every thread has halted, and
-   * a crash-consistent copy must not start while one is still writing.
+   * SIGSTOP and wait until the kernel reports every thread of the process stopped: kill returns before they have
+   * halted, and a crash-consistent copy must not start while one is still writing. The main thread's state is not
+   * enough: measured here, other threads still ran 1-2 ms after it showed stopped, time enough for a page write whose
+   * redo the copy may already have passed.
    */
   static void freeze(long pid) throws StepFailure, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -267,12 +269,27 @@ public final class VmServer {
     }
   }
 
-  /** Whether /proc says the process is stopped (state T); the command name may hold spaces, so read after its ')'. */
-  private static boolean stopped(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
-    } catch (IOException e) {
+  /**
+   * Whether /proc says every thread of the process is stopped (state T, or t when traced); a thread that ended
+   * meanwhile does not count. The command name may hold spaces, so each stat is read after its last ')'.
+   */
+  static boolean stopped(long pid) { return stopped(Path.of("/proc/" + pid)); }
+
+  /** As {@link #stopped(long)} for the process folder {@code proc} ({@code /proc/PID}). */
+  static boolean stopped(Path proc) {
+    try (var tasks = Files.list(proc.resolve("task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 't') return false;
+      }
+      return true;
+    } catch (IOException | java.io.UncheckedIOException e) {
       return false;
     }
   }
@@ -282,7 +299,10 @@ public final class VmServer {
       Path f = layout.errorLog(vm);
       if (!Files.exists(f)) return "(no error log)";
       List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      List<String> tail = lines.subList(Math.max(0, lines.size() - 5), lines.size());
+      // The first errors say why (a failed start ends with the same "Aborting" lines whatever the cause).
+      List<String> errors = lines.stream().filter(l -> l.contains("[ERROR]") && !tail.contains(l)).limit(3).toList();
+      return (errors.isEmpty() ? "" : String.join(" | ", errors) + " | ... | ") + String.join(" | ", tail);
     } catch (IOException e) {
       return "(error log unreadable: " + e.getMessage() + ")";
     }

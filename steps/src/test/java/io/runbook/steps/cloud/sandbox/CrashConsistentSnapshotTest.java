@@ -1,6 +1,7 @@
 package io.runbook.steps.cloud.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +136,98 @@ class CrashConsistentSnapshotTest {
         layout.snapshots().resolve(".new-broken").resolve("fs"), new VmServer(layout, "src"), StepLog.NONE));
     assertEquals("R-or-S", processState(pid), "mariadbd must not stay stopped (SIGCONT in finally)");
     assertEquals("1", value(port, "SELECT 1"));
+  }
+
+  /**
+   * The pause a snapshot copies under holds every thread of the server, not only its main thread: under write load a
+   * worker thread can still run (and write) for a millisecond or two after the main thread shows stopped, long enough
+   * for a data page whose redo the copy has already passed. Checked after each of {@link #PAUSES} pauses, from /proc.
+   */
+  static final int PAUSES = Integer.getInteger("pauses", 200);
+
+  @Test
+  void thePauseReturnsOnlyOnceEveryThreadOfTheServerIsStopped() throws Exception {
+    Disk data = cloud.createEmptyDisk(new NewDisk("src-data", "sandbox", null, "Premium_LRS", Map.of()), 4);
+    int port = vmWithServer("src", 1, data, true);
+    try (Connection c = connect(port); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE load_db");
+      st.execute("CREATE TABLE load_db.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, payload VARCHAR(200)) ENGINE=InnoDB");
+    }
+    long pid = new VmServer(layout, "src").pid().orElseThrow();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      writers.add(new Thread(() -> {
+        try (Connection c = connect(port); var ps = c.prepareStatement("INSERT INTO load_db.t (payload) VALUES (?)")) {
+          while (!stop.get()) {
+            ps.setString(1, "x".repeat(150));
+            ps.executeUpdate();
+          }
+        } catch (Exception e) {
+          if (!stop.get()) throw new IllegalStateException(e);
+        }
+      }));
+    }
+    writers.forEach(Thread::start);
+    List<String> running = new java.util.ArrayList<>();
+    int pauses = 0;
+    try {
+      for (; pauses < PAUSES && running.isEmpty(); pauses++) {
+        VmServer.freeze(pid);
+        try {
+          running.addAll(threadsNotStopped(pid));
+        } finally {
+          VmServer.resume(pid);
+        }
+        Thread.sleep(2);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread w : writers) w.join(10_000);
+    }
+    assertEquals(List.of(), running, "threads of mariadbd still running when pause " + pauses + " returned");
+  }
+
+  /** The same rule on a made-up /proc folder: one thread still in a disk write (D) means not stopped yet. */
+  @Test
+  void aProcessIsStoppedOnlyWhenEveryThreadIs(@org.junit.jupiter.api.io.TempDir Path proc) throws Exception {
+    Path task = Files.createDirectories(proc.resolve("task"));
+    java.util.function.BiConsumer<String, String> thread = (tid, state) -> {
+      try {
+        Files.createDirectories(task.resolve(tid));
+        Files.writeString(task.resolve(tid).resolve("stat"), tid + " (mariadbd (x)) " + state + " 1 2 3 4");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    thread.accept("100", "T");
+    thread.accept("101", "t");
+    assertTrue(VmServer.stopped(proc));
+    thread.accept("102", "D");
+    assertFalse(VmServer.stopped(proc), "the main thread is stopped, thread 102 is still in a write");
+    thread.accept("102", "T");
+    Files.createDirectories(task.resolve("103")); // a thread that ended while it was read: no stat file
+    assertTrue(VmServer.stopped(proc));
+    thread.accept("104", "R");
+    assertFalse(VmServer.stopped(proc));
+  }
+
+  /** The threads of a process that /proc does not show stopped (T or t), as "tid:state". */
+  private static List<String> threadsNotStopped(long pid) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue;
+        }
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 't') out.add(t.getFileName() + ":" + state);
+      }
+    }
+    return out;
   }
 
   /** R-or-S when running or sleeping, T when stopped by a signal. */
