@@ -78,14 +78,20 @@ class CrashConsistentSnapshotTest {
 
   private static long seqNo(String gtidPos) { return Long.parseLong(gtidPos.substring(gtidPos.lastIndexOf('-') + 1)); }
 
-  @Test
-  void snapshotUnderWriteLoadBootsWithExactlyTheCommittedTransactions() throws Exception {
+  /** VM src with its server on disk src-data and an empty table load_db.t to write to; returns the port. */
+  private int sourceWithTable() throws Exception {
     Disk data = cloud.createEmptyDisk(new NewDisk("src-data", "sandbox", null, "Premium_LRS", Map.of()), 4);
     int port = vmWithServer("src", 1, data, true);
     try (Connection c = connect(port); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE load_db");
       st.execute("CREATE TABLE load_db.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, payload VARCHAR(200), n BIGINT) ENGINE=InnoDB");
     }
+    return port;
+  }
+
+  @Test
+  void snapshotUnderWriteLoadBootsWithExactlyTheCommittedTransactions() throws Exception {
+    int port = sourceWithTable();
     long baseSeq = seqNo(value(port, "SELECT @@gtid_binlog_pos"));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong committed = new AtomicLong();
@@ -147,12 +153,7 @@ class CrashConsistentSnapshotTest {
 
   @Test
   void thePauseReturnsOnlyOnceEveryThreadOfTheServerIsStopped() throws Exception {
-    Disk data = cloud.createEmptyDisk(new NewDisk("src-data", "sandbox", null, "Premium_LRS", Map.of()), 4);
-    int port = vmWithServer("src", 1, data, true);
-    try (Connection c = connect(port); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE load_db");
-      st.execute("CREATE TABLE load_db.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, payload VARCHAR(200)) ENGINE=InnoDB");
-    }
+    int port = sourceWithTable();
     long pid = new VmServer(layout, "src").pid().orElseThrow();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new java.util.ArrayList<>();
