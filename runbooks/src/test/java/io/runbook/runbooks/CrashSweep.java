@@ -381,8 +381,7 @@ final class CrashSweep {
   private static String runLogTail(Path runDir, int lines) throws IOException {
     Path f = runDir.resolve("run.log");
     if (!Files.exists(f)) return "(no run.log)";
-    List<String> all = Files.readAllLines(f);
-    return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size()));
+    return lastLines(Files.readAllLines(f), lines);
   }
 
   /** The last lines of the child CLI's output (all child runs of this estate), joined. */
@@ -391,6 +390,10 @@ final class CrashSweep {
     try (var files = Files.list(d.estate.root())) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("cli-")).sorted().toList()) all.addAll(Files.readAllLines(f));
     }
+    return lastLines(all, lines);
+  }
+
+  private static String lastLines(List<String> all, int lines) {
     return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 

@@ -269,14 +269,16 @@ public final class VmServer {
     }
   }
 
-  /**
-   * Whether /proc says every thread of the process is stopped (state T, or t when traced); a thread that ended
-   * meanwhile does not count. The command name may hold spaces, so each stat is read after its last ')'.
-   */
-  static boolean stopped(long pid) { return stopped(Path.of("/proc/" + pid)); }
+  /** Whether /proc says every thread of the process is stopped (see {@link #threadsNotStopped}). */
+  static boolean stopped(long pid) { return threadsNotStopped(Path.of("/proc/" + pid)).isEmpty(); }
 
-  /** As {@link #stopped(long)} for the process folder {@code proc} ({@code /proc/PID}). */
-  static boolean stopped(Path proc) {
+  /**
+   * The threads of the process folder {@code proc} ({@code /proc/PID}) that are not stopped (state T, or t when
+   * traced), as "tid:state"; a thread that ended meanwhile does not count; an unreadable folder is one entry. The
+   * command name may hold spaces, so each stat is read after its last ')'.
+   */
+  static List<String> threadsNotStopped(Path proc) {
+    List<String> out = new ArrayList<>();
     try (var tasks = Files.list(proc.resolve("task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         String stat;
@@ -286,12 +288,12 @@ public final class VmServer {
           continue;
         }
         char state = stat.charAt(stat.lastIndexOf(')') + 2);
-        if (state != 'T' && state != 't') return false;
+        if (state != 'T' && state != 't') out.add(task.getFileName() + ":" + state);
       }
-      return true;
     } catch (IOException | java.io.UncheckedIOException e) {
-      return false;
+      out.add(proc + ": " + e.getMessage());
     }
+    return out;
   }
 
   public String errorLogTail() {

@@ -25,7 +25,8 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
    * Names bash keeps read-only: where a host's {@code sh} is bash, setting one fails and the command cannot run.
    * Refused on every host, so that a runbook does not work on Debian (dash) and fail on a host where sh is bash.
    */
-  static final java.util.Set<String> READ_ONLY_IN_BASH = java.util.Set.of("BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID");
+  static final java.util.SortedSet<String> READ_ONLY_IN_BASH = java.util.Collections.unmodifiableSortedSet(
+      new java.util.TreeSet<>(List.of("BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID")));
   private static final List<String> SUDO = List.of("sudo", "-n", "--");
 
   /**
@@ -47,7 +48,7 @@ public record HostCommand(List<String> argv, Map<String, String> env, boolean su
       if (!ENV_NAME.matcher(name).matches()) throw new IllegalArgumentException("'" + name + "' is not an environment variable name");
       if (READ_ONLY_IN_BASH.contains(name)) {
         throw new IllegalArgumentException("environment variable " + name + " cannot be set: bash, the shell of many hosts, keeps it"
-            + " read-only (also " + String.join(", ", new java.util.TreeSet<>(READ_ONLY_IN_BASH)) + "); use another name, e.g. RB_" + name);
+            + " read-only (also " + String.join(", ", READ_ONLY_IN_BASH) + "); use another name, e.g. RB_" + name);
       }
     }
   }

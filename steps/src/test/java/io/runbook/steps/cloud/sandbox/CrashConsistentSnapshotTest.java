@@ -176,7 +176,7 @@ class CrashConsistentSnapshotTest {
       for (; pauses < PAUSES && running.isEmpty(); pauses++) {
         VmServer.freeze(pid);
         try {
-          running.addAll(threadsNotStopped(pid));
+          running.addAll(VmServer.threadsNotStopped(Path.of("/proc/" + pid)));
         } finally {
           VmServer.resume(pid);
         }
@@ -203,32 +203,15 @@ class CrashConsistentSnapshotTest {
     };
     thread.accept("100", "T");
     thread.accept("101", "t");
-    assertTrue(VmServer.stopped(proc));
+    assertEquals(List.of(), VmServer.threadsNotStopped(proc));
     thread.accept("102", "D");
-    assertFalse(VmServer.stopped(proc), "the main thread is stopped, thread 102 is still in a write");
+    assertEquals(List.of("102:D"), VmServer.threadsNotStopped(proc), "the main thread is stopped, thread 102 is still in a write");
     thread.accept("102", "T");
     Files.createDirectories(task.resolve("103")); // a thread that ended while it was read: no stat file
-    assertTrue(VmServer.stopped(proc));
+    assertEquals(List.of(), VmServer.threadsNotStopped(proc));
     thread.accept("104", "R");
-    assertFalse(VmServer.stopped(proc));
-  }
-
-  /** The threads of a process that /proc does not show stopped (T or t), as "tid:state". */
-  private static List<String> threadsNotStopped(long pid) throws Exception {
-    List<String> out = new java.util.ArrayList<>();
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path t : tasks.toList()) {
-        String stat;
-        try {
-          stat = Files.readString(t.resolve("stat"));
-        } catch (java.io.IOException gone) {
-          continue;
-        }
-        char state = stat.charAt(stat.lastIndexOf(')') + 2);
-        if (state != 'T' && state != 't') out.add(t.getFileName() + ":" + state);
-      }
-    }
-    return out;
+    assertEquals(List.of("104:R"), VmServer.threadsNotStopped(proc));
+    assertFalse(VmServer.threadsNotStopped(proc.resolve("gone")).isEmpty(), "a process that is gone is not stopped");
   }
 
   /** R-or-S when running or sleeping, T when stopped by a signal. */

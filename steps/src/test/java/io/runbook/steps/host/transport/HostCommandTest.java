@@ -86,7 +86,7 @@ class HostCommandTest {
       if (m.find()) bashReadOnly.add(m.group(1));
     }
     assertEquals(0, p.waitFor());
-    assertEquals(new java.util.TreeSet<>(HostCommand.READ_ONLY_IN_BASH), bashReadOnly);
+    assertEquals(HostCommand.READ_ONLY_IN_BASH, bashReadOnly);
     for (String name : bashReadOnly) {
       HostCommand c = HostCommand.of("true").withEnv(Map.of("OK", "1"));
       IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
