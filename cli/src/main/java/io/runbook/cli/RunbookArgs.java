@@ -7,6 +7,7 @@ import io.runbook.engine.load.ParamsFile;
 import io.runbook.engine.load.RunbookLoader;
 import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
+import io.runbook.engine.model.SourcePos;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import java.nio.file.Path;
@@ -27,8 +28,9 @@ final class RunbookArgs {
   @Option(names = {"-i", "--inventory"}, paramLabel = "FILE", description = "The inventory (needed when steps act on hosts or a cloud)")
   Path inventory;
 
+  // A list, not a map: a map would let a second -p of the same name win silently.
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value (repeatable)")
-  Map<String, String> params = new LinkedHashMap<>();
+  List<String> params = new ArrayList<>();
 
   @Option(names = "--params-file", paramLabel = "FILE", description = "Parameter values in a YAML file")
   Path paramsFile;
@@ -67,15 +69,45 @@ final class RunbookArgs {
       }
       if (!problems.isEmpty()) throw new ValidationException(problems);
       Inventory inv = checkedInventory.orElse(Inventory.EMPTY);
-      Map<String, Object> bound = ParamBinder.bind(rb, params, Optional.ofNullable(paramsFile), inv, Instant.now());
+      Map<String, String> cli = byName(params, problems);
+      Map<String, Object> bound;
+      try {
+        bound = ParamBinder.bind(rb, cli, Optional.ofNullable(paramsFile), inv, Instant.now());
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+        throw new ValidationException(problems);
+      }
+      if (!problems.isEmpty()) throw new ValidationException(problems);
       Map<String, String> given = new LinkedHashMap<>();
       if (paramsFile != null) ParamsFile.read(paramsFile).values().forEach((k, v) -> given.put(k, String.valueOf(v)));
-      given.putAll(params);
+      given.putAll(cli);
       return Optional.of(new Loaded(rb, Optional.ofNullable(inventory), inv, bound, given));
     } catch (ValidationException e) {
       e.problems().forEach(console::problem);
       console.stopped(nothingHappened);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The -p values by name. A name given twice is a problem, as a duplicate key in a params file is (which one was
+   * meant?); the values are not echoed: one may be a secret given by mistake.
+   */
+  static Map<String, String> byName(List<String> given, List<Problem> problems) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String kv : given) {
+      int eq = kv.indexOf('=');
+      if (eq < 0) {
+        problems.add(new Problem(SourcePos.COMMAND_LINE, "-p " + kv + ": write -p NAME=VALUE"));
+        continue;
+      }
+      String name = kv.substring(0, eq);
+      if (out.containsKey(name)) {
+        problems.add(new Problem(SourcePos.COMMAND_LINE, "parameter '" + name + "' is given twice with -p; give it once"));
+        continue;
+      }
+      out.put(name, kv.substring(eq + 1));
+    }
+    return out;
   }
 }

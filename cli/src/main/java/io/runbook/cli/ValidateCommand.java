@@ -55,6 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
         continue;
       }
       boolean explicit = !Files.isDirectory(p);
+      int before = checked;
       for (Path file : RunbookFiles.yamlFiles(List.of(p))) {
         try {
           RunbookFiles.Kind kind = explicit ? RunbookFiles.likelyKindOf(file) : RunbookFiles.kindOf(file);
@@ -75,6 +76,10 @@ final class ValidateCommand implements Callable<Integer> {
           checked++;
           problems.add(new Problem(new SourcePos(file.toString(), 0, 0), "cannot read the file: " + FileErrors.describe(e)));
         }
+      }
+      // "0 files checked, no problems" would pass a CI check that looks at the wrong folder.
+      if (!explicit && checked == before) {
+        problems.add(new Problem(new SourcePos(p.toString(), 0, 0), "no runbook or inventory files in this folder"));
       }
     }
     // Problems are what validate reports: they go to stdout, one a line (text or JSON).

@@ -36,7 +36,7 @@ public final class ParamBinder {
       fileValues = loaded.values();
       filePos = loaded.positions();
     }
-    SourcePos cli = new SourcePos("-p", 0, 0);
+    SourcePos cli = SourcePos.COMMAND_LINE;
     for (String name : cliValues.keySet()) {
       if (!rb.params().containsKey(name)) {
         problems.add(new Problem(cli, "parameter '" + name + "' is not declared by runbook " + rb.name()
@@ -75,8 +75,12 @@ public final class ParamBinder {
         where = p.pos();
       } else {
         if (p.required()) {
-          problems.add(new Problem(cli, "parameter '" + p.name() + "' is required (" + p.type() + "): pass -p "
-              + p.name() + "=..." + p.description().map(d -> "; " + d).orElse("")));
+          // Missing from the params file when one was given (it is where such values live), else from the command line.
+          SourcePos missing = paramsFile.map(f -> new SourcePos(f.toString(), 0, 0)).orElse(cli);
+          String give = paramsFile.isPresent() ? "add " + p.name() + ": ... to it or pass -p " + p.name() + "=..."
+              : "pass -p " + p.name() + "=...";
+          problems.add(new Problem(missing, "parameter '" + p.name() + "' is required (" + p.type() + "): " + give
+              + p.description().map(d -> "; " + d).orElse("")));
         }
         out.put(p.name(), null);
         continue;

@@ -6,8 +6,8 @@ import java.util.Optional;
 /** A managed disk attached to a host at a LUN and mounted at a path. */
 public record DiskSpec(
     @Doc("Disk name (cloud resource name)") String name,
-    @Doc("LUN the disk is attached at") int lun,
-    @Doc("Mount point on the host") String mount,
+    @Doc("LUN the disk is attached at, 0 to 63") int lun,
+    @Doc("Mount point on the host (an absolute path)") String mount,
     @Doc("Block device path; default /dev/disk/azure/scsi1/lun<LUN>") Optional<String> device,
     @Doc(value = "File system", defaultValue = "xfs") Optional<String> fsType,
     @Doc(value = "SKU for disks restored from snapshots", defaultValue = "Premium_LRS") Optional<String> sku,

@@ -8,7 +8,7 @@ import java.util.Optional;
 public record TransportSpec(
     @Doc("ssh or local") String kind,
     @Doc("ssh: address or DNS name") Optional<String> address,
-    @Doc(value = "ssh: port", defaultValue = "22") Optional<Integer> port,
+    @Doc(value = "ssh: port, 1 to 65535", defaultValue = "22") Optional<Integer> port,
     @Doc("ssh: user") Optional<String> user,
     @Doc("ssh: private key file; default: ssh-agent") Optional<String> key,
     @Doc("ssh: passphrase of the key (secret reference)") Optional<SecretRef> passphrase,

@@ -61,10 +61,9 @@ public final class InventoryLoader {
       String where = p.path().isEmpty() ? "" : "'" + p.path() + "': ";
       problems.add(new Problem(pos, where + p.message()));
     }
-    if (inventory instanceof Inventory inv) {
-      for (InventoryRules.Violation v : InventoryRules.check(inv)) {
-        problems.add(new Problem(tree.valueAt(v.path()), "'" + v.path() + "': " + v.message()));
-      }
+    // On the plain tree: reported with the binder's problems, not only once those are fixed.
+    for (InventoryRules.Violation v : InventoryRules.check(withNames)) {
+      problems.add(new Problem(tree.valueAt(v.path()), "'" + v.path() + "': " + v.message()));
     }
     if (!problems.isEmpty() || inventory == null) throw new ValidationException(RunbookLoader.sorted(problems));
     return (Inventory) inventory;

@@ -209,6 +209,19 @@ final class RunbookParser {
     return Optional.empty();
   }
 
+  /** An int field: a number beyond an int is refused, not narrowed (the YAML reader keeps longs). */
+  private Optional<Integer> intField(Map<String, Object> m, String path, String key) {
+    Optional<Long> v = integer(m, path, key);
+    if (v.isEmpty()) return Optional.empty();
+    long l = v.get();
+    if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+      problem(tree.valueAt(PlainTree.join(path, key)), "'" + key + "': number " + l + " is too "
+          + (l > 0 ? "large (at most " + Integer.MAX_VALUE + ")" : "small (at least " + Integer.MIN_VALUE + ")"));
+      return Optional.empty();
+    }
+    return Optional.of((int) l);
+  }
+
   private Optional<Duration> duration(Map<String, Object> m, String path, String key) {
     Object v = m.get(key);
     if (v == null) return Optional.empty();
@@ -329,6 +342,11 @@ final class RunbookParser {
       problem(tree.valueAt(path), "'steps' must be a list of steps (each item starts with '- id: ...')");
       return List.of();
     }
+    if (list.isEmpty()) {
+      // A runbook (or group) that does nothing would "succeed": an unfinished file, not a plan.
+      problem(tree.valueAt(path), path.equals("steps") ? "'steps' is empty: a runbook needs at least one step"
+          : "'steps' is empty: a group needs at least one step");
+    }
     List<StepDecl> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String p = path + "[" + i + "]";
@@ -377,8 +395,8 @@ final class RunbookParser {
     Optional<String> foreach = foreach(m, path);
     Optional<String> as = string(m, path, "as", false);
     boolean parallel = bool(m, path, "parallel");
-    int maxParallel = integer(m, path, "maxParallel").map(l -> (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, l)))
-        .orElse(0);
+    // 0: not given (no limit); a given value that is not an int was reported here, and stands in as 1 for the rest.
+    int maxParallel = intField(m, path, "maxParallel").orElse(m.get("maxParallel") == null ? 0 : 1);
     boolean confirm = bool(m, path, "confirm");
     Optional<Duration> timeout = duration(m, path, "timeout");
     RetrySpec retry = retry(m, path);
@@ -430,9 +448,9 @@ final class RunbookParser {
     }
     Map<String, Object> r = map(v);
     checkKeys(r, p, List.of("attempts", "backoff"), "retry");
-    long attempts = integer(r, p, "attempts").orElse(3L);
+    int attempts = intField(r, p, "attempts").orElse(3);
     Duration backoff = duration(r, p, "backoff").orElse(Duration.ofSeconds(1));
-    return new RetrySpec((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, attempts)), backoff);
+    return new RetrySpec(attempts, backoff);
   }
 
   private List<Require> require(Map<String, Object> m, String path) {

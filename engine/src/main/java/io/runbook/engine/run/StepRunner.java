@@ -1,7 +1,7 @@
 package io.runbook.engine.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runbook.engine.bind.InputBinder;
+import io.runbook.engine.bind.KnownEffect;
 import io.runbook.engine.journal.Json;
 import io.runbook.engine.journal.JournalRecord;
 import io.runbook.engine.journal.RunHistory;
@@ -17,9 +17,6 @@ import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -196,8 +193,13 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     if (!(destroys || b.decl().confirm()) || s.confirmed()) return;
     String what = "step " + b.path() + " (" + b.type().name() + b.host().map(h -> " on " + h).orElse("") + ")";
     if (!s.operator().interactive()) {
-      throw new RunStopped(RunStatus.INVALID, what + " needs confirmation and there is no terminal to ask; nothing"
-          + " was changed by it", "run again with --yes if it is meant to run");
+      // Its effect was only known now (the preflight refuses the others before step 1), so earlier steps may have
+      // run: not a refusal (exit 2 says nothing ran) but a stop that resume --yes continues.
+      String message = what + " needs confirmation and there is no terminal to ask; the run stopped before it (it"
+          + " did not run; the steps before it did)";
+      s.journal().append(JournalRecord.of(JournalRecord.STEP_FAILED, b.path()).with("kind", "unconfirmed")
+          .with("message", message));
+      throw new RunStopped(RunStatus.FAILED, message, "if it is meant to run: runbook resume " + s.runId() + " --yes");
     }
     String reason = destroys ? " destroys data or a service" : " asks to be confirmed";
     Optional<String> answer = s.operator().ask(what + reason + ". Type yes to run it: ");
@@ -208,29 +210,13 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
   }
 
   /**
-   * Whether a step needs confirmation, judged before the run starts. A literal {@code with:} (no expression) is bound
-   * now and judged by {@link StepType#effectOf} (a {@code core.exec} with {@code effect: DESTROYS}); an input only
-   * known at run time is judged by the type's declared effect here, and by its real input when the step is reached.
+   * Whether a step needs confirmation, judged before the run starts: {@code confirm: true}, or its effect as its
+   * {@code with:} tells before the run ({@link KnownEffect}: a literal {@code effect: DESTROYS} of a core.exec counts
+   * even when its command holds expressions). An effect that is itself an expression is judged by the type's declared
+   * effect here, and by the real input when the step is reached.
    */
-  @SuppressWarnings("unchecked")
   public static boolean needsConfirmation(StepType<?, ?> type, StepDecl decl) {
-    if (decl.confirm()) return true;
-    if (!hasExpression(decl.with())) {
-      try {
-        StepType<Object, Object> t = (StepType<Object, Object>) type;
-        return t.effectOf(InputBinder.bind(decl.with(), t.inputType())) == Effect.DESTROYS;
-      } catch (RuntimeException e) {
-        // Does not bind without the run's values (validation reports real problems): the declared effect decides.
-      }
-    }
-    return type.effect() == Effect.DESTROYS;
-  }
-
-  private static boolean hasExpression(Object with) {
-    if (with instanceof String s) return s.contains("${{");
-    if (with instanceof Map<?, ?> m) return m.values().stream().anyMatch(StepRunner::hasExpression);
-    if (with instanceof List<?> l) return l.stream().anyMatch(StepRunner::hasExpression);
-    return false;
+    return decl.confirm() || KnownEffect.of(type, decl.with()) == Effect.DESTROYS;
   }
 
   /** Running it again cannot do harm: the type says so, or this use of it only reads. */

@@ -75,7 +75,7 @@ class BrokenCorpusTest {
     }
     assertEquals(expected.size(), problems.size(), file + ": expected exactly " + expected + " but got" + actual);
     for (Problem p : problems) {
-      assertTrue(p.pos().file().endsWith(file.getFileName().toString()) || p.pos().file().equals("-p"),
+      assertTrue(p.pos().file().endsWith(file.getFileName().toString()) || p.pos().file().equals("command line"),
           "problem must name the file: " + p);
     }
     for (String h : header) {
