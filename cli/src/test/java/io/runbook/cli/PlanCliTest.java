@@ -286,4 +286,29 @@ class PlanCliTest {
     assertEquals(2, run.exit(), run.all());
     assertTrue(run.err().contains(refusal), run.err());
   }
+  /** A --plan file that is no plan is refused naming the file and why, in words: no parser or exception class names. */
+  @Test
+  void runPlanNamesTheFileAndWhyItIsNoPlan() throws Exception {
+    Path rb = dir.resolve("reviewed.yaml");
+    Files.writeString(rb, RUNBOOK);
+    Files.writeString(dir.resolve("array.json"), "[]\n");
+    Files.writeString(dir.resolve("broken.json"), "{\"runbook\": \n");
+    Files.writeString(dir.resolve("wrong.json"), "{\"runbook\": {\"name\": \"x\"}, \"steps\": {\"a\": 1}}\n");
+    Files.createDirectories(dir.resolve("folder"));
+    Map<String, String> expected = Map.of(
+        "array.json", "it holds a JSON array, not a plan written by runbook plan --out",
+        "broken.json", "it is not JSON (line 2, column 1)",
+        "wrong.json", "its field 'steps' is not what runbook plan --out writes there",
+        "missing.json", "no such file",
+        "folder", "it is a directory, not a plan file");
+    for (var e : expected.entrySet()) {
+      CliProcess.Result r = CliProcess.run(dir, Map.of(), "--state-dir", dir.resolve("state").toString(), "run",
+          rb.toString(), "-p", "marker=" + dir.resolve("marker"), "--plan", e.getKey());
+      assertEquals(2, r.exit(), r.all());
+      assertTrue(r.err().contains("cannot read the plan " + e.getKey() + ": " + e.getValue()), r.err());
+      assertFalse(BadInputCliTest.LEAK.matcher(r.all()).find() || r.all().contains("Jackson")
+          || r.all().contains("PlanDocument") || r.all().contains("JsonToken"), r.all());
+      assertFalse(Files.exists(dir.resolve("marker.done")), "nothing ran");
+    }
+  }
 }
