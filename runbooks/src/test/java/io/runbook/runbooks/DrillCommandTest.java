@@ -106,4 +106,28 @@ class DrillCommandTest {
     assertTrue(d.out().contains("PASS  no host, nothing to check\n        SELECT 1 on no hosts (nothing to check) = 1\n"), d.out());
     assertTrue(d.out().contains("DRILL FAILED: 1 of 3 check(s) failed"), d.out());
   }
+  /**
+   * Bad parameters are refused before anything is built, as a broken runbook is: an undeclared one, a value of the
+   * wrong type, a host the estate will not have, and a --replicas the estate cannot have.
+   */
+  @Test
+  void badParametersAreRefusedBeforeTheEstateIsBuilt() {
+    String hello = Path.of("examples", "hello.yaml").toAbsolutePath().toString();
+    Drill undeclared = drill("bad-param", hello, "-p", "nope=1");
+    assertEquals(2, undeclared.exit(), undeclared.out());
+    assertTrue(undeclared.out().contains("nope"), undeclared.out());
+    assertTrue(undeclared.out().contains("nothing was built or run"), undeclared.out());
+    assertFalse(undeclared.out().contains("building a sandbox estate"), undeclared.out());
+
+    Drill badHost = drill("bad-host", "dr-snapshot-restore.yaml", "-p", "primary=primry");
+    assertEquals(2, badHost.exit(), badHost.out());
+    assertTrue(badHost.out().contains("'primry' is not a host of inventory 'sandbox' (did you mean 'primary'?)"), badHost.out());
+    assertTrue(badHost.out().contains("nothing was built or run"), badHost.out());
+    assertFalse(badHost.out().contains("building a sandbox estate"), badHost.out());
+
+    Drill replicas = drill("bad-replicas", hello, "--replicas", "12");
+    assertEquals(2, replicas.exit(), replicas.out());
+    assertTrue(replicas.out().contains("--replicas must be between 0 and 9, not 12"), replicas.out());
+    assertFalse(replicas.out().contains("building a sandbox estate"), replicas.out());
+  }
 }
