@@ -57,7 +57,7 @@ final class RunbookArgs {
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(runbook, tried);
     if (file.isEmpty()) {
-      console.error("no runbook '" + runbook + "'; looked at " + String.join(", ", tried), null);
+      console.error(RunbookFiles.notFound(runbook, tried), null);
       return Optional.empty();
     }
     try {
