@@ -104,6 +104,12 @@ final class DrillCommand implements Callable<Integer> {
       return 2;
     }
     SandboxEstate estate = new SandboxEstate(dir, SandboxCommand.ConsoleLog.to(progress));
+    if (!estate.exists() && !isEmptyOrMissing(dir)) {
+      // The estate would refuse to build there only after the drill began, and its teardown would then warn about it.
+      console.error("drill: " + dir + " exists and is not a sandbox estate; refusing to build in it; " + nothing,
+          "choose another --root, or remove that folder yourself");
+      return 2;
+    }
     try {
       return rehearse(rb, registry, estate, console, progress);
     } catch (StepFailure f) {
@@ -228,6 +234,15 @@ final class DrillCommand implements Callable<Integer> {
           Optional.empty(), Optional.empty(), Optional.empty()));
     }
     return new Inventory("sandbox", null, hosts);
+  }
+
+  private static boolean isEmptyOrMissing(Path dir) {
+    if (!Files.exists(dir)) return true;
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false; // not a folder, or not readable: the drill cannot build there either
+    }
   }
 
   private void phase(String name, long startNanos) {
