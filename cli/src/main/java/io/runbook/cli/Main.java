@@ -107,7 +107,7 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The MariaDB driver, jsch and Azure's client libraries log through SLF4J, and the CLI ships no SLF4J provider (their
+   * The MariaDB driver and Azure's client libraries log through SLF4J, and the CLI ships no SLF4J provider (their
    * logs are not for operators). SLF4J 2 then warns "No SLF4J providers were found" on stderr, which is not a JSON
    * line under --output json: its own reports below ERROR are turned off before any library first asks for a logger
    * (it reads the setting once). A -Dslf4j.internal.verbosity given on the java command line is left as it is.

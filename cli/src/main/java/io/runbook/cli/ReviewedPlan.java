@@ -1,16 +1,16 @@
 package io.runbook.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runbook.engine.journal.Json;
 import io.runbook.engine.plan.PlanCheck;
 import io.runbook.engine.plan.PlanDocument;
 import io.runbook.engine.plan.PlanJson;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.Runs;
 import io.runbook.engine.run.StateDir;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.runbook.engine.journal.Json;
 import io.runbook.engine.util.FileErrors;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
