@@ -1,11 +1,14 @@
 package io.runbook.cli;
 
 import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.load.RunbookLocator;
 import io.runbook.engine.model.ParamDecl;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Spelling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,10 +22,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code runbook describe NAME}: a runbook's parameters (type, default, description) and its steps with their effects. */
-@Command(name = "describe", description = "Show a runbook's parameters and steps (with what each step does to the world).")
+/**
+ * {@code runbook describe NAME}: a runbook's parameters (type, default, description) and its steps with their effects;
+ * for a step type's name, its reference page (inputs, outputs, effect; as in docs/steps/).
+ */
+@Command(name = "describe", description = {"Show a runbook's parameters and steps (with what each step does to the world),",
+    "or a step type's inputs, outputs and effect (runbook describe db.status)."})
 final class DescribeCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME|FILE", description = "A shipped runbook's name or a runbook file")
+  @Parameters(index = "0", paramLabel = "NAME|FILE|TYPE", description = "A shipped runbook's name, a runbook file or a step type")
   String runbook;
 
   @Option(names = "--param-names", description = "Print only the parameter names, one a line (for shell completion)")
@@ -34,6 +41,13 @@ final class DescribeCommand implements Callable<Integer> {
   public Integer call() {
     Console console = Console.of(spec);
     StepRegistry registry = StepRegistry.load(Main.class.getClassLoader());
+    Optional<StepType<?, ?>> type = stepType(runbook, registry);
+    if (type.isPresent() && !paramNames) {
+      StepType<?, ?> t = type.get();
+      console.result("step-type", Console.fields("name", t.name(), "effect", t.effect().name(), "idempotent",
+          t.idempotent(), "summary", StepDocs.summary(t), "reference", StepDocs.page(t)), StepDocs.page(t));
+      return 0;
+    }
     Optional<Runbook> rb = load(runbook, registry, console);
     if (rb.isEmpty()) return 2;
     if (paramNames) {
@@ -95,7 +109,7 @@ final class DescribeCommand implements Callable<Integer> {
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(nameOrFile, tried);
     if (file.isEmpty()) {
-      console.error("no runbook '" + nameOrFile + "'; looked at " + String.join(", ", tried), null);
+      console.error(RunbookFiles.notFound(nameOrFile, tried) + stepTypeHint(nameOrFile, registry), null);
       return Optional.empty();
     }
     try {
@@ -105,6 +119,20 @@ final class DescribeCommand implements Callable<Integer> {
       if (console.json()) console.stopped(file.get() + " does not validate");
       return Optional.empty();
     }
+  }
+
+  /** The step type {@code name} stands for when no runbook does (runbook names have no dots, step types do). */
+  static Optional<StepType<?, ?>> stepType(String name, StepRegistry registry) {
+    if (RunbookFiles.resolve(name, new ArrayList<>()).isPresent()) return Optional.empty();
+    return registry.find(name);
+  }
+
+  /** For a name that looks like a step type (words with dots, no path): the nearest one, to describe instead. */
+  static String stepTypeHint(String name, StepRegistry registry) {
+    if (!name.contains(".") || RunbookLocator.isPath(name)) return "";
+    return Spelling.closest(name, registry.names())
+        .map(c -> "; did you mean the step type " + c + "? runbook describe " + c)
+        .orElse("; no step type is named so either (runbook list shows them)");
   }
 
   static String describe(Runbook rb, StepRegistry registry) {

@@ -1,10 +1,10 @@
 package io.runbook.cli;
 
 import io.runbook.cli.progress.ConsoleView;
+import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
-import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.inventory.TransportSpec;
 import io.runbook.engine.model.Runbook;
-import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.run.JournalReplay;
 import io.runbook.engine.run.RunOutcome;
@@ -74,22 +74,19 @@ final class DrillCommand implements Callable<Integer> {
       console.error("drill: the drill builds its own estate and inventory; drop -i/--inventory", null);
       return 2;
     }
-    // Plugins load exactly as for validate and run; args.load below validates with the same registry.
-    StepRegistry registry = Session.registry(console);
-    List<String> tried = new ArrayList<>();
-    Optional<Path> file = RunbookFiles.resolve(args.runbook, tried);
-    if (file.isEmpty()) {
-      console.error("drill: no runbook '" + args.runbook + "'; looked at " + String.join(", ", tried), null);
+    if (replicas < 0 || replicas > 9) {
+      console.error("drill: --replicas must be between 0 and 9, not " + replicas, null);
       return 2;
     }
-    Runbook rb;
+    // Plugins load exactly as for validate and run. Everything that can be checked is, before anything is built:
+    // the runbook, and the parameters against the hosts the estate will have (an estate takes a minute to build).
+    StepRegistry registry = Session.registry(console);
+    String nothing = "nothing was built or run";
+    Optional<RunbookArgs.Loaded> checked = args.loadAgainst(estateHosts(replicas), registry, console, nothing);
+    if (checked.isEmpty()) return 2;
+    Runbook rb = checked.get().runbook();
     try {
-      rb = RunbookLoader.load(file.get(), registry);
       VmServer.binary();
-    } catch (ValidationException e) {
-      e.problems().forEach(console::problem);
-      console.stopped("nothing was built or run");
-      return 2;
     } catch (StepFailure f) {
       console.error("drill: " + f.getMessage(), f.hint());
       return 2;
@@ -107,6 +104,12 @@ final class DrillCommand implements Callable<Integer> {
       return 2;
     }
     SandboxEstate estate = new SandboxEstate(dir, SandboxCommand.ConsoleLog.to(progress));
+    if (!estate.exists() && !isEmptyOrMissing(dir)) {
+      // The estate would refuse to build there only after the drill began, and its teardown would then warn about it.
+      console.error("drill: " + dir + " exists and is not a sandbox estate; refusing to build in it; " + nothing,
+          "choose another --root, or remove that folder yourself");
+      return 2;
+    }
     try {
       return rehearse(rb, registry, estate, console, progress);
     } catch (StepFailure f) {
@@ -213,6 +216,33 @@ final class DrillCommand implements Callable<Integer> {
         "dataLossWindow", window,
         "verdict", verdict), text.toString());
     return ok ? 0 : 1;
+  }
+
+  /**
+   * The hosts of the estate {@link SandboxEstate#up} builds, by name and role, before it is built: what the runbook
+   * and its host parameters are checked against (only names and roles are looked at there).
+   */
+  static Inventory estateHosts(int replicas) {
+    Map<String, Host> hosts = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>(SandboxEstate.hostNames(replicas));
+    names.add(SandboxEstate.SCRATCH);
+    TransportSpec local = new TransportSpec("local", Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    for (String name : names) {
+      String role = name.equals("primary") ? "primary" : name.equals(SandboxEstate.SCRATCH) ? "scratch" : "replica";
+      hosts.put(name, new Host(name, Optional.of(role), Optional.empty(), Optional.empty(), local, Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+    return new Inventory("sandbox", null, hosts);
+  }
+
+  private static boolean isEmptyOrMissing(Path dir) {
+    if (!Files.exists(dir)) return true;
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false; // not a folder, or not readable: the drill cannot build there either
+    }
   }
 
   private void phase(String name, long startNanos) {

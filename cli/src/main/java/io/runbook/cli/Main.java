@@ -70,6 +70,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; everything unexpected ends up in last-error.log. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    quietSlf4j();
     Main main = new Main();
     main.stdout = out;
     main.stderr = err;
@@ -103,6 +104,16 @@ public final class Main implements Runnable {
       console.error("internal error: " + t, null);
       return 1;
     }
+  }
+
+  /**
+   * The MariaDB driver and Azure's client libraries log through SLF4J, and the CLI ships no SLF4J provider (their
+   * logs are not for operators). SLF4J 2 then warns "No SLF4J providers were found" on stderr, which is not a JSON
+   * line under --output json: its own reports below ERROR are turned off before any library first asks for a logger
+   * (it reads the setting once). A -Dslf4j.internal.verbosity given on the java command line is left as it is.
+   */
+  static void quietSlf4j() {
+    if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
   }
 
   /** {@code -h/--help} (and {@code -V/--version}) on every subcommand too, e.g. {@code runbook sandbox snapshot --help}. */

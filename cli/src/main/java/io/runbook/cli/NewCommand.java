@@ -1,6 +1,7 @@
 package io.runbook.cli;
 
 import io.runbook.engine.load.RunbookLoader;
+import io.runbook.engine.load.RunbookLocator;
 import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.registry.StepRegistry;
 import java.io.IOException;
@@ -48,6 +49,14 @@ final class NewCommand implements Callable<Integer> {
     Path target = dir.resolve(name + ".yaml");
     if (Files.exists(target)) {
       console.error(target + " already exists and is left as it is; choose another NAME or remove it", null);
+      return 2;
+    }
+    Optional<Path> taken = RunbookLocator.fromEnvironment().resolve(name, Path.of(""), new ArrayList<>());
+    if (taken.isPresent()) {
+      // A NAME means the first file of that name (shipped runbooks first): a second one would never be run by name.
+      console.error("there is a runbook named " + name + " already: " + taken.get() + "; runbook run " + name
+          + " would run that one, not " + target, "choose another name, e.g. runbook new my-" + name
+          + (from != null ? " --from " + from : " --from " + name + " (a copy of it to adapt)"));
       return 2;
     }
     String text;

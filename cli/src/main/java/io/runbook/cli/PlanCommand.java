@@ -4,8 +4,10 @@ import io.runbook.engine.plan.PlanDocument;
 import io.runbook.engine.plan.PlanJson;
 import io.runbook.engine.plan.Planner;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.Preflight;
 import io.runbook.engine.run.StateDir;
 import io.runbook.engine.spi.StepLog;
+import io.runbook.engine.util.FileErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,6 +55,20 @@ final class PlanCommand implements Callable<Integer> {
     StepRegistry registry = Session.registry(console);
     Optional<RunbookArgs.Loaded> loaded = args.load(registry, console, "nothing was planned");
     if (loaded.isEmpty()) return 2;
+    // Refused as run refuses it: a plan of steps without the hosts they act on would say nothing true.
+    Optional<String> noInventory = Preflight.inventoryRefusal(loaded.get().runbook(), registry,
+        loaded.get().inventoryFile().isPresent());
+    if (noInventory.isPresent()) {
+      console.error(noInventory.get() + "; nothing was planned", null);
+      return 2;
+    }
+    // Before planning: READS steps may take a while, and their plan must not end in a file that cannot be written.
+    Optional<String> unwritable = out == null ? Optional.empty() : unwritable(out);
+    if (unwritable.isPresent()) {
+      console.error("cannot write the plan to " + out + ": " + unwritable.get() + "; nothing was planned",
+          "give --out a file in a folder that exists, e.g. --out plan.json");
+      return 2;
+    }
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     PlanDocument plan = make(loaded.get(), registry, offline, StateDir.newRunId(now), now, console.notes());
     // With the global --output json the plan is one {"type":"plan","plan":{...}} line, whatever --format says.
@@ -60,10 +76,25 @@ final class PlanCommand implements Callable<Integer> {
     if (console.json()) console.result("plan", Console.fields("plan", new Console.RawJson(oneLine(PlanJson.write(plan)))), "");
     else console.result("plan", Console.fields(), render(plan, format, registry, loaded.get()));
     if (out != null) {
-      Files.writeString(out, PlanJson.write(plan));
+      try {
+        Files.writeString(out, PlanJson.write(plan));
+      } catch (IOException e) {
+        console.error("cannot write the plan to " + out + ": " + FileErrors.describe(e), null);
+        return 2;
+      }
       console.note("plan written to " + out + "; after review: runbook run " + args.runbook + " ... --plan " + out);
     }
     return exitCode(plan);
+  }
+
+  /** Why the plan cannot be written to {@code file}, or empty when it looks writable. */
+  static Optional<String> unwritable(Path file) {
+    if (Files.isDirectory(file)) return Optional.of("it is a directory");
+    Path folder = file.toAbsolutePath().getParent();
+    if (folder == null || !Files.exists(folder)) return Optional.of("its folder " + folder + " does not exist");
+    if (!Files.isDirectory(folder)) return Optional.of(folder + " is not a folder");
+    if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(folder)) return Optional.of("permission denied");
+    return Optional.empty();
   }
 
   /**

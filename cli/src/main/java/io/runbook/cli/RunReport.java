@@ -8,6 +8,7 @@ import io.runbook.engine.journal.JournalRecord;
 import io.runbook.engine.journal.JournalWriter;
 import io.runbook.engine.journal.RunHistory;
 import io.runbook.engine.run.StateDir;
+import io.runbook.engine.util.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,8 +149,10 @@ final class RunReport {
             String.format("%-20s  %-24s  %-20s  %-11s  %d", id, runbook, begin.text("at").substring(0, 19).replace('T', ' '),
                 status(h), done)));
       } catch (IOException | RuntimeException e) {
-        rows.add(new Row("", Console.fields("id", id, "status", "unreadable", "message", e.getMessage()),
-            String.format("%-20s  %s", id, "(unreadable journal: " + e.getMessage() + ")")));
+        // The file and the reason: a run folder without its journal (removed by hand) says so.
+        String why = e instanceof IOException io ? FileErrors.at(io) : e.getMessage();
+        rows.add(new Row("", Console.fields("id", id, "status", "unreadable", "message", why),
+            String.format("%-20s  %s", id, "(unreadable journal: " + why + ")")));
       }
     }
     rows.sort(Comparator.comparing(Row::sortKey).reversed());

@@ -44,17 +44,29 @@ final class RunbookArgs {
 
   /** Loads and checks everything; on a problem prints each one with its position and returns empty. */
   Optional<Loaded> load(StepRegistry registry, Console console, String nothingHappened) {
+    return load(registry, console, nothingHappened, Optional.empty());
+  }
+
+  /**
+   * As {@link #load(StepRegistry, Console, String)}, against an inventory that has no file yet (a drill's estate
+   * before it is built: its host names): the runbook and the parameters are checked against its hosts.
+   */
+  Optional<Loaded> loadAgainst(Inventory hostsToBe, StepRegistry registry, Console console, String nothingHappened) {
+    return load(registry, console, nothingHappened, Optional.of(hostsToBe));
+  }
+
+  private Optional<Loaded> load(StepRegistry registry, Console console, String nothingHappened, Optional<Inventory> known) {
     List<String> tried = new ArrayList<>();
     Optional<Path> file = RunbookFiles.resolve(runbook, tried);
     if (file.isEmpty()) {
-      console.error("no runbook '" + runbook + "'; looked at " + String.join(", ", tried), null);
+      console.error(RunbookFiles.notFound(runbook, tried), null);
       return Optional.empty();
     }
     try {
       // Every problem in one pass: the inventory's, and the runbook's checked against the inventory when it loads.
       List<Problem> problems = new ArrayList<>();
-      Optional<Inventory> checkedInventory = Optional.empty();
-      if (inventory != null) {
+      Optional<Inventory> checkedInventory = known;
+      if (known.isEmpty() && inventory != null) {
         try {
           checkedInventory = Optional.of(InventoryLoader.load(inventory));
         } catch (ValidationException e) {

@@ -27,6 +27,18 @@ final class RunbookFiles {
     return RunbookLocator.fromEnvironment().resolve(nameOrFile, Path.of(""), tried);
   }
 
+  /**
+   * Why there is no runbook for {@code nameOrFile}, after {@link #resolve} found none: a folder given for a file, or
+   * the places looked at.
+   */
+  static String notFound(String nameOrFile, List<String> tried) {
+    if (Files.isDirectory(Path.of(nameOrFile))) {
+      return "no runbook '" + nameOrFile + "': it is a directory, not a runbook file (runbook validate " + nameOrFile
+          + " checks the runbooks in it)";
+    }
+    return "no runbook '" + nameOrFile + "'; looked at " + String.join(", ", tried);
+  }
+
   /** The YAML files under the given files and folders, in a stable order. */
   static List<Path> yamlFiles(List<Path> paths) throws IOException {
     List<Path> out = new ArrayList<>();

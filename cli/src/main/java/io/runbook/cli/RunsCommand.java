@@ -19,6 +19,11 @@ final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return RunReport.list(Main.stateDir(main.stateDir), limit, Console.of(spec));
+    Console console = Console.of(spec);
+    if (limit < 1) {
+      console.error("--limit must be 1 or more, not " + limit, "leave it out for the newest 20 runs");
+      return 2;
+    }
+    return RunReport.list(Main.stateDir(main.stateDir), limit, console);
   }
 }

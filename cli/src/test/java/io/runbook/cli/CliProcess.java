@@ -24,6 +24,12 @@ final class CliProcess {
 
   static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args)
       throws Exception {
+    return builder(workDir, env, jvmOptions, System.getProperty("java.class.path"), args);
+  }
+
+  /** As the other builders, on the given class path (e.g. the test class path without a jar the CLI does not ship). */
+  static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> jvmOptions, String classPath,
+                                List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -31,7 +37,7 @@ final class CliProcess {
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xshare:auto");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add("io.runbook.cli.Main");
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
@@ -46,9 +52,18 @@ final class CliProcess {
   }
 
   static Result run(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
+    return run(builder(workDir, env, jvmOptions, List.of(args)), workDir, args);
+  }
+
+  /** Runs the CLI on {@code classPath} instead of the whole test class path. */
+  static Result runOn(String classPath, Path workDir, Map<String, String> env, String... args) throws Exception {
+    return run(builder(workDir, env, List.of(), classPath, List.of(args)), workDir, args);
+  }
+
+  private static Result run(ProcessBuilder pb, Path workDir, String... args) throws Exception {
     Path out = Files.createTempFile(workDir, "out", ".txt");
     Path err = Files.createTempFile(workDir, "err", ".txt");
-    Process p = builder(workDir, env, jvmOptions, List.of(args))
+    Process p = pb
         .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null")).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -1,6 +1,7 @@
 package io.runbook.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -88,5 +89,30 @@ class NewCommandTest {
     assertEquals(2, r.exit(), r.all());
     assertTrue(r.err().contains("is not a runbook name"), r.all());
     assertTrue(Files.notExists(dir.resolve("runbooks")));
+  }
+  /** A NAME that a shipped runbook or part has already is refused: run NAME would run the shipped one. */
+  @Test
+  void aNameThatAShippedRunbookHasIsRefused() throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("runbooks/parts"));
+    Files.copy(HELLO, home.resolve("runbooks/hello.yaml"));
+    Files.writeString(home.resolve("runbooks/parts/greet.yaml"), "runbook: greet\nsteps:\n  - id: hi\n    use: core.log\n"
+        + "    with: { message: hi }\n");
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Map<String, String> env = Map.of("RUNBOOK_HOME", home.toString());
+
+    CliProcess.Result shipped = CliProcess.run(work, env, "new", "hello");
+    assertEquals(2, shipped.exit(), shipped.all());
+    assertTrue(shipped.err().contains("there is a runbook named hello already: " + home.resolve("runbooks/hello.yaml")
+        + "; runbook run hello would run that one, not runbooks/hello.yaml"), shipped.err());
+    assertTrue(shipped.err().contains("runbook new my-hello --from hello"), shipped.err());
+    assertFalse(Files.exists(work.resolve("runbooks/hello.yaml")), "nothing was written");
+
+    CliProcess.Result part = CliProcess.run(work, env, "new", "greet", "--from", "hello");
+    assertEquals(2, part.exit(), part.all());
+    assertTrue(part.err().contains("there is a runbook named greet already: " + home.resolve("runbooks/parts/greet.yaml")),
+        part.err());
+    assertTrue(part.err().contains("runbook new my-greet --from hello"), part.err());
+    assertFalse(Files.exists(work.resolve("runbooks/greet.yaml")), "nothing was written");
   }
 }

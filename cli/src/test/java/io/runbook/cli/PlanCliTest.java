@@ -228,4 +228,87 @@ class PlanCliTest {
     assertTrue(r.out().contains("'<replica>'"), "the command with the placeholder item: " + r.out());
     assertFalse(Files.exists(dir.resolve("<replica>.checked")), "the sketched READS step did not run");
   }
+  /** --out is checked before planning: a folder, or a file in a folder that does not exist, is refused by name. */
+  @Test
+  void planRefusesAnOutFileItCannotWriteBeforeAnyStepRuns() throws Exception {
+    Path rb = dir.resolve("reads.yaml");
+    Files.writeString(rb, """
+        runbook: reads
+        steps:
+          - id: look
+            use: core.exec
+            with: { command: [touch, "%s"], effect: READS }
+        """.formatted(dir.resolve("looked")));
+    CliProcess.Result folder = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "--out", dir.toString());
+    assertEquals(2, folder.exit(), folder.all());
+    assertTrue(folder.err().contains("cannot write the plan to " + dir + ": it is a directory"), folder.err());
+    assertFalse(folder.all().contains("internal error") || folder.all().contains("Exception"), folder.all());
+    assertEquals("", folder.out(), "nothing was planned");
+    assertFalse(Files.exists(dir.resolve("looked")), "the READS step did not run");
+
+    Path missing = dir.resolve("missing").resolve("p.json");
+    CliProcess.Result noFolder = CliProcess.run(dir, Map.of(), "plan", rb.toString(), "--out", missing.toString());
+    assertEquals(2, noFolder.exit(), noFolder.all());
+    assertTrue(noFolder.err().contains("cannot write the plan to " + missing + ": its folder " + missing.getParent()
+        + " does not exist"), noFolder.err());
+    assertFalse(Files.exists(dir.resolve("looked")), "the READS step did not run");
+
+    CliProcess.Result json = CliProcess.run(dir, Map.of(), "--output", "json", "plan", rb.toString(), "--out", dir.toString());
+    assertEquals(2, json.exit(), json.all());
+    var events = JsonOutputCliTest.lines(json.err());
+    assertEquals(List.of("error"), JsonOutputCliTest.types(events), json.err());
+    assertTrue(events.get(0).get("message").asText().contains("it is a directory"), json.err());
+  }
+
+  /** A runbook whose steps act on hosts cannot be planned without an inventory, exactly as it cannot run. */
+  @Test
+  void planRefusesHostStepsWithoutAnInventoryAsRunDoes() throws Exception {
+    Path rb = dir.resolve("on-host.yaml");
+    Files.writeString(rb, """
+        runbook: on-host
+        params:
+          h: { type: string, default: primary }
+        steps:
+          - id: q
+            use: db.query
+            on: ${{ params.h }}
+            with: { sql: SELECT 1 }
+        """);
+    String refusal = "steps q (db.query) need hosts or a cloud: give an inventory with -i FILE";
+    for (List<String> plan : List.of(List.of("plan", rb.toString(), "--offline"), List.of("plan", rb.toString()))) {
+      CliProcess.Result r = CliProcess.run(dir, Map.of(), plan.toArray(String[]::new));
+      assertEquals(2, r.exit(), r.all());
+      assertTrue(r.err().contains(refusal), r.err());
+      assertFalse(r.all().contains("known hosts"), r.all());
+      assertFalse(r.out().contains("the plan is complete"), r.out());
+    }
+    CliProcess.Result run = CliProcess.run(dir, Map.of(), "--state-dir", dir.resolve("state").toString(), "run", rb.toString());
+    assertEquals(2, run.exit(), run.all());
+    assertTrue(run.err().contains(refusal), run.err());
+  }
+  /** A --plan file that is no plan is refused naming the file and why, in words: no parser or exception class names. */
+  @Test
+  void runPlanNamesTheFileAndWhyItIsNoPlan() throws Exception {
+    Path rb = dir.resolve("reviewed.yaml");
+    Files.writeString(rb, RUNBOOK);
+    Files.writeString(dir.resolve("array.json"), "[]\n");
+    Files.writeString(dir.resolve("broken.json"), "{\"runbook\": \n");
+    Files.writeString(dir.resolve("wrong.json"), "{\"runbook\": {\"name\": \"x\"}, \"steps\": {\"a\": 1}}\n");
+    Files.createDirectories(dir.resolve("folder"));
+    Map<String, String> expected = Map.of(
+        "array.json", "it holds a JSON array, not a plan written by runbook plan --out",
+        "broken.json", "it is not JSON (line 2, column 1)",
+        "wrong.json", "its field 'steps' is not what runbook plan --out writes there",
+        "missing.json", "no such file",
+        "folder", "it is a directory, not a plan file");
+    for (var e : expected.entrySet()) {
+      CliProcess.Result r = CliProcess.run(dir, Map.of(), "--state-dir", dir.resolve("state").toString(), "run",
+          rb.toString(), "-p", "marker=" + dir.resolve("marker"), "--plan", e.getKey());
+      assertEquals(2, r.exit(), r.all());
+      assertTrue(r.err().contains("cannot read the plan " + e.getKey() + ": " + e.getValue()), r.err());
+      assertFalse(BadInputCliTest.LEAK.matcher(r.all()).find() || r.all().contains("Jackson")
+          || r.all().contains("PlanDocument") || r.all().contains("JsonToken"), r.all());
+      assertFalse(Files.exists(dir.resolve("marker.done")), "nothing ran");
+    }
+  }
 }

@@ -106,4 +106,39 @@ class DrillCommandTest {
     assertTrue(d.out().contains("PASS  no host, nothing to check\n        SELECT 1 on no hosts (nothing to check) = 1\n"), d.out());
     assertTrue(d.out().contains("DRILL FAILED: 1 of 3 check(s) failed"), d.out());
   }
+  /**
+   * Bad parameters are refused before anything is built, as a broken runbook is: an undeclared one, a host the
+   * estate will not have; and so are a --root that holds something else and a --replicas the estate cannot have.
+   */
+  @Test
+  void badParametersAreRefusedBeforeTheEstateIsBuilt() throws Exception {
+    String hello = Path.of("examples", "hello.yaml").toAbsolutePath().toString();
+    Drill undeclared = drill("bad-param", hello, "-p", "nope=1");
+    assertEquals(2, undeclared.exit(), undeclared.out());
+    assertTrue(undeclared.out().contains("nope"), undeclared.out());
+    assertTrue(undeclared.out().contains("nothing was built or run"), undeclared.out());
+    assertFalse(undeclared.out().contains("building a sandbox estate"), undeclared.out());
+
+    Drill badHost = drill("bad-host", "dr-snapshot-restore.yaml", "-p", "primary=primry");
+    assertEquals(2, badHost.exit(), badHost.out());
+    assertTrue(badHost.out().contains("'primry' is not a host of inventory 'sandbox' (did you mean 'primary'?)"), badHost.out());
+    assertTrue(badHost.out().contains("nothing was built or run"), badHost.out());
+    assertFalse(badHost.out().contains("building a sandbox estate"), badHost.out());
+
+    Path notAnEstate = Path.of("target", "drills", "not-an-estate").toAbsolutePath();
+    Files.createDirectories(notAnEstate);
+    Files.writeString(notAnEstate.resolve("keep.txt"), "someone's file\n");
+    InProcessCli.Out occupied = InProcessCli.runShown(List.of("--state-dir", Path.of("target", "drills", "drill-state")
+        .toAbsolutePath().toString(), "drill", "--root", notAnEstate.toString(), hello));
+    assertEquals(2, occupied.exit(), occupied.text());
+    assertTrue(occupied.text().contains(notAnEstate + " exists and is not a sandbox estate; refusing to build in it"),
+        occupied.text());
+    assertFalse(occupied.text().contains("building a sandbox estate") || occupied.text().contains("warning"), occupied.text());
+    assertTrue(Files.exists(notAnEstate.resolve("keep.txt")), "the folder is left as it was");
+
+    Drill replicas = drill("bad-replicas", hello, "--replicas", "12");
+    assertEquals(2, replicas.exit(), replicas.out());
+    assertTrue(replicas.out().contains("--replicas must be between 0 and 9, not 12"), replicas.out());
+    assertFalse(replicas.out().contains("building a sandbox estate"), replicas.out());
+  }
 }

@@ -38,7 +38,8 @@ final class PluginJar {
     List<String> problems = new ArrayList<>();
     String label = "plugin " + jar.getFileName();
     if (!Files.isRegularFile(jar)) {
-      problems.add(label + ": no such file " + jar + "; the plugin is not loaded");
+      problems.add(label + ": " + (Files.isDirectory(jar) ? jar + " is a directory, not a jar" : "no such file " + jar)
+          + "; the plugin is not loaded");
       return new Loaded(types, problems);
     }
     URLClassLoader loader;

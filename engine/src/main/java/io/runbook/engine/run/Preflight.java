@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Refusals before anything runs: steps that need an inventory without one, confirmations nobody can give. */
-final class Preflight {
+public final class Preflight {
   private Preflight() {}
 
   /** Why the run cannot start, or empty when it can. */
@@ -17,14 +17,24 @@ final class Preflight {
     List<String> needInventory = new ArrayList<>();
     List<String> needConfirm = new ArrayList<>();
     collect(rb, rb.steps(), "", registry, needInventory, needConfirm);
-    if (!haveInventory && !needInventory.isEmpty()) {
-      return Optional.of("steps " + String.join(", ", needInventory) + " need hosts or a cloud: give an inventory with -i FILE");
-    }
+    if (!haveInventory && !needInventory.isEmpty()) return Optional.of(needInventory(needInventory));
     if (!needConfirm.isEmpty() && !yes && !operator.interactive()) {
       return Optional.of("steps " + String.join(", ", needConfirm) + " need confirmation and there is no terminal to"
           + " ask; nothing was run. Run again with --yes if they are meant to run");
     }
     return Optional.empty();
+  }
+
+  /** Why the runbook cannot run (or be planned) without an inventory, or empty when it can: a plan refuses alike. */
+  public static Optional<String> inventoryRefusal(Runbook rb, StepRegistry registry, boolean haveInventory) {
+    if (haveInventory) return Optional.empty();
+    List<String> needInventory = new ArrayList<>();
+    collect(rb, rb.steps(), "", registry, needInventory, new ArrayList<>());
+    return needInventory.isEmpty() ? Optional.empty() : Optional.of(needInventory(needInventory));
+  }
+
+  private static String needInventory(List<String> steps) {
+    return "steps " + String.join(", ", steps) + " need hosts or a cloud: give an inventory with -i FILE";
   }
 
   private static void collect(Runbook rb, List<StepDecl> steps, String prefix, StepRegistry registry,

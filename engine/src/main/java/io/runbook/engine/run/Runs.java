@@ -270,7 +270,8 @@ public final class Runs {
     } catch (RunLock.HeldException e) {
       return RunOutcome.refused(e.getMessage(), null);
     } catch (IOException e) {
-      return RunOutcome.refused("cannot take the lock " + target + ": " + e.getMessage(), "check --state-dir");
+      return RunOutcome.refused("cannot take the lock " + target + ": " + io.runbook.engine.util.FileErrors.at(e),
+          "check --state-dir (or " + LOCK_DIR_VARIABLE + "): the locks folder must be a folder this user can write");
     }
     // The inventory's name is only a name: another inventory file may call the same VMs and servers otherwise.
     TargetLocks targets;
@@ -284,8 +285,9 @@ public final class Runs {
           + e.holder().runId());
     } catch (IOException e) {
       lock.close();
-      return RunOutcome.refused("cannot take the locks of inventory " + target + "'s hosts: " + e.getMessage(),
-          "check --state-dir");
+      return RunOutcome.refused("cannot take the locks of inventory " + target + "'s hosts: "
+          + io.runbook.engine.util.FileErrors.at(e),
+          "check --state-dir (or " + LOCK_DIR_VARIABLE + "): the locks folder must be a folder this user can write");
     }
     try {
       Files.createDirectories(runDir);
