@@ -1,8 +1,15 @@
 package io.runbook.runbooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.engine.spi.StepLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +55,117 @@ class BackupDiskDoorSandboxTest {
       assertEquals("0", slave.get("Last_Errno"), slave.toString());
       assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "new writes replicate with the continued GTIDs");
     }
+  }
+
+  /**
+   * mariadb-backup --backup already writes the binlog info file, ibdata1 and mysql/, and an unprepared copy boots on
+   * 10.11 (InnoDB's own crash recovery): dr-backup-disk must tell it by the checkpoints file and refuse before it starts
+   * the server. A new run from a prepared point (the vault's, taken when the estate was built) then restores.
+   */
+  @Test
+  void anUnpreparedBackupIsRefusedBeforeTheServerStartsAndAPreparedPointRestores() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-door-unprepared", 0)) {
+      Map<String, Long> atBuild = d.checksums("primary", "shop");
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+
+      // The backup disk gets a copy that was never prepared (a refresh that died between --backup and --prepare).
+      Path target = d.estate.cloud().layout().diskFs("primary-backup").resolve("mysql");
+      backUpWithoutPrepare(d, target);
+      assertTrue(Files.readString(target.resolve("xtrabackup_checkpoints")).contains("backup_type = full-backuped"));
+      assertTrue(Files.exists(target.resolve("xtrabackup_binlog_info")), "the binlog info is there before --prepare");
+      d.estate.cloud().snapshot(d.estate.cloud().findDisk("primary-backup").orElseThrow(), "primary-backup-unprepared",
+          Map.of(), StepLog.NONE);
+
+      SandboxDrill.Result refused = d.run("dr-backup-disk", "fromSnapshot=true");
+      assertEquals(1, refused.exit(), refused.out());
+      assertTrue(refused.out().contains("does not hold a prepared mariadb-backup (needed: backup_type = log-applied)")
+          && refused.out().contains("Found: backup_type = full-backuped;"), refused.out());
+      assertFalse(d.answers("primary"), "the server was not started on the unprepared copy");
+      String journal = Files.readString(d.lastRunDir().resolve("journal.jsonl"));
+      assertFalse(journal.contains("\"step\":\"start-primary\""), "start-primary never began");
+
+      SandboxDrill.Result restored = d.run("dr-backup-disk");
+      assertEquals(0, restored.exit(), restored.out());
+      assertTrue(restored.out().contains("backup_type = log-applied; backup finished "), restored.out());
+      assertEquals(atBuild, d.checksums("primary", "shop"), "the prepared point's data");
+      assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'drill'"));
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"));
+    }
+  }
+
+  /**
+   * A prepared backup boots with an empty binlog. Something written after the boot (here: while the run was down
+   * between hold-writes and binlog-state, by an account read_only does not stop) is in InnoDB: RESET MASTER would
+   * erase it from the binlog only, so binlog-state refuses and leaves the server as it is.
+   */
+  @Test
+  void aWriteBinloggedSinceTheBootStopsTheBinlogReset() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-door-binlogged", 0)) {
+      SandboxDrill.Result baseline = d.run("dr-backup-disk");
+      assertEquals(0, baseline.exit(), baseline.out());
+      List<String> records = Files.readAllLines(d.lastRunDir().resolve("journal.jsonl"));
+      int holdWrites = 0;
+      for (int i = 0; i < records.size(); i++) {
+        String r = records.get(i);
+        if (r.contains("\"type\":\"step-succeeded\"") && r.contains("\"step\":\"hold-writes\"")) holdWrites = i + 1;
+      }
+      assertTrue(holdWrites > 0, "the baseline journal has hold-writes");
+
+      SandboxDrill.Result killed = d.runKilledAfterRecord(holdWrites, "dr-backup-disk");
+      assertEquals(137, killed.exit(), "the engine died right after hold-writes");
+      assertEquals("", d.value("primary", "SELECT @@global.gtid_binlog_pos"), "the prepared copy booted with an empty binlog");
+      d.sql("primary", "CREATE DATABASE late", "CREATE TABLE late.t (id INT PRIMARY KEY)", "INSERT INTO late.t VALUES (1)");
+      String written = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      assertNotEquals("", written);
+
+      SandboxDrill.Result resumed = d.resumeNewest();
+      assertEquals(1, resumed.exit(), resumed.out());
+      assertTrue(resumed.out().contains("@@gtid_binlog_pos is " + written + ", not empty: transactions were binlogged"), resumed.out());
+      assertEquals(written, d.value("primary", "SELECT @@global.gtid_binlog_pos"), "the binlog was not reset");
+      assertEquals("1", d.value("primary", "SELECT COUNT(*) FROM late.t"));
+      assertEquals("1", d.value("primary", "SELECT @@global.read_only"), "not opened for writes");
+    }
+  }
+
+  /**
+   * backup-disk-refresh deletes the disk's only prepared copy: it needs confirmation, and it first checks that
+   * mariadb-backup has the server's major.minor version (found before the wipe, not after it).
+   */
+  @Test
+  void theRefreshAsksBeforeItEmptiesTheDiskAndChecksTheToolVersionFirst() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-refresh-guards", 0)) {
+      Path checkpoints = d.estate.cloud().layout().diskFs("primary-backup").resolve("mysql").resolve("xtrabackup_checkpoints");
+      String before = Files.readString(checkpoints);
+      assertTrue(before.contains("backup_type = log-applied"), "the estate's backup disk holds a prepared backup");
+      String password = "dbPassword=file:" + d.estate.passwordFile();
+
+      InProcessCli.Out unconfirmed = InProcessCli.runShown(List.of("--state-dir", d.stateDir.toString(), "run",
+          "backup-disk-refresh.yaml", "-i", d.inventory.toString(), "-p", password, "-p", "subdir=mysql"));
+      assertEquals(2, unconfirmed.exit(), "refused before the run starts without a terminal or --yes");
+      assertTrue(unconfirmed.text().contains("clear"), unconfirmed.text());
+
+      // A mariadb-backup of another version first in PATH: the run stops before the disk is emptied.
+      Path bin = Files.createDirectories(d.estate.root().resolve("fake-bin"));
+      Path fake = bin.resolve("mariadb-backup");
+      Files.writeString(fake, "#!/bin/sh\necho 'mariadb-backup based on MariaDB server 10.6.21-MariaDB debian-linux-gnu (x86_64)' >&2\n");
+      fake.toFile().setExecutable(true);
+      SandboxDrill.Result wrongTool = d.runWithEnv(Map.of("PATH", bin + ":" + System.getenv("PATH")), "backup-disk-refresh",
+          password, "subdir=mysql");
+      assertEquals(1, wrongTool.exit(), wrongTool.out());
+      assertTrue(wrongTool.out().contains("mariadb-backup on this host is 10.6, the server is 10.11"), wrongTool.out());
+      assertEquals(before, Files.readString(checkpoints), "the prepared backup on the disk was not deleted");
+      assertTrue(d.estate.cloud().listSnapshots().stream().noneMatch(x -> x.name().startsWith("primary-backup")),
+          "no snapshot of the backup disk was taken");
+    }
+  }
+
+  private static void backUpWithoutPrepare(SandboxDrill d, Path target) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", "rm -rf -- \"$1\" && mariadb-backup --backup --target-dir=\"$1\""
+        + " --host=127.0.0.1 --port=\"$2\" --user=runbook", "sh", target.toString(), d.value("primary", "SELECT @@port"))
+        .redirectErrorStream(true);
+    pb.environment().put("MYSQL_PWD", Files.readString(d.estate.passwordFile()).strip());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
   }
 }

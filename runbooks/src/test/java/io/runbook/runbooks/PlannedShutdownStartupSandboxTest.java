@@ -1,6 +1,7 @@
 package io.runbook.runbooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,13 @@ class PlannedShutdownStartupSandboxTest {
       String last = d.value("primary", "SELECT @@global.gtid_binlog_pos");
       Map<String, Long> before = d.checksums("primary", "drill");
 
+      // A server that already runs (a service enabled at boot) is not mounted over nor taken as started.
+      SandboxDrill.Result running = d.run("planned-startup", "replicas=replica-1");
+      assertEquals(3, running.exit(), "a precondition stopped it: " + running.out());
+      assertTrue(running.out().contains("the database service already runs"), running.out());
+      assertFalse(stepStarted(d, "mount"), "host.mount did not run");
+      assertEquals(last, d.value("primary", "SELECT @@global.gtid_binlog_pos"), "the running server was left alone");
+
       SandboxDrill.Result down = d.run("planned-shutdown", "replicas=replica-1", "drainTimeout=20s");
       assertEquals(0, down.exit(), "planned-shutdown exit code");
       assertThrows(SQLException.class, () -> d.value("primary", "SELECT 1"), "the primary is down");
@@ -39,6 +47,30 @@ class PlannedShutdownStartupSandboxTest {
       d.awaitCaughtUp("replica-1", "primary");
       assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "writes replicate again");
     }
+  }
+
+  @Test
+  void aReplicaPromotedDuringTheMaintenanceKeepsThePrimaryFromBeingOpened() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("planned-promoted", 1)) {
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+      d.awaitCaughtUp("replica-1", "primary");
+      SandboxDrill.Result down = d.run("planned-shutdown", "replicas=replica-1", "drainTimeout=20s");
+      assertEquals(0, down.exit(), "planned-shutdown exit code");
+      // Someone failed over while the primary was down: replica-1 forgot it and took writes.
+      d.sql("replica-1", "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF", "INSERT INTO drill.t VALUES (2)");
+
+      SandboxDrill.Result up = d.run("planned-startup", "replicas=replica-1");
+      assertEquals(1, up.exit(), up.out());
+      assertTrue(up.out().contains("replica-1") && up.out().contains("no replication configured"), up.out());
+      assertTrue(stepStarted(d, "start"), "the server was started and checked");
+      assertFalse(stepStarted(d, "writable"), "read_only was not switched OFF");
+    }
+  }
+
+  /** Whether the last run's journal has a step-started record of a top-level step. */
+  private static boolean stepStarted(SandboxDrill d, String step) throws java.io.IOException {
+    return java.nio.file.Files.readAllLines(d.lastRunDir().resolve("journal.jsonl")).stream()
+        .anyMatch(l -> l.contains("\"step-started\"") && l.contains("\"step\":\"" + step + "\""));
   }
 
   @Test

@@ -148,6 +148,27 @@ final class SandboxDrill implements AutoCloseable {
     return new Result(process.exitValue(), Files.readString(newestRunLog().resolveSibling("journal.jsonl")));
   }
 
+  /**
+   * Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in a JVM of its own with extra environment variables (a
+   * PATH with a stand-in tool first, say); the result holds what it printed.
+   */
+  Result runWithEnv(Map<String, String> env, String runbook, String... params) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.runbook.cli.Main", "--state-dir", stateDir.toString(), "run",
+        Path.of(runbook + ".yaml").toAbsolutePath().toString(), "-i", inventory.toString(), "--yes"));
+    for (String p : params) { cmd.add("-p"); cmd.add(p); }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new java.io.File("/dev/null"));
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("runbook run " + runbook + " did not end in 300 s");
+    }
+    System.out.println("---- runbook " + String.join(" ", cmd.subList(3, cmd.size())) + " -> exit " + process.exitValue() + "\n" + out);
+    return new Result(process.exitValue(), out);
+  }
+
   /** Runs {@code runbook resume RUN} for the newest run, in this JVM; the result holds the run's run.log. */
   Result resumeNewest(String... extra) throws IOException {
     String runId = newestRunLog().getParent().getFileName().toString();

@@ -12,8 +12,11 @@ import java.util.List;
 /**
  * Deletes the server's binlogs and starts a new binlog history at a GTID (after restoring a backup taken
  * elsewhere, so replicas and later replays continue from the backup's position). Destroys the binlog history.
+ * Refuses a server that binlogged transactions since it booted on the restored copy (a prepared mariadb-backup boots
+ * with an empty binlog): RESET MASTER would erase them from the binlog while InnoDB keeps them.
  */
-@Doc("RESET MASTER and SET GLOBAL gtid_binlog_state to a GTID; verify gtid_binlog_pos equals it (deletes all binlogs)")
+@Doc("RESET MASTER and SET GLOBAL gtid_binlog_state to a GTID; verify gtid_binlog_pos equals it (deletes all binlogs)."
+    + " Refuses when gtid_binlog_pos is neither empty nor already that GTID (transactions were binlogged since the boot)")
 public final class RestoreBinlogState implements StepType<RestoreBinlogState.Input, RestoreBinlogState.Output> {
 
   @Doc("The GTID state to start the new binlog history from")
@@ -31,7 +34,8 @@ public final class RestoreBinlogState implements StepType<RestoreBinlogState.Inp
   @Override
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(h -> h.name()).orElse(null);
-    return Plan.sql(host, "RESET MASTER")
+    return Plan.sql(host, "SELECT @@global.gtid_binlog_pos  -- must be empty (or already " + expected(in) + ")")
+        .then(Plan.Kind.SQL, host, "RESET MASTER")
         .then(Plan.Kind.SQL, host, "SET GLOBAL gtid_binlog_state = " + SqlQuoting.withValues("?", List.of(in.gtid().trim())))
         .then(Plan.Kind.SQL, host, "SELECT @@global.gtid_binlog_pos  -- must equal " + expected(in));
   }
@@ -50,6 +54,13 @@ public final class RestoreBinlogState implements StepType<RestoreBinlogState.Inp
     if (wanted.isEmpty()) {
       throw StepFailure.fatal(db.where() + ": refusing to reset the binlog to an empty GTID state",
           "give the GTID of the restored backup (db.gtid.from-backup)");
+    }
+    String before = db.value("SELECT @@global.gtid_binlog_pos");
+    if (before != null && !before.isBlank() && !GtidList.parse(before).equals(wanted)) {
+      throw StepFailure.fatal(db.where() + ": @@gtid_binlog_pos is " + before + ", not empty: transactions were binlogged"
+          + " since " + db.hostName() + " booted on the restored copy, and RESET MASTER would erase them from the binlog"
+          + " while the data keeps them", "find out what wrote (mariadb-binlog of " + db.hostName() + "'s binlog), keep"
+          + " writers away (read_only), then restore the copy again in a new run");
     }
     db.execute("RESET MASTER");
     db.execute("SET GLOBAL gtid_binlog_state = ?", List.of(in.gtid().trim()));

@@ -241,16 +241,24 @@ class DbStepsTest {
         var step = new RestoreBinlogState();
         var in = new RestoreBinlogState.Input("0-1-1042,3-7-5");
         assertEquals(Reconciled.Status.NOT_DONE, step.reconcile(in, c).status());
-        assertEquals(List.of("RESET MASTER", "SET GLOBAL gtid_binlog_state = '0-1-1042,3-7-5'",
-            "SELECT @@global.gtid_binlog_pos  -- must equal 0-1-1042,3-7-5"),
+        assertEquals(List.of("SELECT @@global.gtid_binlog_pos  -- must be empty (or already 0-1-1042,3-7-5)", "RESET MASTER",
+            "SET GLOBAL gtid_binlog_state = '0-1-1042,3-7-5'", "SELECT @@global.gtid_binlog_pos  -- must equal 0-1-1042,3-7-5"),
             step.plan(in, c).actions().stream().map(Plan.Action::text).toList());
+        // Transactions binlogged since the boot are in the data: RESET MASTER would drop them from the binlog only.
+        String written = fresh.queryValue("SELECT @@gtid_binlog_pos");
+        StepFailure binlogged = assertThrows(StepFailure.class, () -> step.run(in, c));
+        assertTrue(binlogged.getMessage().contains("@@gtid_binlog_pos is " + written + ", not empty"), binlogged.getMessage());
+        assertEquals(written, fresh.queryValue("SELECT @@gtid_binlog_pos"), "nothing was reset");
+        fresh.sql("RESET MASTER"); // as a prepared mariadb-backup boots: the data, an empty binlog
         assertEquals("0-1-1042,3-7-5", step.run(in, c).gtidBinlogPos());
         assertEquals("0-1-1042,3-7-5", fresh.queryValue("SELECT @@gtid_binlog_pos"));
         assertEquals("bin.000001", fresh.queryValue("SHOW BINARY LOGS"), "older binlogs are gone");
         assertEquals(Reconciled.Status.DONE, step.reconcile(in, c).status());
+        assertEquals("0-1-1042,3-7-5", step.run(in, c).gtidBinlogPos(), "running it again at the same state is harmless");
         fresh.sql("INSERT INTO r.t VALUES (2)");
         assertEquals("0-1-1042,3-7-5".replace("0-1-1042", "0-" + fresh.serverId() + "-1043"), fresh.queryValue("SELECT @@gtid_binlog_pos"),
             "new transactions continue the restored sequence");
+        assertThrows(StepFailure.class, () -> step.run(in, c), "a write after the reset is not erased by a second run");
         StepFailure empty = assertThrows(StepFailure.class, () -> step.run(new RestoreBinlogState.Input(""), c));
         assertTrue(empty.getMessage().contains("empty GTID"), empty.getMessage());
       }

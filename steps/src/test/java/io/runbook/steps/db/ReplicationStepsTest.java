@@ -80,6 +80,21 @@ class ReplicationStepsTest {
         Optional.empty()), onPrimary()).killed().isEmpty());
   }
 
+  private static CheckReplica.Input follows(Optional<Integer> port) {
+    return new CheckReplica.Input("primary", Optional.empty(), port);
+  }
+
+  @Test
+  @Order(1)
+  void checkPassesForAReplicaThatFollowsItsPrimaryAndNamesAnotherSource() throws Exception {
+    var out = new CheckReplica().run(follows(Optional.empty()), onReplica);
+    assertEquals("127.0.0.1:" + primary.port(), out.follows());
+    assertEquals(primary.queryValue("SELECT @@gtid_binlog_pos"), out.primaryGtidBinlogPos());
+    StepFailure other = assertThrows(StepFailure.class, () -> new CheckReplica().run(follows(Optional.of(1)), onReplica));
+    assertTrue(other.getMessage().contains("replicates from 127.0.0.1:" + primary.port() + ", not from primary (127.0.0.1:1)"),
+        other.getMessage());
+  }
+
   @Test
   @Order(2)
   void relinkFromTheReplicasOwnPositionCatchesUp() throws Exception {
@@ -181,6 +196,9 @@ class ReplicationStepsTest {
     StepFailure empty = assertThrows(StepFailure.class, () -> new LinkReplica().run(link(Optional.of(" ")), onReplica));
     assertTrue(empty.getMessage().contains("no GTID position"), empty.getMessage());
     assertTrue(replicaPos.contains("9-" + replica.serverId() + "-1"), replicaPos);
+    StepFailure check = assertThrows(StepFailure.class, () -> new CheckReplica().run(follows(Optional.empty()), onReplica));
+    assertTrue(check.getMessage().contains("has transactions primary's binlog") && check.getMessage().contains("domain 9"),
+        check.getMessage());
   }
 
   @Test
@@ -239,6 +257,12 @@ class ReplicationStepsTest {
     replica.sql("INSERT INTO app.t VALUES (8, 'new primary')");
     assertTrue(replica.queryValue("SELECT @@gtid_binlog_pos").contains("0-" + replica.serverId() + "-"),
         "the new primary writes its own GTIDs after the old primary's");
+    StepFailure check = assertThrows(StepFailure.class, () -> new CheckReplica().run(follows(Optional.empty()), onReplica));
+    assertTrue(check.getMessage().contains("no replication configured"), check.getMessage());
+    // Linked back without a reset: it still points at the primary but is ahead of it.
+    replica.sql("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port());
+    StepFailure ahead = assertThrows(StepFailure.class, () -> new CheckReplica().run(follows(Optional.empty()), onReplica));
+    assertTrue(ahead.getMessage().contains("is ahead of the primary's"), ahead.getMessage());
   }
 
   /** Promotion and stop apply what the replica received; wait until the IO thread has fetched the primary's last write. */
