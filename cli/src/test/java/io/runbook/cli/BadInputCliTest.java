@@ -126,7 +126,11 @@ class BadInputCliTest {
     Path runbook = VALID.resolve("touch-params.yaml");
     Outcome plan = cli(List.of("plan", runbook.toString(), "-i", INVENTORY.toString(), "-p", "primary=db1"));
     assertEquals(0, plan.exit(), plan.all());
-    Outcome run = cli(List.of("run", "--yes", runbook.toString(), "-i", INVENTORY.toString(), "-p", "primary=db1",
+    // A run reads the inventory's secrets before its first step: here from a file instead of unset variables.
+    Path secret = Files.writeString(dir.resolve("secret"), "control-secret\n");
+    Path inventory = Files.writeString(dir.resolve("inventory.yaml"), Files.readString(INVENTORY)
+        .replace("env:AZ_SECRET", "file:" + secret).replace("env:DB1_PASSWORD", "file:" + secret));
+    Outcome run = cli(List.of("run", "--yes", runbook.toString(), "-i", inventory.toString(), "-p", "primary=db1",
         "-p", "label=control"));
     assertEquals(0, run.exit(), run.all());
     try (Stream<Path> m = Files.list(dir.resolve("markers"))) {

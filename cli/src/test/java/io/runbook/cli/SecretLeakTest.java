@@ -46,6 +46,14 @@ class SecretLeakTest {
   static final String SSH_PASS = canary("sshk");
   static final String WRONG_DB_PW = canary("wrdb");
   static final String WRONG_PASS = canary("wrss");
+  // Letters and digits only, as the audit's Kx7canaryQz93Lp: a query's column label is then exactly the value.
+  static final String CAN = plainCanary();
+  static final String CAN_DEFAULT = plainCanary();
+  static final String CAN_WITH = plainCanary();
+  /** Passed in clear to a non-secret param, then to a callee's secret one: redacted from that call on. */
+  static final String CAN_FED = plainCanary();
+  /** Every canary no output may hold. */
+  static final List<String> CANARIES = List.of(DB_PW, SSH_PASS, WRONG_DB_PW, WRONG_PASS, CAN, CAN_DEFAULT, CAN_WITH);
 
   static MariaDbServer db;
   static Sshd sshd;
@@ -54,11 +62,19 @@ class SecretLeakTest {
   static Map<String, String> env;
   /** Every stream every CLI process printed, with the command that printed it. */
   static final List<String> captured = new ArrayList<>();
+  final List<String> runIdsToShow = new ArrayList<>();
 
   static String canary(String kind) {
     byte[] b = new byte[5];
     new SecureRandom().nextBytes(b);
     return "C" + kind + HexFormat.of().formatHex(b) + "'q\"b\\s$d%a&p +e/z" + kind.charAt(0);
+  }
+
+  static String plainCanary() {
+    byte[] b = new byte[9];
+    new SecureRandom().nextBytes(b);
+    return "Kx7" + HexFormat.of().formatHex(b) + "Lp"; // no 8 characters in common with another canary
+
   }
 
   @BeforeAll
@@ -86,6 +102,8 @@ class SecretLeakTest {
     Path secrets = Files.createDirectories(dir.resolve("secrets"));
     Files.writeString(secrets.resolve("db-pw"), DB_PW + "\n");
     Files.writeString(secrets.resolve("ssh-pass"), SSH_PASS + "\n");
+    Files.writeString(secrets.resolve("callee-default"), CAN_DEFAULT + "\n");
+    Files.writeString(secrets.resolve("repl"), CAN_WITH + "\n");
     writeInventory("inv-env.yaml", "env:DB_PW", "env:SSH_PASS");
     writeInventory("inv-file.yaml", "file:" + secrets.resolve("db-pw"), "file:" + secrets.resolve("ssh-pass"));
     writeInventory("inv-wrong-db.yaml", "env:WRONG_DB_PW", "env:SSH_PASS");
@@ -101,7 +119,7 @@ class SecretLeakTest {
     }
     Files.writeString(dir.resolve("forms.txt"), forms);
     env = Map.of("DB_PW", DB_PW, "SSH_PASS", SSH_PASS, "WRONG_DB_PW", WRONG_DB_PW, "WRONG_PASS", WRONG_PASS,
-        "FORMS", dir.resolve("forms.txt").toString());
+        "FORMS", dir.resolve("forms.txt").toString(), "CAN", CAN);
 
     writeRunbook("echo.yaml", """
         runbook: echo
@@ -181,6 +199,73 @@ class SecretLeakTest {
               # Bad practice that a runbook can still do: the secret spliced into the SQL text breaks the quoting.
               statements: ["UPDATE leak.t SET v = '${{ params.pw }}' WHERE id = 0"]
         """);
+    writeRunbook("plan-log.yaml", """
+        runbook: plan-log
+        params:
+          pw: { type: string, secret: true }
+        steps:
+          - id: say
+            use: core.log
+            with: { message: "root uses ${{ params.pw }}" }
+        """);
+    writeRunbook("plan-key.yaml", """
+        runbook: plan-key
+        params:
+          pw: { type: string, secret: true }
+        steps:
+          - id: select-bare
+            use: db.query
+            on: db1
+            with: { sql: "SELECT ?", params: ["${{ params.pw }}"] }
+        """);
+    // A callee's default reference and a literal reference in a step's with:, printed by a step before either is reached.
+    writeRunbook("child-default.yaml", """
+        runbook: child-default
+        params:
+          pw: { type: string, secret: true, default: "file:%s" }
+        steps:
+          - id: use-it
+            use: core.log
+            with: { message: "child uses ${{ params.pw }}" }
+        """.formatted(secrets.resolve("callee-default")));
+    writeRunbook("parent-default.yaml", """
+        runbook: parent-default
+        steps:
+          - id: print-first
+            use: core.exec
+            with: { command: [cat, "%s", "%s"] }
+          - id: call
+            use: runbook
+            with: { name: child-default }
+          - id: stop
+            use: core.assert
+            with: { that: false, message: "stopped before the link" }
+          - id: link
+            use: db.replica.link
+            on: db1
+            with: { primary: db1, replicationPassword: "file:%s" }
+        """.formatted(secrets.resolve("callee-default"), secrets.resolve("repl"), secrets.resolve("repl")));
+    writeRunbook("child-fed.yaml", """
+        runbook: child-fed
+        params:
+          pw: { type: string, secret: true }
+        steps:
+          - id: use-it
+            use: core.log
+            with: { message: "child got ${{ params.pw }}" }
+        """);
+    writeRunbook("parent-fed.yaml", """
+        runbook: parent-fed
+        params:
+          fed: { type: string }
+        steps:
+          - id: read
+            use: core.set
+            with: { values: { pw: "${{ params.fed }}" } }
+          - id: call
+            use: runbook
+            with: { name: child-fed, params: { pw: "${{ steps.read.values.pw }}" } }
+        """);
     writeRunbook("db-ping.yaml", """
         runbook: db-ping
         steps:
@@ -245,6 +330,13 @@ class SecretLeakTest {
     // The same bytes after one or two other bytes: a different alignment, different characters.
     out.add(b64.encodeToString(("x" + c).getBytes(StandardCharsets.UTF_8)).substring(4, 28));
     out.add(b64.encodeToString(("xy" + c).getBytes(StandardCharsets.UTF_8)).substring(4, 28));
+    // RFC 3986 percent-encoding (curl, Go, encodeURIComponent): space, '*' and '~' differ from URLEncoder's.
+    out.add(URLEncoder.encode(c, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~"));
+    Base64.Encoder url = Base64.getUrlEncoder();
+    out.add(url.encodeToString(c.getBytes(StandardCharsets.UTF_8)));
+    out.add(url.encodeToString(("x" + c).getBytes(StandardCharsets.UTF_8)).substring(4, 28));
+    out.add(HexFormat.of().formatHex(c.getBytes(StandardCharsets.UTF_8)));
+    out.add(HexFormat.of().withUpperCase().formatHex(c.getBytes(StandardCharsets.UTF_8)));
     return out;
   }
 
@@ -350,6 +442,85 @@ class SecretLeakTest {
     assertTrue(leaks.isEmpty(), "secrets leaked:\n" + String.join("\n\n", leaks.values()));
   }
 
+  /**
+   * What the audit of the secrets found: READS steps logging a secret while planning (plan, --output json, run
+   * --plan), a query's column named after a bound secret in a plan, a callee's default reference and a literal
+   * reference in a step's with: printed by a step before either is reached, a callee's secret param fed from a
+   * plain value, and inventory references that cannot be read (refused before any step, on run and on resume).
+   */
+  @Test
+  void planLogsColumnNamesCalleeDefaultsLiteralRefsAndUnreadableInventorySecrets() throws Exception {
+    CliProcess.Result planLog = cli("plan", "plan-log.yaml", "-p", "pw=env:CAN", "--out", dir.resolve("plan-log.json").toString());
+    assertEquals(0, planLog.exit(), planLog.all());
+    assertTrue(planLog.err().contains("(plan) root uses ***"), planLog.all());
+    captured.add("plan file plan-log.json\n" + Files.readString(dir.resolve("plan-log.json")));
+    CliProcess.Result planLogJson = cli("--output", "json", "plan", "plan-log.yaml", "-p", "pw=env:CAN");
+    assertEquals(0, planLogJson.exit(), planLogJson.all());
+    assertTrue(planLogJson.all().contains("root uses ***"), planLogJson.all());
+    CliProcess.Result reviewed = cli("run", "plan-log.yaml", "-p", "pw=env:CAN", "--plan", dir.resolve("plan-log.json").toString());
+    assertEquals(0, reviewed.exit(), reviewed.all());
+    assertTrue(reviewed.all().contains("(plan) root uses ***"), "the READS steps are planned again: " + reviewed.all());
+
+    for (String format : List.of("text", "json")) {
+      Path out = dir.resolve("plan-key-" + format + ".json");
+      CliProcess.Result planKey = cli("plan", "plan-key.yaml", "-i", "inv-env.yaml", "-p", "pw=env:CAN", "--format", format,
+          "--out", out.toString());
+      assertEquals(0, planKey.exit(), planKey.all());
+      assertTrue(planKey.out().contains("***"), "the column named after the value is masked: " + planKey.out());
+      captured.add("plan file " + out + "\n" + Files.readString(out));
+    }
+    CliProcess.Result keyRun = cli("run", "plan-key.yaml", "-i", "inv-env.yaml", "-p", "pw=env:CAN", "--plan",
+        dir.resolve("plan-key-json.json").toString());
+    assertEquals(0, keyRun.exit(), keyRun.all());
+    runIdsToShow.add(runId(keyRun));
+
+    CliProcess.Result early = cli("run", "parent-default.yaml", "-i", "inv-env.yaml");
+    assertEquals(1, early.exit(), "stopped by the assert before the link: " + early.all());
+    assertTrue(early.out().contains("child uses ***"), early.out());
+    assertTrue(early.out().contains("stopped before the link"), early.out());
+    runIdsToShow.add(runId(early));
+    cli("--output", "json", "plan", "parent-default.yaml", "-i", "inv-env.yaml"); // its streams are searched below
+
+    CliProcess.Result fed = CliProcess.run(dir, env, "--state-dir", state.toString(), "run", "parent-fed.yaml",
+        "-p", "fed=" + CAN_FED);
+    assertEquals(0, fed.exit(), fed.all());
+    String childLine = fed.out().lines().filter(l -> l.contains("child got")).findFirst().orElse("");
+    assertTrue(childLine.endsWith("child got ***"), "the callee's secret param is redacted from the call on: " + fed.out());
+    String fedRun = runId(fed);
+    String journal = Files.readString(state.resolve("runs").resolve(fedRun).resolve("journal.jsonl"));
+    String childRecords = journal.lines().filter(l -> l.contains("call/use-it")).reduce("", String::concat);
+    assertTrue(childRecords.contains("child got ***") && !childRecords.contains(CAN_FED), journal);
+
+    // Inventory references that cannot be read: refused before the first step, naming the host and key.
+    writeInventory("inv-unset.yaml", "env:RUNBOOK_LEAK_TEST_UNSET", "env:SSH_PASS");
+    writeInventory("inv-no-file.yaml", "file:" + dir.resolve("secrets/no-such-file"), "env:SSH_PASS");
+    for (String inv : List.of("inv-unset.yaml", "inv-no-file.yaml")) {
+      CliProcess.Result refused = cli("run", "early.yaml", "-i", inv);
+      assertEquals(2, refused.exit(), refused.all());
+      assertTrue(refused.all().contains("host db1: db.password"), refused.all());
+      assertTrue(refused.all().contains(inv.equals("inv-unset.yaml") ? "environment variable RUNBOOK_LEAK_TEST_UNSET is not set"
+          : "no-such-file: cannot read the file: no such file"), refused.all());
+      assertTrue(!refused.all().contains("reached") && !refused.all().contains("password=***"), "nothing ran: " + refused.all());
+      assertTrue(!refused.all().matches("(?s).*\\b\\w+(Exception|Error)\\b.*"), "no Java class name: " + refused.all());
+    }
+    Path vanishing = dir.resolve("secrets/vanishing");
+    Files.writeString(vanishing, DB_PW + "\n");
+    writeInventory("inv-vanishing.yaml", "file:" + vanishing, "env:SSH_PASS");
+    CliProcess.Result failed = cli("run", "sql-error.yaml", "-i", "inv-vanishing.yaml", "-p", "pw=env:DB_PW");
+    assertEquals(1, failed.exit(), failed.all());
+    String failedRun = runId(failed);
+    Files.delete(vanishing);
+    CliProcess.Result resumed = cli("resume", failedRun);
+    assertEquals(2, resumed.exit(), resumed.all());
+    assertTrue(resumed.all().contains("host db1: db.password"), resumed.all());
+    assertTrue(resumed.all().contains("runbook resume " + failedRun), "says how to go on: " + resumed.all());
+    assertTrue(!resumed.all().contains("error 1064"), "the failed step was not run again: " + resumed.all());
+
+    for (String id : runIdsToShow) assertEquals(0, cli("show", id).exit());
+    Map<String, String> leaks = leaks();
+    assertTrue(leaks.isEmpty(), "secrets leaked:\n" + String.join("\n\n", leaks.values()));
+  }
+
   /** Where a canary (or one of its forms, or 8 of their characters in a row) shows up: file or stream, with context. */
   static Map<String, String> leaks() throws Exception {
     Map<String, String> texts = new LinkedHashMap<>();
@@ -363,13 +534,13 @@ class SecretLeakTest {
     for (int i = 0; i < captured.size(); i++) texts.put("stream " + i, captured.get(i));
     Map<String, String> leaks = new LinkedHashMap<>();
     Set<String> pieces = new LinkedHashSet<>();
-    for (String c : List.of(DB_PW, SSH_PASS, WRONG_DB_PW, WRONG_PASS)) {
+    for (String c : CANARIES) {
       for (String form : forms(c)) for (int i = 0; i + 8 <= form.length(); i++) pieces.add(form.substring(i, i + 8));
     }
     System.out.println("SecretLeakTest: " + captured.size() + " CLI streams and plan files and "
         + (texts.size() - captured.size()) + " files under the state folder searched for " + pieces.size()
-        + " pieces of 4 canaries' forms");
-    for (String c : List.of(DB_PW, SSH_PASS, WRONG_DB_PW, WRONG_PASS)) {
+        + " pieces of " + CANARIES.size() + " canaries' forms");
+    for (String c : CANARIES) {
       for (String form : forms(c)) {
         for (int i = 0; i + 8 <= form.length(); i++) {
           String piece = form.substring(i, i + 8);

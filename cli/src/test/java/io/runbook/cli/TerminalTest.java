@@ -24,11 +24,17 @@ class TerminalTest {
   record Typed(int exit, String screen) {}
 
   Typed runOnTerminal(List<String> args, String prompt, String answer) throws Exception {
-    ProcessBuilder java = CliProcess.builder(dir, Map.of(), args);
+    return runOnTerminal(args, Map.of(), prompt, answer);
+  }
+
+  Typed runOnTerminal(List<String> args, Map<String, String> env, String prompt, String answer) throws Exception {
+    ProcessBuilder java = CliProcess.builder(dir, env, args);
     String commandLine = java.command().stream().map(TerminalTest::quote).collect(Collectors.joining(" "));
     Path screen = dir.resolve("screen.txt");
-    Process p = new ProcessBuilder("script", "-qefc", commandLine, "/dev/null").directory(dir.toFile())
-        .redirectOutput(screen.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder onTerminal = new ProcessBuilder("script", "-qefc", commandLine, "/dev/null").directory(dir.toFile())
+        .redirectOutput(screen.toFile()).redirectErrorStream(true);
+    onTerminal.environment().putAll(env);
+    Process p = onTerminal.start();
     long end = System.nanoTime() + 30_000_000_000L;
     while (!Files.readString(screen).contains(prompt) && p.isAlive() && System.nanoTime() < end) Thread.sleep(50);
     try (OutputStream in = p.getOutputStream()) {
@@ -73,5 +79,26 @@ class TerminalTest {
     Typed confirmed = runOnTerminal(args, "Type yes to run it", "yes");
     assertEquals(0, confirmed.exit(), confirmed.screen());
     assertTrue(Files.notExists(victim));
+  }
+
+  /** A gate's word (or message) built from a secret: the prompt on the terminal shows it masked. */
+  @Test
+  void aPromptBuiltFromASecretShowsItMasked() throws Exception {
+    String canary = "Kx7canaryQz93Lp" + Long.toHexString(System.nanoTime());
+    Path runbook = dir.resolve("gate.yaml");
+    Files.writeString(runbook, """
+        runbook: gate
+        params:
+          pw: { type: string, secret: true }
+        steps:
+          - id: gate
+            use: core.approve
+            with: { message: "the root password rotates", word: "${{ params.pw }}" }
+        """);
+    Typed t = runOnTerminal(List.of("--state-dir", dir.resolve("state").toString(), "run", runbook.toString(),
+        "-p", "pw=env:CAN"), Map.of("CAN", canary), "to approve gate", "no");
+    assertEquals(1, t.exit(), t.screen());
+    assertTrue(t.screen().contains("Type '***' to approve gate"), t.screen());
+    assertTrue(!t.screen().contains(canary.substring(0, 8)), t.screen());
   }
 }

@@ -52,8 +52,11 @@ class AzureCliProcessTest {
   static void start() throws Exception {
     arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
     Path inv = EmulatedAzureEstate.inventory(arm, Path.of("target", "azure-cli-process", "inventory.yaml"));
+    // A run reads the inventory's secrets before its first step: a password that resolves (MariaDB stays unreachable).
+    Path password = Files.writeString(inv.resolveSibling("db-password"), "Zq8v4f9c2e7a1b\n");
     Files.writeString(inv, Files.readString(inv).replace("  endpoint: ", "  clientId: " + CLIENT_ID
-        + "\n  clientSecret: env:RUNBOOK_TEST_AZURE_CLIENT_SECRET\n  endpoint: "));
+        + "\n  clientSecret: env:RUNBOOK_TEST_AZURE_CLIENT_SECRET\n  endpoint: ")
+        .replace("env:RUNBOOK_PLAN_TEST_UNSET_PASSWORD", "file:" + password.toAbsolutePath()));
     inventory = inv;
   }
 

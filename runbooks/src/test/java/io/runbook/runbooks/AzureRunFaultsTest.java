@@ -46,6 +46,10 @@ class AzureRunFaultsTest {
     arm = ArmEmulator.start(Path.of("target", "arm-emulator"));
     EmulatedAzureProvider.emulator = arm;
     inventory = EmulatedAzureEstate.inventory(arm, Path.of("target", "run-faults", "inventory.yaml"));
+    // A run reads the inventory's secrets before its first step: a password that resolves (MariaDB stays unreachable).
+    Path password = Files.writeString(Path.of("target", "run-faults", "db-password").toAbsolutePath(), "Zq8v4f9c2e7a1b\n");
+    Files.writeString(inventory, Files.readString(inventory)
+        .replace("env:RUNBOOK_PLAN_TEST_UNSET_PASSWORD", "file:" + password));
   }
 
   @AfterAll

@@ -13,6 +13,7 @@ import io.runbook.engine.run.BoundStep;
 import io.runbook.engine.run.Cancellation;
 import io.runbook.engine.run.RunStatus;
 import io.runbook.engine.run.RunStopped;
+import io.runbook.engine.run.ReachableSecrets;
 import io.runbook.engine.run.Runs;
 import io.runbook.engine.run.Scope;
 import io.runbook.engine.run.SharedResources;
@@ -108,6 +109,7 @@ public final class Planner implements StepVisitor {
     Runbook rb = req.runbook();
     Map<String, Object> params = req.params();
     new SecretResolver(redactor, req.env()).registerAhead(SecretRefs.in(req.inventory()));
+    new SecretResolver(redactor, req.env()).registerAhead(ReachableSecrets.in(rb, registry));
     try {
       params = Runs.resolveSecretParams(rb, params, new SecretResolver(redactor, req.env()));
     } catch (IllegalStateException e) {
@@ -123,6 +125,8 @@ public final class Planner implements StepVisitor {
     List<PlanDocument.Step> steps = new ArrayList<>(planned);
     steps.sort(Comparator.comparing(s -> orderKey(s.path()), Planner::compareKeys));
     List<PlanDocument.Step> numbered = new ArrayList<>();
+    // Redacted again with every secret known by now: a called runbook's secret param fed from an earlier step's
+    // output is registered only when the call is reached, after that step was planned.
     for (int i = 0; i < steps.size(); i++) numbered.add(renumber(steps.get(i), i + 1));
     Optional<PlanDocument.InventoryRef> inv = req.inventoryFile().map(f -> new PlanDocument.InventoryRef(
         req.inventory().inventory(), f.toString(), Runs.sha256(f)));
@@ -132,7 +136,7 @@ public final class Planner implements StepVisitor {
     Map<String, Object> shownParams = (Map<String, Object>) plain(req.params());
     return new PlanDocument(PlanDocument.FORMAT_VERSION, req.runId(), req.at().toString(), req.offline(),
         new PlanDocument.RunbookRef(rb.name(), rb.summary().orElse(""), rb.source().toString(), rb.sha256()),
-        given, shownParams, inv, List.copyOf(numbered), List.copyOf(problems));
+        given, shownParams, inv, List.copyOf(numbered), problems.stream().map(redactor::redact).toList());
   }
 
   @Override
@@ -203,7 +207,7 @@ public final class Planner implements StepVisitor {
     StandaloneStepContext ctx = StandaloneStepContext.builder()
         .runId(req.runId()).startedAt(req.at()).stepId(b.path()).mode(StepContext.Mode.PLAN)
         .inventory(req.inventory()).target(b.host().orElse(null)).runDir(req.scratch()).confirmed(false)
-        .deadline(timeout.map(t -> Instant.now().plus(t)).orElse(null)).log(req.log()).redactor(redactor)
+        .deadline(timeout.map(t -> Instant.now().plus(t)).orElse(null)).log(redacting(req.log())).redactor(redactor)
         .env(req.env()).shared(shared).build();
     List<Plan.Action> actions;
     String note = null;
@@ -325,10 +329,24 @@ public final class Planner implements StepVisitor {
     return decl.confirm() || effect == Effect.DESTROYS || (type != null && type.effect() == Effect.DESTROYS);
   }
 
-  private static PlanDocument.Step renumber(PlanDocument.Step s, int n) {
-    return new PlanDocument.Step(n, s.path(), s.depth(), s.type(), s.disposition(), s.effect(), s.target(), s.actions(),
-        s.checks(), s.attempts(), s.backoff(), s.timeout(), s.confirm(), s.idempotent(), s.outputSource(), s.outputs(),
-        s.note(), s.atRisk());
+  @SuppressWarnings("unchecked")
+  private PlanDocument.Step renumber(PlanDocument.Step s, int n) {
+    List<Plan.Action> actions = s.actions().stream()
+        .map(a -> new Plan.Action(a.kind(), redactor.redact(a.target()), redactor.redact(a.text()))).toList();
+    return new PlanDocument.Step(n, s.path(), s.depth(), s.type(), s.disposition(), s.effect(),
+        redactor.redact(s.target()), actions, s.checks(), s.attempts(), s.backoff(), s.timeout(), s.confirm(),
+        s.idempotent(), s.outputSource(), (Map<String, Object>) plain(s.outputs()), redactor.redact(s.note()),
+        redactor.redact(s.atRisk()));
+  }
+
+  /** What READS steps log while planning, redacted before it reaches the console: the run's log does the same. */
+  private StepLog redacting(StepLog log) {
+    return new StepLog() {
+      public void info(String m) { log.info(redactor.redact(m)); }
+      public void warn(String m) { log.warn(redactor.redact(m)); }
+      public void output(String line) { log.output(redactor.redact(line)); }
+      public void progress(String m) { log.progress(redactor.redact(m)); }
+    };
   }
 
   /** What a destructive step removes and where: what the type does (its description's first clause) and its actions. */
@@ -450,7 +468,7 @@ public final class Planner implements StepVisitor {
     return Integer.compare(a.size(), b.size());
   }
 
-  /** A value as JSON-friendly plain data: times and durations as text, every string redacted. */
+  /** A value as JSON-friendly plain data: times and durations as text, every string and map key redacted. */
   Object plain(Object value) {
     Object v = Values.of(value);
     if (v instanceof String s) return redactor.redact(s);
@@ -463,7 +481,8 @@ public final class Planner implements StepVisitor {
     }
     if (v instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+      // Names can hold a secret too: a query's column label is the selected expression, e.g. a bound value.
+      m.forEach((k, x) -> out.put(redactor.redact(String.valueOf(k)), plain(x)));
       return out;
     }
     return v;

@@ -16,6 +16,14 @@ public interface Operator {
     public Optional<String> ask(String prompt) { return Optional.empty(); }
   };
 
+  /** {@code operator}, with every prompt redacted: a gate's word or message may be built from a secret. */
+  static Operator redacting(Operator operator, io.runbook.engine.secret.Redactor redactor) {
+    return new Operator() {
+      public boolean interactive() { return operator.interactive(); }
+      public Optional<String> ask(String prompt) { return operator.ask(redactor.redact(prompt)); }
+    };
+  }
+
   /** The process's terminal ({@link System#console()}), or {@link #NONE} when it has none. */
   static Operator console() {
     Console c = System.console();

@@ -261,7 +261,16 @@ public final class Runs {
                              RunHistory history, JournalReader.Contents earlier, List<JournalRecord> opening,
                              String banner) {
     Cancellation cancellation = settings.cancellation();
-    secrets.registerAhead(SecretRefs.in(inventory));
+    // The inventory's references are read now, before any step: a missing one would otherwise stop the run half-way,
+    // at the first step that needs it; and each value read is redacted from the first line of output on.
+    List<String> unreadable = secrets.readNow(SecretRefs.byPlace(inventory));
+    if (!unreadable.isEmpty()) {
+      return RunOutcome.refused("the inventory " + inventory.inventory() + " names secrets that cannot be read; nothing"
+          + " was run:\n  " + String.join("\n  ", unreadable.stream().map(Runs::hostFirst).toList()),
+          "set each variable or create each file (or correct the reference in the inventory), then "
+              + (history == null ? "run again" : "runbook resume " + runId));
+    }
+    secrets.registerAhead(ReachableSecrets.in(rb, registry));
     // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
     String target = locked ? inventory.inventory() : "run-" + runId;
     RunLock lock;
@@ -309,7 +318,7 @@ public final class Runs {
         if (history != null) history.apply(r);
       }
       RunSession session = new RunSession(runId, startedAt, inventory, redactor, secrets, shared, runDir, log, journal,
-          settings.operator(), cancellation, settings.yes());
+          Operator.redacting(settings.operator(), redactor), cancellation, settings.yes());
       RunOutcome outcome;
       try (StepRunner runner = new StepRunner(session, registry, history)) {
         new StepWalker(registry, inventory, runner, cancellation, secrets).walk(rb, Scope.forRun(inventory, params,
@@ -353,6 +362,15 @@ public final class Runs {
       default -> "FAILED: ";
     } + o.message());
     if (o.hint() != null) log.say("next: " + o.hint());
+  }
+
+  /** {@code hosts.db1.db.password: ...} as {@code host db1: db.password: ...}. */
+  private static String hostFirst(String problem) {
+    if (!problem.startsWith("hosts.")) return problem;
+    int dot = problem.indexOf('.', "hosts.".length());
+    int colon = problem.indexOf(':');
+    if (dot < 0 || dot > colon) return problem;
+    return "host " + problem.substring("hosts.".length(), dot) + ": " + problem.substring(dot + 1);
   }
 
   /** Secret parameters hold references; the scope gets their values, registered for redaction. */

@@ -309,17 +309,22 @@ public final class StepWalker {
 
   /**
    * A secret param gets either the caller's resolved secret or a reference (a default such as env:DB_PASSWORD);
-   * references are resolved here, so the callee's steps see values, as the caller's do.
+   * references are resolved here, so the callee's steps see values, as the caller's do. Any other value (an earlier
+   * step's output, say) is registered as a secret here: redacted from now on, like the caller's secrets.
    */
   private void resolveSecrets(Runbook callee, Map<String, Object> params) {
     if (secrets == null) return;
     for (ParamDecl p : callee.params().values()) {
-      if (p.secret() && params.get(p.name()) instanceof String s && SecretRef.looksLikeRef(s)) {
+      Object value = params.get(p.name());
+      if (!p.secret() || value == null) continue;
+      if (value instanceof String s && SecretRef.looksLikeRef(s)) {
         try {
           params.put(p.name(), secrets.resolve(SecretRef.parse(s)));
         } catch (IllegalStateException e) {
           throw new IllegalStateException("parameter '" + p.name() + "': " + e.getMessage());
         }
+      } else {
+        secrets.redactor().register(String.valueOf(value));
       }
     }
   }

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,10 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Besides the value itself it masks the forms in which the engine, a database or a host may print it: JSON
  * escaped, backslash escaped (SQL string literals, MariaDB error messages), single-quoted for a POSIX shell, URL
- * encoded and base64 encoded (at any alignment). And it masks any {@value #FRAGMENT} characters in a row of those
- * forms, so that a secret cut short (a server that truncates the statement it echoes, a line split by the program
- * that printed it, a buffer limit) does not show its first or last part. Pieces shorter than that, and forms not
- * listed (hex, encryption, a secret spelled out character by character), are not recognised.
+ * encoded (as Java's URLEncoder and as RFC 3986 percent-encoding do it), base64 and base64url encoded (at any
+ * alignment), and the hex of its UTF-8 bytes (lower and upper case). And it masks any {@value #FRAGMENT}
+ * characters in a row of those forms, so that a secret cut short (a server that truncates the statement it echoes,
+ * a line split by the program that printed it, a buffer limit) does not show its first or last part. Pieces shorter
+ * than that, and forms not listed (encryption, upper case, a secret spelled out character by character), are not
+ * recognised.
  */
 public final class Redactor {
   public static final String MASK = "***";
@@ -81,7 +84,7 @@ public final class Redactor {
     return masked;
   }
 
-  /** The value as it is printed by the places a secret goes: JSON, SQL, a shell, a URL, base64. */
+  /** The value as it is printed by the places a secret goes: JSON, SQL, a shell, a URL, base64, hex. */
   static Set<String> forms(String v) {
     Set<String> out = new LinkedHashSet<>();
     out.add(v);
@@ -94,16 +97,39 @@ public final class Redactor {
     out.add(url);
     out.add(url.replace("+", "%20"));
     byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-    for (int shift = 0; shift < 3; shift++) {
-      // The same bytes after `shift` others: the characters that depend only on the secret's bytes.
-      byte[] shifted = new byte[shift + bytes.length];
-      System.arraycopy(bytes, 0, shifted, shift, bytes.length);
-      String b64 = Base64.getEncoder().withoutPadding().encodeToString(shifted);
-      int from = shift == 0 ? 0 : 4;
-      int to = ((shift + bytes.length) / 3) * 4;
-      if (to - from >= FRAGMENT || shift == 0) out.add(b64.substring(from, shift == 0 ? b64.length() : to));
+    out.add(percentEncoded(bytes));
+    String hex = java.util.HexFormat.of().formatHex(bytes);
+    out.add(hex);
+    out.add(hex.toUpperCase(java.util.Locale.ROOT));
+    for (Base64.Encoder encoder : List.of(Base64.getEncoder().withoutPadding(), Base64.getUrlEncoder().withoutPadding())) {
+      for (int shift = 0; shift < 3; shift++) {
+        // The same bytes after `shift` others: the characters that depend only on the secret's bytes.
+        byte[] shifted = new byte[shift + bytes.length];
+        System.arraycopy(bytes, 0, shifted, shift, bytes.length);
+        String b64 = encoder.encodeToString(shifted);
+        int from = shift == 0 ? 0 : 4;
+        int to = ((shift + bytes.length) / 3) * 4;
+        if (to - from >= FRAGMENT || shift == 0) out.add(b64.substring(from, shift == 0 ? b64.length() : to));
+      }
     }
     out.remove("");
     return out;
+  }
+
+  /**
+   * RFC 3986 percent-encoding (curl, Go, JavaScript's encodeURIComponent, most URL builders): only ALPHA, DIGIT and
+   * {@code - . _ ~} stay, everything else is {@code %XX}. Differs from URLEncoder on space, {@code *} and {@code ~}.
+   */
+  private static String percentEncoded(byte[] bytes) {
+    StringBuilder b = new StringBuilder(bytes.length * 3);
+    for (byte x : bytes) {
+      char c = (char) (x & 0xff);
+      boolean unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~';
+      if (unreserved) b.append(c);
+      else b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+          .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+    }
+    return b.toString();
   }
 }

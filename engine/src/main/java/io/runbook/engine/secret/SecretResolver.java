@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.runbook.engine.util.FileErrors;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** Resolves {@code env:} and {@code file:} references and registers each value with the run's {@link Redactor}. */
@@ -33,7 +36,7 @@ public final class SecretResolver {
         try {
           yield Files.readString(Path.of(expandHome(ref.name())), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-          throw new IllegalStateException("secret " + ref + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+          throw new IllegalStateException("secret " + ref + ": cannot read the file: " + FileErrors.describe(e));
         }
       }
       default -> throw new IllegalStateException(
@@ -58,6 +61,23 @@ public final class SecretResolver {
         // nothing to register
       }
     }
+  }
+
+  /**
+   * Resolves every local reference ({@code env:}, {@code file:}) of {@code byPlace} now, registering each value;
+   * returns what could not be read, each naming its place ({@code hosts.db1.db.password}) and why.
+   */
+  public List<String> readNow(java.util.Map<String, SecretRef> byPlace) {
+    List<String> unreadable = new ArrayList<>();
+    byPlace.forEach((place, ref) -> {
+      if (!ref.scheme().equals("env") && !ref.scheme().equals("file")) return;
+      try {
+        resolve(ref);
+      } catch (IllegalStateException e) {
+        unreadable.add(place + ": " + e.getMessage());
+      }
+    });
+    return unreadable;
   }
 
   static String expandHome(String path) {

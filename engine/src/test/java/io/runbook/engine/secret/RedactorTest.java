@@ -50,6 +50,23 @@ class RedactorTest {
     }
   }
 
+  /** RFC 3986 percent-encoding (curl, Go, encodeURIComponent) differs from URLEncoder on space, '*' and '~'. */
+  @Test
+  void masksPercentEncodingBase64UrlAndHex() {
+    String secret = "Kx7canary Qz*9~3/Lp?>";
+    Redactor r = new Redactor();
+    r.register(secret);
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    String rfc3986 = "Kx7canary%20Qz%2A9~3%2FLp%3F%3E";
+    String b64url = Base64.getUrlEncoder().encodeToString(bytes);
+    assertTrue(b64url.contains("-") || b64url.contains("_"), "the test secret's base64url differs from base64: " + b64url);
+    String shiftedUrl = Base64.getUrlEncoder().encodeToString(("x" + secret).getBytes(StandardCharsets.UTF_8));
+    String hex = java.util.HexFormat.of().formatHex(bytes);
+    for (String form : List.of(rfc3986, b64url, shiftedUrl.substring(4, 24), hex, hex.toUpperCase(java.util.Locale.ROOT))) {
+      assertEquals("<***>", r.redact("<" + form + ">"), form);
+    }
+  }
+
   @Test
   void masksBase64AtAnyAlignment() {
     Redactor r = redactor();

@@ -13,6 +13,7 @@ import java.util.Optional;
 /**
  * Puts a file in place with given content, mode and owner, only changing what differs. New content is written to a
  * temp file beside the target and renamed over it, so readers see the old file or the new one, never half of one.
+ * The temp file is readable by its owner only until the content is complete and the mode set.
  */
 public final class AtomicFileWriter {
   static final int DEFAULT_MODE = 0644;
@@ -45,6 +46,10 @@ public final class AtomicFileWriter {
         throw StepFailure.fatal("step " + ctx.stepId() + ": the folder " + dir + " does not exist on " + host.describe(),
             "create it first (host.exec with mkdir -p) or fix the path");
       }
+      // The temp file exists, empty and for its owner only, before any content arrives: one made by the write
+      // itself would get the default mode (0644 under the usual umask) until the chmod, and keep it if the run died
+      // in between. Made anew (noclobber: O_EXCL), so that no one holds it open from an earlier, readable life.
+      HostCommands.check(host, HostCommand.script("umask 077 && rm -f -- \"$1\" && set -C && : > \"$1\"", tmp), ctx);
       host.write(tmp, new ByteArrayInputStream(d.content()), false);
       host.chmod(tmp, mode);
       if (d.owner().isPresent()) HostCommands.check(host, HostCommand.of("chown", "--", d.owner().get(), tmp), ctx);

@@ -17,7 +17,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.host.transport.CommandResult;
+import io.runbook.steps.host.transport.FileInfo;
+import io.runbook.steps.host.transport.HostCommand;
+import io.runbook.steps.host.transport.HostTransport;
+import io.runbook.steps.host.transport.Transports;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +110,49 @@ class HostFileWriteTest {
       assertTrue(f.getMessage().contains("/nonexistent-dir does not exist on db1"), f.getMessage());
       assertThrows(StepFailure.class, () -> write.run(
           new HostFileWrite.Input("/tmp/x.conf", "x", Optional.of("rw-r--r--"), Optional.empty()), c));
+    }
+  }
+
+  /**
+   * A secret written to a file must not be readable by others on the host for a moment, nor for good when the run
+   * dies half-way: here the run "dies" when it would set the mode, after the content was written to the temp file.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh", "local"})
+  void theTempFileIsForItsOwnerOnlyWhileItHoldsTheContent(String kind, Sshd sshd, @TempDir Path dir) throws Exception {
+    String path = dir + "/secret.cnf";
+    String canary = "Kx7canaryQz93Lp";
+    Files.writeString(Path.of(AtomicFileWriter.tempPath(path, "standalone")), "left by an earlier try\n");
+    Files.setPosixFilePermissions(Path.of(AtomicFileWriter.tempPath(path, "standalone")),
+        PosixFilePermissions.fromString("rw-r--r--"));
+    try (StandaloneStepContext c = TestHosts.context(kind, sshd, new RecordingLog())) {
+      HostTransport real = Transports.forTarget(c);
+      List<String> modesAtWrite = new ArrayList<>();
+      HostTransport dying = new HostTransport() {
+        public String describe() { return real.describe(); }
+        public CommandResult exec(HostCommand command, StepLog log) throws StepFailure, InterruptedException {
+          return real.exec(command, log);
+        }
+        public Optional<FileInfo> stat(String p) throws StepFailure { return real.stat(p); }
+        public List<FileInfo> glob(String pattern) throws StepFailure { return real.glob(pattern); }
+        public void read(String p, long offset, StreamReader reader) throws StepFailure { real.read(p, offset, reader); }
+        public void write(String p, InputStream data, boolean append) throws StepFailure {
+          modesAtWrite.add(real.stat(p).map(f -> Integer.toOctalString(f.mode())).orElse("missing"));
+          real.write(p, data, append);
+        }
+        public void chmod(String p, int mode) throws StepFailure {
+          throw StepFailure.fatal("the run died before chmod " + p);
+        }
+        public void close() {}
+      };
+      AtomicFileWriter.Desired d = new AtomicFileWriter.Desired(path, ("password=" + canary + "\n").getBytes(
+          java.nio.charset.StandardCharsets.UTF_8), Optional.of(0640), Optional.empty());
+      assertThrows(StepFailure.class, () -> AtomicFileWriter.apply(dying, d, c));
+      assertEquals(List.of("600"), modesAtWrite, "the temp file exists, for its owner only, before the content is written");
+      Path left = Path.of(AtomicFileWriter.tempPath(path, "standalone"));
+      assertEquals("password=" + canary + "\n", Files.readString(left));
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(left)),
+          "what a dead run leaves behind is not readable by others");
     }
   }
 }
