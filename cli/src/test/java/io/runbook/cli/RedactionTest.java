@@ -69,4 +69,32 @@ class RedactionTest {
     assertTrue(j.contains("\"token\":\"env:CANARY_TOKEN\""), "params are journaled as references: " + j);
     assertTrue(j.contains("token=***"), "captured output is redacted, not dropped: " + j);
   }
+
+  /**
+   * The journal masks secrets everywhere, also in the runbook's and the inventory's paths, which a resume reads back:
+   * a path sharing a piece of a secret would be masked and the run could not be resumed, so it is refused up front.
+   */
+  @Test
+  void aRunbookWhosePathHoldsAPieceOfASecretIsRefusedBeforeAnythingRuns() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("vault-" + CANARY.substring(0, 10)));
+    Path runbook = folder.resolve("touch.yaml");
+    Path touched = dir.resolve("touched");
+    Files.writeString(runbook, """
+        runbook: touch
+        params:
+          token: { type: string, secret: true }
+        steps:
+          - id: touch
+            use: core.exec
+            with: { command: [touch, "%s"] }
+        """.formatted(touched));
+    Path state = dir.resolve("state");
+    CliProcess.Result r = CliProcess.run(dir, Map.of("CANARY_TOKEN", CANARY), "--state-dir", state.toString(),
+        "run", runbook.toString(), "-p", "token=env:CANARY_TOKEN");
+    assertEquals(2, r.exit(), r.all());
+    assertTrue(r.err().contains("could not be resumed"), r.all());
+    assertTrue(r.err().contains("nothing was run"), r.all());
+    assertFalse(r.all().contains(CANARY.substring(0, 10)), r.all());
+    assertFalse(Files.exists(touched), "no step ran");
+  }
 }

@@ -256,6 +256,16 @@ public final class Runs {
     return all;
   }
 
+  /** Which of the files a resume reads back (runbook, inventory) the journal would record with a masked path. */
+  private static List<String> maskedSources(JournalRecord started, Redactor redactor) {
+    List<String> masked = new ArrayList<>();
+    for (String source : List.of("runbook", "inventory")) {
+      JsonNode node = started.get(source);
+      if (node != null && node.has("path") && redactor.holdsSecret(node.get("path").asText())) masked.add(source + " file");
+    }
+    return masked;
+  }
+
   private RunOutcome execute(Runbook rb, Inventory inventory, boolean locked, Map<String, Object> params,
                              String runId, Instant startedAt, Path runDir, Redactor redactor, SecretResolver secrets,
                              RunHistory history, JournalReader.Contents earlier, List<JournalRecord> opening,
@@ -271,6 +281,15 @@ public final class Runs {
               + (history == null ? "run again" : "runbook resume " + runId));
     }
     secrets.registerAhead(ReachableSecrets.in(rb, registry));
+    if (history == null) {
+      List<String> masked = maskedSources(opening.get(0), redactor);
+      if (!masked.isEmpty()) {
+        return RunOutcome.refused("the path of the " + String.join(" and the ", masked) + " holds a piece of a secret"
+            + " value; the journal masks secrets, also in the paths a resume reads back, so this run could not be"
+            + " resumed after a stop; nothing was run", "move or rename the file or its folder so that its path holds"
+            + " no part of a secret (or change the secret), then run again");
+      }
+    }
     // One run per inventory at a time; a run without an inventory still locks itself against a second resume.
     String target = locked ? inventory.inventory() : "run-" + runId;
     RunLock lock;
