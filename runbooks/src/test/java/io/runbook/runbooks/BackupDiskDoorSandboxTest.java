@@ -1,6 +1,7 @@
 package io.runbook.runbooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,8 +35,14 @@ class BackupDiskDoorSandboxTest {
       assertNotEquals(atBackup, d.checksums("primary", "drill"));
       String oldTip = d.value("primary", "SELECT @@global.gtid_binlog_pos");
 
+      // replica-1's server is down when the run starts: a warning at hold-replicas, then it is rebuilt like any other.
+      new io.runbook.steps.cloud.sandbox.VmServer(d.estate.cloud().layout(), "replica-1")
+          .stop(java.time.Duration.ofSeconds(60), io.runbook.engine.spi.StepLog.NONE);
+      assertFalse(d.answers("replica-1"));
+
       SandboxDrill.Result r = d.run("dr-backup-disk", "fromSnapshot=true", "replicas=replica-1");
       assertEquals(0, r.exit(), "dr-backup-disk exit code");
+      assertTrue(r.out().contains("does not answer") && r.out().contains("replication on it was not stopped"), r.out());
 
       assertEquals(atBackup, d.checksums("primary", "drill"), "primary: the backup's state");
       // The backup's GTID state, then one marker transaction past the discarded timeline's last GTID.
