@@ -72,6 +72,8 @@ public final class AdvanceGtid implements StepType<AdvanceGtid.Input, AdvanceGti
           written.add(m.domain() + "-" + db.value("SELECT @@session.server_id") + "-" + Long.toUnsignedString(next));
         }
       } finally {
+        // The connection is shared with later steps: no explicit sequence number or domain may stay set on it.
+        db.execute("SET SESSION gtid_seq_no = 0");
         db.execute("SET SESSION gtid_domain_id = @@global.gtid_domain_id");
       }
     }

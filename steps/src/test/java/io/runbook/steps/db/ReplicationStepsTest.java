@@ -224,6 +224,13 @@ class ReplicationStepsTest {
     assertEquals(expected, primary.queryValue("SELECT @@gtid_binlog_pos"));
     assertEquals(Reconciled.Status.DONE, new AdvanceGtid().reconcile(in, onPrimary()).status());
     assertEquals(List.of(), new AdvanceGtid().run(in, onPrimary()).written(), "idempotent");
+    // The step's connection is shared with later steps: the next write there takes the next number, no explicit one.
+    var ctx = onPrimary();
+    new AdvanceGtid().run(new AdvanceGtid.Input(List.of(new Gtid(0, top.serverId(), top.seq() + 4).toString())), ctx);
+    new Exec().run(new Exec.Input(List.of("INSERT INTO app.t VALUES (71, 'after the marker')"), Optional.empty(),
+        Optional.empty(), Optional.empty()), ctx);
+    expected = "0-" + primary.serverId() + "-" + (top.seq() + 6);
+    assertEquals(expected, primary.queryValue("SELECT @@gtid_binlog_pos"));
     assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + expected + "', 30)"), "the replica applies the marker");
     assertEquals("Yes", ReplicationPair.replicaStatus(replica).get("Slave_SQL_Running"));
 
