@@ -95,6 +95,27 @@ class ReplicationStepsTest {
     assertEquals("1", st.get("Connect_Retry"));
   }
 
+  /** Binlog consumers on the primary: the linked replica is accounted for when listed; otherwise refused or warned. */
+  @Test
+  @Order(3)
+  void consumersOtherThanTheListedReplicasAreRefusedUnlessAcknowledged() throws Exception {
+    var listed = new BinlogConsumers().run(new BinlogConsumers.Input(List.of("replica"), Optional.empty()), onPrimary());
+    assertTrue(listed.reachable());
+    assertEquals(1, listed.connected());
+    assertEquals(List.of(), listed.unlisted());
+    StepFailure f = assertThrows(StepFailure.class,
+        () -> new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.empty()), onPrimary()));
+    assertTrue(f.getMessage().contains("1 of 1 binlog dump connection(s)") && f.hint().contains("unlistedConsumers"), f.getMessage());
+    var acknowledged = new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.of(true)), onPrimary());
+    assertEquals(1, acknowledged.unlisted().size());
+    int closed;
+    try (var sock = new java.net.ServerSocket(0)) { closed = sock.getLocalPort(); }
+    try (var ctx = TestDb.context("gone", TestDb.host("gone", "127.0.0.1", closed, TestDb.PASSWORD_ENV))) {
+      assertFalse(new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.empty()), ctx).reachable(),
+          "a primary that does not answer: nothing counted, no failure");
+    }
+  }
+
   @Test
   @Order(3)
   void planShowsTheExactSqlWithThePasswordMasked() {
