@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** dr-snapshot-restore end to end in the sandbox: the primary and its replica land on the snapshot's state. */
+/**
+ * dr-snapshot-restore end to end in the sandbox: the primary and its replica land on the snapshot's state. replica-2
+ * plays a binlog consumer the run is not told about: the run refuses until it is acknowledged, and afterwards that
+ * consumer, still positioned on the discarded timeline, fails loudly instead of resuming on reused GTIDs.
+ */
 class DrSnapshotRestoreSandboxTest {
 
   @Test
   void putsPrimaryAndReplicaBackOnTheSnapshot() throws Exception {
-    try (SandboxDrill d = SandboxDrill.up("snapshot-restore", 1)) {
+    try (SandboxDrill d = SandboxDrill.up("snapshot-restore", 2)) {
       d.sql("primary",
           "CREATE DATABASE drill",
           "CREATE TABLE drill.accounts (id INT PRIMARY KEY, balance INT NOT NULL)",
@@ -26,13 +30,32 @@ class DrSnapshotRestoreSandboxTest {
       // Writes after the snapshot: the rollback discards them (that is the data-loss window it asks about).
       d.sql("primary", "UPDATE drill.accounts SET balance = 0", "DELETE FROM drill.accounts WHERE id > 100");
       d.awaitCaughtUp("replica-1", "primary");
-      assertNotEquals(atSnapshot, d.checksums("primary", "drill"));
+      // replica-1 lags by an hour from now on: the DR stops it at once, without applying what it received.
+      d.sql("replica-1", "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 3600", "START SLAVE");
+      d.sql("primary", "INSERT INTO drill.accounts VALUES (500, 5)");
+      d.awaitCaughtUp("replica-2", "primary");
+      Map<String, Long> beforeRun = d.checksums("primary", "drill");
+      String oldTip = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      assertNotEquals(atSnapshot, beforeRun);
 
-      SandboxDrill.Result r = d.run("dr-snapshot-restore", "replicas=replica-1");
+      // replica-2 reads the binlog but is not listed: refused before anything changes.
+      SandboxDrill.Result refused = d.run("dr-snapshot-restore", "replicas=replica-1");
+      assertNotEquals(0, refused.exit(), refused.out());
+      assertTrue(refused.out().contains("binlog consumers that are not in the listed replicas")
+          && refused.out().contains("-p unlistedConsumers=true"), refused.out());
+      assertEquals(beforeRun, d.checksums("primary", "drill"), "nothing changed");
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"));
+      assertEquals("Yes", d.replicaStatus("replica-1").get("Slave_IO_Running"), "replication not stopped");
+
+      long t0 = System.nanoTime();
+      SandboxDrill.Result r = d.run("dr-snapshot-restore", "replicas=replica-1", "unlistedConsumers=true");
       assertEquals(0, r.exit(), "dr-snapshot-restore exit code");
+      assertTrue(System.nanoTime() - t0 < java.time.Duration.ofMinutes(4).toNanos(), "the delayed replica did not hold the run up");
 
       assertEquals(atSnapshot, d.checksums("primary", "drill"), "primary: the snapshot's state");
-      assertEquals(gtidAtSnapshot, d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+      // The snapshot's position, moved past the discarded transactions by one marker transaction.
+      assertEquals(SandboxDrill.nextAfter(oldTip), d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+      assertTrue(SandboxDrill.nextAfter(oldTip).startsWith(gtidAtSnapshot.substring(0, gtidAtSnapshot.lastIndexOf('-'))));
       assertEquals("0", d.value("primary", "SELECT @@global.read_only"), "primary open for writes");
       assertEquals("1", d.value("replica-1", "SELECT @@global.read_only"), "replica read-only");
       Map<String, String> slave = d.replicaStatus("replica-1");
@@ -49,6 +72,13 @@ class DrSnapshotRestoreSandboxTest {
       assertTrue(Files.isDirectory(d.estate.root().resolve("disks/replica-1-data")), "old replica disk kept");
       assertTrue(r.out().contains("Old disk kept") && r.out().contains("primary-data"), "summary reports the old disk");
       assertTrue(r.out().contains("its old disk replica-1-data is kept"), "the replica's old disk is reported");
+
+      // replica-2 still holds the discarded transactions' position; once the new primary is past it, restarting
+      // replication must fail (1236) rather than resume silently and skip new transactions.
+      for (int i = 0; i < 5; i++) d.sql("primary", "INSERT INTO drill.accounts VALUES (" + (2000 + i) + ", 1)");
+      Map<String, String> stale = d.restartReplicaAndAwaitIoError("replica-2");
+      assertEquals("1236", stale.get("Last_IO_Errno"), stale.toString());
+      assertEquals("0", d.value("replica-2", "SELECT COUNT(*) FROM drill.accounts WHERE id >= 2000"), "nothing new applied");
     }
   }
 }

@@ -264,6 +264,23 @@ final class SandboxDrill implements AutoCloseable {
     if (!"0".equals(r)) throw new AssertionError(replica + " did not reach " + primary + "'s " + pos + " in 60 s");
   }
 
+  /** The GTID right after a one-domain position: {@code 0-1-57} gives {@code 0-1-58} (the mark db.gtid.advance writes). */
+  static String nextAfter(String gtid) {
+    int dash = gtid.lastIndexOf('-');
+    return gtid.substring(0, dash + 1) + (Long.parseLong(gtid.substring(dash + 1)) + 1);
+  }
+
+  /** Restarts a replica's threads and waits (30 s at most) for its IO thread to stop on an error; the status then. */
+  Map<String, String> restartReplicaAndAwaitIoError(String replica) throws Exception {
+    sql(replica, "STOP SLAVE", "START SLAVE");
+    Map<String, String> s = replicaStatus(replica);
+    for (int i = 0; i < 300 && !"No".equals(s.get("Slave_IO_Running")); i++) {
+      Thread.sleep(100);
+      s = replicaStatus(replica);
+    }
+    return s;
+  }
+
   @Override
   public void close() throws Exception {
     estate.down();

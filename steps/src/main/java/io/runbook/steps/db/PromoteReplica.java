@@ -45,7 +45,7 @@ public final class PromoteReplica implements StepType<PromoteReplica.Input, Prom
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
     MariaDbClient db = MariaDbClient.forTarget(ctx);
-    StopReplica.Output stopped = StopReplica.stop(db, ctx, true, in.applyTimeout().orElse(StopReplica.DEFAULT_APPLY_TIMEOUT));
+    StopReplica.Output stopped = StopReplica.stop(db, ctx, true, in.applyTimeout().orElse(StopReplica.DEFAULT_APPLY_TIMEOUT), true);
     db.execute(SetReadOnly.statement(false));
     if (SetReadOnly.current(db)) {
       throw StepFailure.fatal(db.where() + ": read_only is still ON after " + SetReadOnly.statement(false),

@@ -16,6 +16,8 @@ import java.util.Optional;
  * Stops replication on the {@code on:} host: first the IO thread, then, once the SQL thread has applied every
  * event already received (so nothing fetched from the primary is lost), the SQL thread; then forgets the primary
  * and optionally clears {@code gtid_slave_pos}. Running it on a server that is no replica does nothing.
+ * {@code drain: false} stops both threads at once (a recovery rebuilds the replica anyway, and a lagging or delayed
+ * replica must not apply what it still holds); {@code skipUnreachable} makes a server that does not answer a warning.
  */
 @Doc("Stop replication after applying what was received, forget the primary, optionally clear gtid_slave_pos")
 public final class StopReplica implements StepType<StopReplica.Input, StopReplica.Output> {
@@ -26,12 +28,17 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
       @Doc(value = "Also SET GLOBAL gtid_slave_pos = '' so no stale position is reused later", defaultValue = "false")
       Optional<Boolean> clearGtidSlavePos,
       @Doc(value = "How long the SQL thread may take to apply the relay log already received", defaultValue = "5m")
-      Optional<Duration> applyTimeout) {}
+      Optional<Duration> applyTimeout,
+      @Doc(value = "Apply the relay log already received before stopping; false: STOP REPLICA at once (the replica is rebuilt anyway, and a delayed replica must not apply what it holds)", defaultValue = "true")
+      Optional<Boolean> drain,
+      @Doc(value = "A server that does not answer is a warning (reachable: false), not a failure", defaultValue = "false")
+      Optional<Boolean> skipUnreachable) {}
 
   @Doc("Where replication stopped")
   public record Output(
       @Doc("Replication was configured when the step started") boolean wasReplica,
-      @Doc("@@gtid_slave_pos when replication stopped (before any clearing)") String gtidSlavePos) {}
+      @Doc("@@gtid_slave_pos when replication stopped (before any clearing)") String gtidSlavePos,
+      @Doc("The server answered (false only with skipUnreachable: nothing was changed on it)") boolean reachable) {}
 
   @Override public String name() { return "db.replica.stop"; }
   @Override public Class<Input> inputType() { return Input.class; }
@@ -42,8 +49,13 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
 
   @Override
   public Plan plan(Input in, StepContext ctx) {
-    return plan(ctx.target().map(h -> h.name()).orElse(null), in.clearGtidSlavePos().orElse(false),
-        in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
+    String host = ctx.target().map(h -> h.name()).orElse(null);
+    if (!in.drain().orElse(true)) {
+      Plan p = Plan.sql(host, "STOP REPLICA")
+          .then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
+      return in.clearGtidSlavePos().orElse(false) ? p.then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = ''") : p;
+    }
+    return plan(host, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
   }
 
   static Plan plan(String host, boolean clear, Duration applyTimeout) {
@@ -56,15 +68,27 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
-    return stop(MariaDbClient.forTarget(ctx), ctx, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
+    MariaDbClient db = MariaDbClient.forTarget(ctx);
+    if (in.skipUnreachable().orElse(false)) {
+      try {
+        db.connection();
+      } catch (StepFailure f) {
+        if (!f.retryable()) throw f;
+        ctx.log().warn(db.where() + " does not answer (" + f.getMessage() + "): replication on it was not stopped;"
+            + " it must be rebuilt before it follows the primary again");
+        return new Output(false, null, false);
+      }
+    }
+    return stop(db, ctx, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT),
+        in.drain().orElse(true));
   }
 
-  /** The stop sequence, shared with db.replica.promote. */
-  static Output stop(MariaDbClient db, StepContext ctx, boolean clear, Duration applyTimeout)
+  /** The stop sequence, shared with db.replica.promote (which always drains). */
+  static Output stop(MariaDbClient db, StepContext ctx, boolean clear, Duration applyTimeout, boolean drain)
       throws StepFailure, InterruptedException {
     Map<String, String> before = ReplicaState.read(db);
     boolean wasReplica = !before.isEmpty();
-    if (wasReplica && "Yes".equals(before.get("Slave_SQL_Running"))) {
+    if (drain && wasReplica && "Yes".equals(before.get("Slave_SQL_Running"))) {
       db.execute("STOP REPLICA IO_THREAD");
       Boolean applied = Poll.until(ctx, applyTimeout, Duration.ofMillis(200), () -> relayLogApplied(db) ? Boolean.TRUE : null);
       if (applied == null) {
@@ -77,7 +101,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
     String pos = db.value("SELECT @@global.gtid_slave_pos");
     if (wasReplica) db.execute("RESET REPLICA ALL");
     if (clear) db.execute("SET GLOBAL gtid_slave_pos = ''");
-    return new Output(wasReplica, pos);
+    return new Output(wasReplica, pos, true);
   }
 
   /** The SQL thread executed everything the IO thread wrote to the relay log (or stopped with an error). */
@@ -98,7 +122,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
       if (!ReplicaState.read(db).isEmpty()) return Reconciled.notDone();
       String pos = db.value("SELECT @@global.gtid_slave_pos");
       if (in.clearGtidSlavePos().orElse(false) && pos != null && !pos.isEmpty()) return Reconciled.notDone();
-      return Reconciled.done(new Output(true, pos));
+      return Reconciled.done(new Output(true, pos, true));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());
     }

@@ -110,6 +110,27 @@ class ReplicationStepsTest {
     assertEquals("1", st.get("Connect_Retry"));
   }
 
+  /** Binlog consumers on the primary: the linked replica is accounted for when listed; otherwise refused or warned. */
+  @Test
+  @Order(3)
+  void consumersOtherThanTheListedReplicasAreRefusedUnlessAcknowledged() throws Exception {
+    var listed = new BinlogConsumers().run(new BinlogConsumers.Input(List.of("replica"), Optional.empty()), onPrimary());
+    assertTrue(listed.reachable());
+    assertEquals(1, listed.connected());
+    assertEquals(List.of(), listed.unlisted());
+    StepFailure f = assertThrows(StepFailure.class,
+        () -> new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.empty()), onPrimary()));
+    assertTrue(f.getMessage().contains("1 of 1 binlog dump connection(s)") && f.hint().contains("unlistedConsumers"), f.getMessage());
+    var acknowledged = new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.of(true)), onPrimary());
+    assertEquals(1, acknowledged.unlisted().size());
+    int closed;
+    try (var sock = new java.net.ServerSocket(0)) { closed = sock.getLocalPort(); }
+    try (var ctx = TestDb.context("gone", TestDb.host("gone", "127.0.0.1", closed, TestDb.PASSWORD_ENV))) {
+      assertFalse(new BinlogConsumers().run(new BinlogConsumers.Input(List.of(), Optional.empty()), ctx).reachable(),
+          "a primary that does not answer: nothing counted, no failure");
+    }
+  }
+
   @Test
   @Order(3)
   void planShowsTheExactSqlWithThePasswordMasked() {
@@ -223,24 +244,99 @@ class ReplicationStepsTest {
     assertEquals("0", replica.queryValue("SELECT COUNT(*) FROM app.t WHERE id = 90"), "the stray row is gone with the old datadir");
   }
 
+  /**
+   * After a rollback the primary's sequence moves past the old timeline's mark: the linked replica replicates the
+   * marker, a consumer still at a discarded number gets 1236 instead of resuming silently.
+   */
+  @Test
+  @Order(9)
+  void advanceMovesTheSequencePastTheOldMarkAndStaleConsumersFailLoudly() throws Exception {
+    primary.sql("INSERT INTO app.t VALUES (70, 'seventy')");
+    GtidList now = GtidList.parse(primary.queryValue("SELECT @@gtid_binlog_pos"));
+    Gtid top = now.byDomain().get(0L);
+    Gtid stale = new Gtid(0, top.serverId(), top.seq() + 3); // a discarded transaction a consumer saw
+    var in = new AdvanceGtid.Input(List.of(new Gtid(0, top.serverId(), top.seq() + 1).toString(), stale.toString(), ""));
+    assertEquals(Reconciled.Status.NOT_DONE, new AdvanceGtid().reconcile(in, onPrimary()).status());
+    var out = new AdvanceGtid().run(in, onPrimary());
+    String expected = "0-" + primary.serverId() + "-" + (top.seq() + 4);
+    assertEquals(List.of(expected), out.written());
+    assertEquals(expected, primary.queryValue("SELECT @@gtid_binlog_pos"));
+    assertEquals(Reconciled.Status.DONE, new AdvanceGtid().reconcile(in, onPrimary()).status());
+    assertEquals(List.of(), new AdvanceGtid().run(in, onPrimary()).written(), "idempotent");
+    // The step's connection is shared with later steps: the next write there takes the next number, no explicit one.
+    var ctx = onPrimary();
+    new AdvanceGtid().run(new AdvanceGtid.Input(List.of(new Gtid(0, top.serverId(), top.seq() + 4).toString())), ctx);
+    new Exec().run(new Exec.Input(List.of("INSERT INTO app.t VALUES (71, 'after the marker')"), Optional.empty(),
+        Optional.empty(), Optional.empty()), ctx);
+    expected = "0-" + primary.serverId() + "-" + (top.seq() + 6);
+    assertEquals(expected, primary.queryValue("SELECT @@gtid_binlog_pos"));
+    assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + expected + "', 30)"), "the replica applies the marker");
+    assertEquals("Yes", ReplicationPair.replicaStatus(replica).get("Slave_SQL_Running"));
+
+    replica.sql("STOP REPLICA", "SET GLOBAL gtid_slave_pos = '" + stale + "'", "START REPLICA");
+    Map<String, String> st = Map.of();
+    for (int i = 0; i < 200; i++) {
+      st = ReplicationPair.replicaStatus(replica);
+      if ("1236".equals(st.get("Last_IO_Errno"))) break;
+      Thread.sleep(50);
+    }
+    assertEquals("1236", st.get("Last_IO_Errno"), st.toString());
+    new LinkReplica().run(link(Optional.of(expected)), onReplica);
+  }
+
+  /** A DR stop: a delayed replica stops at once without applying what it holds (drain: false). */
+  @Test
+  @Order(10)
+  void stopWithoutDrainLeavesTheReceivedEventsUnapplied() throws Exception {
+    replica.sql("STOP REPLICA", "CHANGE MASTER TO MASTER_DELAY = 3600", "START REPLICA");
+    String before = replica.queryValue("SELECT @@gtid_slave_pos");
+    primary.sql("INSERT INTO app.t VALUES (60, 'bad event')");
+    awaitReceived();
+    long t0 = System.nanoTime();
+    var out = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.of(Duration.ofSeconds(20)),
+        Optional.of(false), Optional.empty()), onReplica);
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "no wait for the relay log");
+    assertTrue(out.wasReplica());
+    assertEquals(before, out.gtidSlavePos(), "the received event was not applied");
+    assertEquals("0", replica.queryValue("SELECT COUNT(*) FROM app.t WHERE id = 60"));
+    assertTrue(ReplicationPair.replicaStatus(replica).isEmpty(), "RESET REPLICA ALL forgot the primary");
+    new LinkReplica().run(link(Optional.empty()), onReplica);
+  }
+
+  /** An unreachable replica is a warning with skipUnreachable, the same failure as before without it. */
+  @Test
+  @Order(10)
+  void stopSkipsAServerThatDoesNotAnswerWhenAsked() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0)) { closed = s.getLocalPort(); }
+    try (var ctx = TestDb.context("gone", TestDb.host("gone", "127.0.0.1", closed, TestDb.PASSWORD_ENV))) {
+      var out = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.empty(), Optional.of(false),
+          Optional.of(true)), ctx);
+      assertFalse(out.reachable());
+      assertFalse(out.wasReplica());
+      assertThrows(StepFailure.class, () -> new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.empty(),
+          Optional.of(false), Optional.empty()), ctx));
+    }
+  }
+
   @Test
   @Order(8)
   void stopAppliesWhatWasReceivedThenForgetsThePrimary() throws Exception {
     primary.sql("INSERT INTO app.t VALUES (6, 'six')");
     awaitReceived();
-    var out = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.of(Duration.ofSeconds(20))), onReplica);
+    var out = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.of(Duration.ofSeconds(20)), Optional.empty(), Optional.empty()), onReplica);
     assertTrue(out.wasReplica());
     assertEquals(primary.queryValue("SELECT @@gtid_binlog_pos"), out.gtidSlavePos(), "everything received was applied");
     assertTrue(ReplicationPair.replicaStatus(replica).isEmpty(), "RESET REPLICA ALL forgot the primary");
     assertEquals(out.gtidSlavePos(), replica.queryValue("SELECT @@gtid_slave_pos"), "kept unless asked to clear");
-    var again = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.empty()), onReplica);
+    var again = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), onReplica);
     assertFalse(again.wasReplica(), "running it on a non-replica does nothing");
-    assertEquals(Reconciled.Status.DONE, new StopReplica().reconcile(new StopReplica.Input(Optional.empty(), Optional.empty()), onReplica).status());
+    assertEquals(Reconciled.Status.DONE, new StopReplica().reconcile(new StopReplica.Input(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), onReplica).status());
     new LinkReplica().run(link(Optional.empty()), onReplica);
   }
 
   @Test
-  @Order(9)
+  @Order(20)
   void promoteMakesTheReplicaAWritablePrimary() throws Exception {
     replica.sql("SET GLOBAL read_only = ON");
     primary.sql("INSERT INTO app.t VALUES (7, 'seven')");
