@@ -194,11 +194,14 @@ final class ReplicationApplier {
       String sqlError = str(status.get("Last_SQL_Error"));
       String ioError = str(status.get("Last_IO_Error"));
       if (!sqlError.isEmpty() || (!ioError.isEmpty() && !"Yes".equals(str(status.get("Slave_IO_Running"))))) {
-        String gtid = Replay.firstNotApplied(cut, pos);
         db.execute("STOP SLAVE '" + CONNECTION + "'");
+        // Read again once stopped: between the read above and the status the applier may have committed more, and
+        // the GTID named here is the one an operator is told to skip.
+        GtidPosition at = GtidPosition.parse(db.value("SELECT @@global.gtid_slave_pos"));
+        String gtid = Replay.firstNotApplied(cut, at);
         throw StepFailure.fatal("step " + ctx.stepId() + ": replication replay stopped at GTID " + gtid + " on " + db.where()
-            + ": " + (sqlError.isEmpty() ? "from donor " + donor.where() + ": " + ioError : sqlError) + "; the target is at " + pos,
-            "fix the cause and resume (it continues after " + pos + "), or leave the transaction out with skipGtids: [" + gtid + "]");
+            + ": " + (sqlError.isEmpty() ? "from donor " + donor.where() + ": " + ioError : sqlError) + "; the target is at " + at,
+            "fix the cause and resume (it continues after " + at + "), or leave the transaction out with skipGtids: [" + gtid + "]");
       }
       if (ctx.deadline().isPresent() && Instant.now().isAfter(ctx.deadline().get())) {
         db.execute("STOP SLAVE '" + CONNECTION + "'");
