@@ -67,6 +67,11 @@ class DrPitrSandboxTest {
     assertEquals(SandboxDrill.nextAfter(incident.oldTip()), d.value("primary", "SELECT @@global.gtid_binlog_pos"),
         "primary: past the old timeline's " + incident.oldTip() + " (replayed through " + incident.lastGood() + ")");
     assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM drill.events WHERE what = 'after-the-drop'"));
+    assertOpenAndRebuilt(d);
+  }
+
+  /** What every PITR run must leave whatever it replayed: the primary open and durable, the replica rebuilt, the donor gone. */
+  static void assertOpenAndRebuilt(SandboxDrill d) throws Exception {
     assertEquals("0", d.value("primary", "SELECT @@global.read_only"), "primary open for writes");
     assertEquals("1", d.value("primary", "SELECT @@global.sync_binlog"), "durability restored");
     assertEquals("1", d.value("primary", "SELECT @@global.innodb_flush_log_at_trx_commit"), "durability restored");
@@ -99,6 +104,39 @@ class DrPitrSandboxTest {
       assertTrue(r.out().contains(") by replication, after "), "the fast path replayed");
       assertTrue(r.out().contains("Old disk kept") && r.out().contains("primary-data"), "the summary names the old disk");
       assertNotEquals(-1, r.out().indexOf("Phases (s): restore "), "the summary prints the phases");
+    }
+  }
+
+  /**
+   * keepAfter: the DROP alone is left out; the write after it, which the default cut discards, is replayed too, and
+   * the primary ends where find-cut said (the old tip), then one marker past it.
+   */
+  @Test
+  void keepAfterSkipsOnlyTheDropAndKeepsTheWritesAfterIt() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr-keep", 1)) {
+      // A time names no transaction to leave out: refused by the first step, before anything is read or changed.
+      SandboxDrill.Result refused = d.run("dr-pitr", "keepAfter=true", "target=" + Instant.now(), "replicas=replica-1");
+      assertEquals(3, refused.exit(), refused.out());
+      assertTrue(refused.out().contains("keepAfter leaves out one transaction"), refused.out());
+
+      Incident incident = stage(d);
+      Map<String, Long> expected = new java.util.TreeMap<>(d.checksums("primary", "drill"));  // the old tip: events only
+      expected.put("orders", incident.expected().get("orders"));                            // orders as before the DROP
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + incident.bracketAt(),
+          "keepAfter=true", "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(0, r.exit(), "dr-pitr exit code");
+
+      assertEquals(expected, d.checksums("primary", "drill"), "primary: the old tip without the DROP");
+      assertEquals("1", d.value("primary", "SELECT COUNT(*) FROM drill.events WHERE what = 'after-the-drop'"), "the write after the DROP is kept");
+      assertTrue(r.out().contains("keepAfter: only " + incident.dropGtid() + " is left out, 1 transactions after it are kept")
+          && r.out().contains("ending at " + incident.oldTip()), "find-cut: everything to the old tip but the DROP");
+      assertTrue(r.out().contains("KEEP AFTER: " + incident.dropGtid()), "the approval says what is skipped");
+      assertTrue(r.out().contains("skipped " + incident.dropGtid() + " as asked"), "binlog.replay left the DROP out");
+      assertTrue(r.out().contains("primary is at " + incident.oldTip() + ", the end of the donor binlogs without " + incident.dropGtid()),
+          "the primary ended where find-cut said");
+      assertEquals(SandboxDrill.nextAfter(incident.oldTip()), d.value("primary", "SELECT @@global.gtid_binlog_pos"),
+          "primary: one marker past the old tip");
+      assertOpenAndRebuilt(d);
     }
   }
 
