@@ -131,6 +131,8 @@ class DrPitrSandboxTest {
       assertTrue(r.out().contains("keepAfter: only " + incident.dropGtid() + " is left out, 1 transactions after it are kept")
           && r.out().contains("ending at " + incident.oldTip()), "find-cut: everything to the old tip but the DROP");
       assertTrue(r.out().contains("KEEP AFTER: " + incident.dropGtid()), "the approval says what is skipped");
+      assertTrue(r.out().contains("LEFT OUT: the next transaction only") && !r.out().contains("nothing below is applied"),
+          "the transcript before the approval marks the one transaction left out, not a stop");
       assertTrue(r.out().contains("skipped " + incident.dropGtid() + " as asked"), "binlog.replay left the DROP out");
       assertTrue(r.out().contains("primary is at " + incident.oldTip() + ", the end of the donor binlogs without " + incident.dropGtid()),
           "the primary ended where find-cut said");

@@ -25,7 +25,10 @@ public final class Inspect implements StepType<Inspect.Input, Inspect.Output> {
       @Doc("Stop before the first statement matching this regex, case-insensitive") Optional<String> beforeMatch,
       @Doc("Stop before the transaction at or containing file:offset") Optional<String> beforePosition,
       @Doc("GTIDs to leave out") Optional<List<String>> skipGtids,
-      @Doc(value = "Transactions to show on each side of the cut", defaultValue = "5") Optional<Integer> context) {}
+      @Doc(value = "Transactions to show on each side of the cut", defaultValue = "5") Optional<Integer> context,
+      @Doc(value = "The replay leaves out only the transaction at the cut and applies the ones after it (dr-pitr's "
+          + "keepAfter): the transcript marks that one transaction instead of a stop", defaultValue = "false")
+      Optional<Boolean> keepAfter) {}
 
   @Doc("The transcript around the cut")
   public record Output(
@@ -49,20 +52,30 @@ public final class Inspect implements StepType<Inspect.Input, Inspect.Output> {
     int n = in.context().orElse(5);
     if (n < 1) throw StepFailure.fatal("step " + ctx.stepId() + ": context must be at least 1", "e.g. context: 5");
     Cut cut = BinlogFiles.find(FindCut.request(asFindCut(in), ctx, n), ctx);
-    String text = transcript(cut);
+    String text = transcript(cut, in.keepAfter().orElse(false));
     text.lines().forEach(ctx.log()::output);
     return new Output(text, cut.before(), cut.after());
   }
 
-  /** The operator-facing transcript: one block per transaction, a marked line at the cut. */
-  static String transcript(Cut cut) {
+  /**
+   * The operator-facing transcript: one block per transaction, a marked line at the cut. With {@code keepAfter} the
+   * replay leaves out only the transaction at the cut, so the mark says that and the one after it is marked applied.
+   */
+  static String transcript(Cut cut, boolean keepAfter) {
     List<String> out = new ArrayList<>();
-    out.add("# cut " + cut.stopRule() + "; replay applies " + cut.transactions() + " transactions (" + cut.bytes() + " bytes)");
+    boolean skipOne = keepAfter && cut.firstSkipped().isPresent();
+    out.add("# cut " + cut.stopRule() + "; " + (skipOne
+        ? "replay applies the " + cut.transactions() + " transactions (" + cut.bytes() + " bytes) above the mark, leaves out the"
+            + " one right below it, and applies every later one (keepAfter)"
+        : "replay applies " + cut.transactions() + " transactions (" + cut.bytes() + " bytes)"));
     for (BinlogTransaction t : cut.before()) block(out, t);
-    out.add(cut.firstSkipped().isPresent()
-        ? "# ---- CUT: replay stops here; nothing below is applied ----"
-        : "# ---- end of the files: everything above is applied ----");
-    for (BinlogTransaction t : cut.after()) block(out, t);
+    out.add(!cut.firstSkipped().isPresent() ? "# ---- end of the files: everything above is applied ----"
+        : skipOne ? "# ---- LEFT OUT: the next transaction only (keepAfter) ----"
+        : "# ---- CUT: replay stops here; nothing below is applied ----");
+    for (int i = 0; i < cut.after().size(); i++) {
+      if (skipOne && i == 1) out.add("# ---- applied again from here on ----");
+      block(out, cut.after().get(i));
+    }
     cut.warnings().forEach(w -> out.add("# warning: " + w));
     return String.join("\n", out) + "\n";
   }

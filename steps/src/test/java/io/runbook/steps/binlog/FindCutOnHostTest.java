@@ -72,7 +72,7 @@ class FindCutOnHostTest {
   @Test
   void inspectReadOnTheHostEqualsLocal(Sshd sshd) throws Exception {
     Inspect.Input in = new Inspect.Input(h.files(), Optional.of(h.basePosition), Optional.empty(), Optional.empty(),
-        Optional.of("DROP TABLE"), Optional.empty(), Optional.empty(), Optional.of(3));
+        Optional.of("DROP TABLE"), Optional.empty(), Optional.empty(), Optional.of(3), Optional.empty());
     try (StandaloneStepContext ssh = onHost(sshd)) {
       Inspect.Output there = new Inspect().run(in, ssh);
       assertEquals(new Inspect().run(in, local), there);

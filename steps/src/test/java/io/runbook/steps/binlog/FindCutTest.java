@@ -230,7 +230,7 @@ class FindCutTest {
   @Test
   void inspectShowsBothSidesOfTheCut() throws Exception {
     Inspect.Input in = new Inspect.Input(h.files(), Optional.of(h.basePosition), Optional.empty(), Optional.empty(),
-        Optional.of("DROP TABLE"), Optional.empty(), Optional.empty(), Optional.of(3));
+        Optional.of("DROP TABLE"), Optional.empty(), Optional.empty(), Optional.of(3), Optional.empty());
     Inspect.Output out = new Inspect().run(in, ctx);
     assertEquals(3, out.before().size());
     assertEquals(3, out.after().size());
@@ -242,6 +242,21 @@ class FindCutTest {
     assertTrue(t.contains("DROP TABLE `app`.`audit`"), t);
     assertTrue(t.contains("INSERT INTO app.accounts"), t);
     assertFalse(t.contains("GTID " + h.basePosition), "context stays within 3 transactions: " + t);
+  }
+
+  /** dr-pitr's keepAfter: the mark says only the transaction below it is left out, and the ones after it applied. */
+  @Test
+  void inspectWithKeepAfterMarksOnlyTheCutTransactionAsLeftOut() throws Exception {
+    Inspect.Input in = new Inspect.Input(h.files(), Optional.of(h.basePosition), Optional.empty(), Optional.empty(),
+        Optional.of("DROP TABLE"), Optional.empty(), Optional.empty(), Optional.of(3), Optional.of(true));
+    String t = new Inspect().run(in, ctx).transcript();
+    assertFalse(t.contains("nothing below is applied"), t);
+    int left = t.indexOf("---- LEFT OUT: the next transaction only");
+    int again = t.indexOf("---- applied again from here on");
+    int drop = t.indexOf("GTID " + h.dropGtid);
+    assertTrue(left > 0 && t.indexOf("GTID " + h.gtidBeforeDrop) < left && left < drop && drop < again, t);
+    assertTrue(t.indexOf("# at ", again) > again, "the transactions after the DROP follow the second mark: " + t);
+    assertTrue(t.lines().findFirst().orElseThrow().contains("applies every later one"), t);
   }
 
   /** Local files are mapped into memory; streamed as a host's file is, the same files must give the same cut and report. */
