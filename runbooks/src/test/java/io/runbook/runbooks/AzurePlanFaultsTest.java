@@ -93,8 +93,9 @@ class AzurePlanFaultsTest {
     });
     // Which shipped runbooks call Azure while planning (the others plan without a single ARM request).
     assertEquals(3, BASELINES.get("dr-snapshot-restore").paths().size(), BASELINES.toString());
-    assertEquals(3, BASELINES.get("dr-pitr").paths().size(), BASELINES.toString());
-    assertEquals(1, BASELINES.get("dr-backup-disk").paths().size(), BASELINES.toString());
+    // dr-pitr and dr-backup-disk also read the primary's VM: the disk at its data LUN must be the inventory's.
+    assertEquals(4, BASELINES.get("dr-pitr").paths().size(), BASELINES.toString());
+    assertEquals(2, BASELINES.get("dr-backup-disk").paths().size(), BASELINES.toString());
     for (String none : List.of("planned-shutdown", "planned-startup", "backup-disk-refresh")) {
       assertEquals(List.of(), BASELINES.get(none).paths(), none);
     }

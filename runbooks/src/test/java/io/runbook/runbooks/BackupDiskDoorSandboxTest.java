@@ -94,7 +94,15 @@ class BackupDiskDoorSandboxTest {
       String journal = Files.readString(d.lastRunDir().resolve("journal.jsonl"));
       assertFalse(journal.contains("\"step\":\"start-primary\""), "start-primary never began");
 
-      SandboxDrill.Result restored = d.run("dr-backup-disk");
+      // The refused run left the primary on a new disk (the unprepared copy) while the inventory names its real one:
+      // the next run says so before it changes anything. That disk was left by a run that did not finish (the
+      // inventory's disk still holds the data), so the operator says so and runs again.
+      String attached = d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName();
+      SandboxDrill.Result stale = d.run("dr-backup-disk");
+      assertEquals(3, stale.exit(), stale.out());
+      assertTrue(stale.out().contains("update hosts.primary.dataDisk.name in the inventory to " + attached)
+          && stale.out().contains("run again with -p unfinishedRun=true"), stale.out());
+      SandboxDrill.Result restored = d.run("dr-backup-disk", "unfinishedRun=true");
       assertEquals(0, restored.exit(), restored.out());
       assertTrue(restored.out().contains("backup_type = log-applied; backup finished "), restored.out());
       assertEquals(atBuild, d.checksums("primary", "shop"), "the prepared point's data");
@@ -120,6 +128,7 @@ class BackupDiskDoorSandboxTest {
         if (r.contains("\"type\":\"step-succeeded\"") && r.contains("\"step\":\"hold-writes\"")) holdWrites = i + 1;
       }
       assertTrue(holdWrites > 0, "the baseline journal has hold-writes");
+      d.adoptAttachedDataDisk("primary"); // as the baseline's summary asks: the primary runs on its new disk now
 
       SandboxDrill.Result killed = d.runKilledAfterRecord(holdWrites, "dr-backup-disk");
       assertEquals(137, killed.exit(), "the engine died right after hold-writes");

@@ -64,10 +64,10 @@ class DrPitrLiveDonorSandboxTest {
     assertTrue(r.out().contains("-p donorFromLiveDisk=true"), "names the option: " + r.out());
 
     // The journal: it stopped at the check right after picking the snapshots (a false precondition does not start
-    // its step), and nothing else started.
+    // its step), and nothing else started (before pick: the reads that check the primary's data disk).
     List<JournalRecord> journal = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records();
     List<String> started = journal.stream().filter(j -> JournalRecord.STEP_STARTED.equals(j.type())).map(JournalRecord::step).toList();
-    assertEquals(List.of("rule", "pick"), started, journal.toString());
+    assertEquals(List.of("rule", "vm", "data-disk", "pick"), started, journal.toString());
     JournalRecord failed = journal.stream().filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
     assertEquals("need-donor", failed.step());
     assertEquals("precondition", failed.text("kind"), failed.toString());

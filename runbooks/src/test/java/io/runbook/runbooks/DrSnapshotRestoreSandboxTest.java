@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.steps.cloud.CloudProvider.Snapshot;
+import io.runbook.steps.cloud.sandbox.VmServer;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +84,74 @@ class DrSnapshotRestoreSandboxTest {
       Map<String, String> stale = d.restartReplicaAndAwaitIoError("replica-2");
       assertEquals("1236", stale.get("Last_IO_Errno"), stale.toString());
       assertEquals("0", d.value("replica-2", "SELECT COUNT(*) FROM drill.accounts WHERE id >= 2000"), "nothing new applied");
+    }
+  }
+
+  /**
+   * After a DR the primary runs on a new disk while the inventory still names the old, detached one. A second DR must
+   * not take the old disk's snapshots for fresh ones: it refuses before anything changes and names both disks and the
+   * inventory edit. Once the inventory names the attached disk (what the first run's summary asks for), it restores
+   * the new disk's snapshot.
+   */
+  @Test
+  void aSecondDrWhoseInventoryStillNamesTheOldDiskIsRefusedWithNothingChanged() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("snapshot-restore-twice", 1)) {
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+      d.awaitCaughtUp("replica-1", "primary");
+      d.estate.snapshotNow();
+      SandboxDrill.Result first = d.run("dr-snapshot-restore", "replicas=replica-1");
+      assertEquals(0, first.exit(), first.out());
+      String newDisk = d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName();
+      assertTrue(newDisk.startsWith("primary-data-"), newDisk);
+      assertTrue(first.out().contains("NOW UPDATE THE INVENTORY: set hosts.primary.dataDisk.name to " + newDisk), first.out());
+
+      // Life goes on on the new disk: a snapshot of it (the estate snapshots what is attached), then later writes.
+      d.sql("primary", "INSERT INTO drill.t VALUES (2)");
+      d.awaitCaughtUp("replica-1", "primary");
+      d.estate.snapshotNow();
+      Map<String, Long> atNewSnapshot = d.checksums("primary", "drill");
+      d.sql("primary", "INSERT INTO drill.t VALUES (3)");
+      d.awaitCaughtUp("replica-1", "primary");
+
+      Map<String, Long> before = d.checksums("primary", "drill");
+      String gtid = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      long pid = new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow();
+      List<String> disks = names(d.estate.root().resolve("disks"));
+      List<Snapshot> snapshots = d.estate.cloud().listSnapshots();
+
+      SandboxDrill.Result refused = d.run("dr-snapshot-restore", "replicas=replica-1");
+      assertEquals(3, refused.exit(), "a precondition is false: exit 3\n" + refused.out());
+      assertTrue(refused.out().contains("the disk at LUN 9 of the VM of primary is " + newDisk
+          + ", but the inventory names primary-data"), refused.out());
+      assertTrue(refused.out().contains("update hosts.primary.dataDisk.name in the inventory to " + newDisk
+          + " (and protect it in the Backup Vault), then run again"), refused.out());
+      assertTrue(refused.out().contains("precondition failed: the disk at the primary's data LUN is not the inventory's dataDisk.name"),
+          refused.out());
+      assertTrue(!refused.out().contains("step approve") && !Files.readString(d.lastRunDir().resolve("journal.jsonl"))
+          .contains("\"step\":\"approve\""), "stopped before the approval");
+      assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "same server process");
+      assertEquals(newDisk, d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName());
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"));
+      assertEquals(gtid, d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+      assertEquals(before, d.checksums("primary", "drill"));
+      assertEquals(disks, names(d.estate.root().resolve("disks")), "no disk made");
+      assertEquals(snapshots, d.estate.cloud().listSnapshots(), "no snapshot taken");
+      assertEquals("Yes", d.replicaStatus("replica-1").get("Slave_SQL_Running"), "the replica still follows the primary");
+
+      // The operator does what the refusal says; the run then restores the snapshot of the disk in use.
+      assertEquals(newDisk, d.adoptAttachedDataDisk("primary"));
+      d.adoptAttachedDataDisk("replica-1");
+      SandboxDrill.Result second = d.run("dr-snapshot-restore", "replicas=replica-1");
+      assertEquals(0, second.exit(), second.out());
+      assertTrue(second.out().contains("primary runs on its inventory data disk " + newDisk), second.out());
+      assertEquals(atNewSnapshot, d.checksums("primary", "drill"), "the new disk's snapshot, not the old disk's");
+      assertEquals(atNewSnapshot, d.checksums("replica-1", "drill"));
+    }
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 }

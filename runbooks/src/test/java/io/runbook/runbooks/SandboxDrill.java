@@ -200,6 +200,21 @@ final class SandboxDrill implements AutoCloseable {
   /** The database hosts of the estate's inventory (primary, replicas, scratch). */
   List<String> hosts() { return List.copyOf(ports.keySet()); }
 
+  /**
+   * What an operator does after a DR, as its summary says: the inventory's dataDisk.name of the host becomes the disk
+   * now attached at its data LUN (read from the VM, as in the portal). Returns that disk's name.
+   */
+  String adoptAttachedDataDisk(String host) throws Exception {
+    var h = io.runbook.engine.load.InventoryLoader.load(inventory).host(host).orElseThrow();
+    var spec = h.dataDisk().orElseThrow();
+    String attached = estate.cloud().vm(h.vmName()).atLun(spec.lun()).orElseThrow().diskName();
+    String text = Files.readString(inventory);
+    String from = "dataDisk: { name: " + spec.name() + ",";
+    if (!text.contains(from)) throw new AssertionError("no `" + from + "` in " + inventory);
+    Files.writeString(inventory, text.replace(from, "dataDisk: { name: " + attached + ","));
+    return attached;
+  }
+
   /** Whether the host's server answers a query now. */
   boolean answers(String host) {
     try {

@@ -6,15 +6,21 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
+import io.runbook.steps.cloud.CloudProvider.AttachedDisk;
 import io.runbook.steps.cloud.CloudProvider.Vm;
 import java.util.List;
+import java.util.Optional;
 
-/** Reads the {@code on:} host's VM: power state, placement and data disks by LUN. */
+/**
+ * Reads the {@code on:} host's VM: power state, placement and data disks by LUN. With {@code lun} it also names the
+ * disk at that LUN, so a runbook can compare it with the inventory's (expressions cannot search a list).
+ */
 @Doc("Read the host's VM: power state, region, zone and data disks by LUN")
 public final class VmStatus implements StepType<VmStatus.Input, VmStatus.Output> {
 
-  @Doc("Nothing: the VM is the `on:` host's")
-  public record Input() {}
+  @Doc("The VM is the `on:` host's")
+  public record Input(
+      @Doc("A LUN to report on: the disk attached there is output as lunDisk and lunDiskId") Optional<Integer> lun) {}
 
   @Doc("A data disk slot")
   public record DataDisk(@Doc("LUN") int lun, @Doc("Disk name") String disk, @Doc("Disk resource id") String diskId) {}
@@ -28,11 +34,15 @@ public final class VmStatus implements StepType<VmStatus.Input, VmStatus.Output>
       @Doc("Provisioning state") String provisioningState,
       @Doc("Region") String location,
       @Doc("Availability zone, or null") String zone,
-      @Doc("Data disks by LUN") List<DataDisk> dataDisks) {
+      @Doc("Data disks by LUN") List<DataDisk> dataDisks,
+      @Doc("Name of the disk attached at `lun`, or null (no `lun` given, or nothing attached there)") String lunDisk,
+      @Doc("Resource id of that disk, or null") String lunDiskId) {
 
-    static Output of(Vm vm) {
+    static Output of(Vm vm, Optional<Integer> lun) {
+      Optional<AttachedDisk> at = lun.flatMap(vm::atLun);
       return new Output(vm.name(), vm.id(), vm.powerState(), "running".equals(vm.powerState()), vm.provisioningState(),
-          vm.location(), vm.zone(), vm.dataDisks().stream().map(d -> new DataDisk(d.lun(), d.diskName(), d.diskId())).toList());
+          vm.location(), vm.zone(), vm.dataDisks().stream().map(d -> new DataDisk(d.lun(), d.diskName(), d.diskId())).toList(),
+          at.map(AttachedDisk::diskName).orElse(null), at.map(AttachedDisk::diskId).orElse(null));
     }
   }
 
@@ -54,6 +64,6 @@ public final class VmStatus implements StepType<VmStatus.Input, VmStatus.Output>
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure {
-    return Output.of(CloudProviders.open(ctx).vm(ctx.requireTarget().vmName()));
+    return Output.of(CloudProviders.open(ctx).vm(ctx.requireTarget().vmName()), in.lun());
   }
 }

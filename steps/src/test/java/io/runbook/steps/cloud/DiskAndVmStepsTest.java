@@ -191,11 +191,18 @@ class DiskAndVmStepsTest {
   @Test
   void vmStatusStopDeallocateAndStart() throws Exception {
     try (var ctx = ctx("r7", "db1")) {
-      VmStatus.Output s = new VmStatus().run(new VmStatus.Input(), ctx);
+      VmStatus.Output s = new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx);
       assertEquals("running", s.powerState());
       assertTrue(s.running());
       assertEquals("1", s.zone());
       assertEquals(List.of(new VmStatus.DataDisk(9, "db1-data", arm.diskId(RG, "db1-data"))), s.dataDisks());
+      assertNull(s.lunDisk(), "no lun asked for");
+      VmStatus.Output at9 = new VmStatus().run(new VmStatus.Input(Optional.of(9)), ctx);
+      assertEquals("db1-data", at9.lunDisk());
+      assertEquals(arm.diskId(RG, "db1-data"), at9.lunDiskId());
+      VmStatus.Output at10 = new VmStatus().run(new VmStatus.Input(Optional.of(10)), ctx);
+      assertNull(at10.lunDisk(), "nothing attached at LUN 10");
+      assertNull(at10.lunDiskId());
 
       assertEquals("stopped", new StopVm().run(new StopVm.Input(Optional.empty()), ctx).powerState());
       assertEquals("deallocated", new StopVm().run(new StopVm.Input(Optional.of(true)), ctx).powerState());

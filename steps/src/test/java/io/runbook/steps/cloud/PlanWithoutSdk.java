@@ -41,7 +41,7 @@ public final class PlanWithoutSdk {
         Map.entry("cloud.disk.from-snapshot", new CreateDiskFromSnapshot.Input("s", "d", Optional.empty())),
         Map.entry("cloud.vm.attach-disk", new AttachDisk.Input("d", 9, Optional.of(true))),
         Map.entry("cloud.vm.detach-disk", new DetachDisk.Input(9)),
-        Map.entry("cloud.vm.status", new VmStatus.Input()),
+        Map.entry("cloud.vm.status", new VmStatus.Input(java.util.Optional.empty())),
         Map.entry("cloud.vm.start", new StartVm.Input()),
         Map.entry("cloud.vm.stop", new StopVm.Input(Optional.of(true))),
         Map.entry("cloud.disk.delete", new DeleteDisk.Input("d", Optional.empty())),
