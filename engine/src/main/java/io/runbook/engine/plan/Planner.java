@@ -108,10 +108,11 @@ public final class Planner implements StepVisitor {
   private PlanDocument walk() {
     Runbook rb = req.runbook();
     Map<String, Object> params = req.params();
-    new SecretResolver(redactor, req.env()).registerAhead(SecretRefs.in(req.inventory()));
-    new SecretResolver(redactor, req.env()).registerAhead(ReachableSecrets.in(rb, registry));
+    SecretResolver secrets = new SecretResolver(redactor, req.env());
+    secrets.registerAhead(SecretRefs.in(req.inventory()));
+    secrets.registerAhead(ReachableSecrets.in(rb, registry));
     try {
-      params = Runs.resolveSecretParams(rb, params, new SecretResolver(redactor, req.env()));
+      params = Runs.resolveSecretParams(rb, params, secrets);
     } catch (IllegalStateException e) {
       problems.add(e.getMessage());
     }

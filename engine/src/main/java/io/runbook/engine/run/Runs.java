@@ -24,6 +24,7 @@ import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.secret.SecretRefs;
 import io.runbook.engine.secret.SecretResolver;
 import io.runbook.engine.validate.Validator;
+import io.runbook.engine.util.FileErrors;
 import io.runbook.engine.util.Sha256;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,6 +68,8 @@ public final class Runs {
 
   /** The environment variable naming a lock folder shared by several state folders. */
   public static final String LOCK_DIR_VARIABLE = "RUNBOOK_LOCK_DIR";
+  private static final String LOCKS_HINT = "check --state-dir (or " + LOCK_DIR_VARIABLE + "): the locks folder must be a"
+      + " folder this user can write";
 
   private final Settings settings;
   private final StepRegistry registry;
@@ -298,8 +301,7 @@ public final class Runs {
     } catch (RunLock.HeldException e) {
       return RunOutcome.refused(e.getMessage(), null);
     } catch (IOException e) {
-      return RunOutcome.refused("cannot take the lock " + target + ": " + io.runbook.engine.util.FileErrors.at(e),
-          "check --state-dir (or " + LOCK_DIR_VARIABLE + "): the locks folder must be a folder this user can write");
+      return RunOutcome.refused("cannot take the lock " + target + ": " + FileErrors.at(e), LOCKS_HINT);
     }
     // The inventory's name is only a name: another inventory file may call the same VMs and servers otherwise.
     TargetLocks targets;
@@ -313,9 +315,8 @@ public final class Runs {
           + e.holder().runId());
     } catch (IOException e) {
       lock.close();
-      return RunOutcome.refused("cannot take the locks of inventory " + target + "'s hosts: "
-          + io.runbook.engine.util.FileErrors.at(e),
-          "check --state-dir (or " + LOCK_DIR_VARIABLE + "): the locks folder must be a folder this user can write");
+      return RunOutcome.refused("cannot take the locks of inventory " + target + "'s hosts: " + FileErrors.at(e),
+          LOCKS_HINT);
     }
     try {
       Files.createDirectories(runDir);

@@ -62,7 +62,7 @@ public final class AdvanceGtid implements StepType<AdvanceGtid.Input, AdvanceGti
     }
     List<String> written = new ArrayList<>();
     synchronized (db) {
-      GtidList now = parse(db.value("SELECT @@global.gtid_binlog_pos"), db);
+      GtidList now = GtidList.parse(db.value("SELECT @@global.gtid_binlog_pos"), db);
       try {
         for (Gtid m : behind(mark, now)) {
           long next = m.seq() + 1;
@@ -78,7 +78,7 @@ public final class AdvanceGtid implements StepType<AdvanceGtid.Input, AdvanceGti
       }
     }
     String after = db.value("SELECT @@global.gtid_binlog_pos");
-    List<Gtid> still = behind(mark, parse(after, db));
+    List<Gtid> still = behind(mark, GtidList.parse(after, db));
     if (!still.isEmpty()) {
       throw StepFailure.fatal(db.where() + ": @@gtid_binlog_pos " + after + " is still not past " + mark
               + " after writing " + written + " (is log_bin on?)",
@@ -94,7 +94,7 @@ public final class AdvanceGtid implements StepType<AdvanceGtid.Input, AdvanceGti
       MariaDbClient db = MariaDbClient.forTarget(ctx);
       GtidList mark = mark(in);
       String pos = db.value("SELECT @@global.gtid_binlog_pos");
-      if (!behind(mark, parse(pos, db)).isEmpty()) return Reconciled.notDone();
+      if (!behind(mark, GtidList.parse(pos, db)).isEmpty()) return Reconciled.notDone();
       return Reconciled.done(new Output(List.of(), pos, mark.toString()));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());
@@ -126,13 +126,5 @@ public final class AdvanceGtid implements StepType<AdvanceGtid.Input, AdvanceGti
       if (n == null || Long.compareUnsigned(n.seq(), m.seq()) <= 0) out.add(m);
     }
     return out;
-  }
-
-  private static GtidList parse(String text, MariaDbClient db) throws StepFailure {
-    try {
-      return GtidList.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw StepFailure.fatal(db.where() + ": " + e.getMessage());
-    }
   }
 }

@@ -62,12 +62,8 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
           + " nothing but the listed replicas read its binlog)");
       return new Output(false, 0, List.of());
     }
-    Set<String> registered = new HashSet<>();
-    List<String> registeredText = new ArrayList<>();
-    for (Map<String, Object> r : primary.query("SHOW SLAVE HOSTS")) {
-      registered.add(String.valueOf(r.get("Server_id")));
-      registeredText.add(String.valueOf(r.get("Server_id")));
-    }
+    List<String> registered = new ArrayList<>();
+    for (Map<String, Object> r : primary.query("SHOW SLAVE HOSTS")) registered.add(String.valueOf(r.get("Server_id")));
     int accounted = 0;
     Set<String> listedIds = new HashSet<>();
     for (String name : in.replicas()) {
@@ -84,10 +80,10 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
     List<String> unlisted = new ArrayList<>();
     int extra = dumps.size() - accounted;
     if (extra > 0) {
-      registeredText.removeIf(listedIds::contains);
+      List<String> strangers = registered.stream().filter(id -> !listedIds.contains(id)).toList();
       unlisted.add(extra + " of " + dumps.size() + " binlog dump connection(s) ("
           + String.join(", ", dumps.stream().map(d -> "#" + d.get("id") + " " + d.get("user") + "@" + d.get("host")).toList())
-          + (registeredText.isEmpty() ? "" : "; SHOW SLAVE HOSTS has server_id " + String.join(", ", registeredText)
+          + (strangers.isEmpty() ? "" : "; SHOW SLAVE HOSTS has server_id " + String.join(", ", strangers)
               + " not among the listed replicas") + ")");
     }
     if (!unlisted.isEmpty()) {

@@ -72,10 +72,10 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
     String slavePos = text(pos.get("slave"));
     String binlogPos = text(pos.get("bin"));
     String primaryPos = primary.value("SELECT @@global.gtid_binlog_pos");
-    GtidList theirs = parse(primaryPos, primary);
-    List<String> problems = new ArrayList<>(parse(slavePos, replica).divergenceFrom(theirs));
+    GtidList theirs = GtidList.parse(primaryPos, primary);
+    List<String> problems = new ArrayList<>(GtidList.parse(slavePos, replica).divergenceFrom(theirs));
     // With log_slave_updates the replica's binlog also holds what it applied; anything beyond that it wrote itself.
-    for (String p : parse(binlogPos, replica).divergenceFrom(theirs)) {
+    for (String p : GtidList.parse(binlogPos, replica).divergenceFrom(theirs)) {
       if (!problems.contains(p)) problems.add(p);
     }
     if (!problems.isEmpty()) {
@@ -88,12 +88,4 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
   }
 
   private static String text(Object o) { return o == null ? "" : o.toString(); }
-
-  private static GtidList parse(String text, MariaDbClient where) throws StepFailure {
-    try {
-      return GtidList.parse(text == null ? "" : text);
-    } catch (IllegalArgumentException e) {
-      throw StepFailure.fatal(where.where() + ": " + e.getMessage(), "check the server's GTID variables");
-    }
-  }
 }

@@ -14,6 +14,15 @@ import java.util.TreeMap;
 public record GtidList(Map<Long, Gtid> byDomain) {
   public GtidList { byDomain = java.util.Collections.unmodifiableMap(new TreeMap<>(byDomain)); }
 
+  /** {@link #parse(String)} of a list read from (or meant for) {@code db}'s server: a malformed one fails the step, naming it. */
+  static GtidList parse(String text, MariaDbClient db) throws io.runbook.engine.spi.StepFailure {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw io.runbook.engine.spi.StepFailure.fatal(db.where() + ": " + e.getMessage(), "a GTID list is written like 0-1-1042,1-2-7");
+    }
+  }
+
   /** Parses a GTID list; for a binlog state holding several GTIDs of one domain the last one listed wins. */
   public static GtidList parse(String text) {
     Map<Long, Gtid> out = new LinkedHashMap<>();

@@ -87,7 +87,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     String changeMasterShown = changeMaster(t, "'***'", in);
 
     String gtidText = in.gtid().isPresent() ? in.gtid().get().trim() : replica.value("SELECT @@global.gtid_binlog_pos");
-    GtidList gtid = parse(gtidText, replica);
+    GtidList gtid = GtidList.parse(gtidText, replica);
     if (gtid.isEmpty()) {
       throw StepFailure.fatal(replica.where() + ": no GTID position to start replication from"
               + (in.gtid().isPresent() ? " (gtid is empty)" : " (@@gtid_binlog_pos is empty)"),
@@ -104,12 +104,12 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     if (!WaitUntil.truthy(self.get("ro"))) {
       ctx.log().warn(replica.hostName() + " is writable (read_only OFF): writes there would diverge it from " + t.primary().name());
     }
-    GtidList primaryPos = parse(primary.value("SELECT @@global.gtid_binlog_pos"), primary);
+    GtidList primaryPos = GtidList.parse(primary.value("SELECT @@global.gtid_binlog_pos"), primary);
     List<String> divergence = gtid.divergenceFrom(primaryPos);
     String from = gtid.toString();
     if (divergence.isEmpty() && in.gtid().isPresent()) {
       // A given start position does not erase what the replica itself already wrote: that must not be ahead either.
-      GtidList own = parse(replica.value("SELECT @@global.gtid_binlog_pos"), replica);
+      GtidList own = GtidList.parse(replica.value("SELECT @@global.gtid_binlog_pos"), replica);
       divergence = own.divergenceFrom(primaryPos);
       from = "its own @@gtid_binlog_pos " + own;
     }
@@ -186,14 +186,6 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     return "CHANGE MASTER TO MASTER_HOST=" + SqlQuoting.hostLiteral(t.address()) + ", MASTER_PORT=" + t.port()
         + ", MASTER_USER=" + SqlQuoting.literal(t.user()) + ", MASTER_PASSWORD=" + quotedPassword
         + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=" + retry;
-  }
-
-  private static GtidList parse(String text, MariaDbClient where) throws StepFailure {
-    try {
-      return GtidList.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw StepFailure.fatal(where.where() + ": " + e.getMessage(), "write a GTID list like 0-1-1042,1-2-7");
-    }
   }
 
   /** IO errors that do not heal by reconnecting: wrong credentials, and the position missing from the primary's binlog. */

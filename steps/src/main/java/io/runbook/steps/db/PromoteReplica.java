@@ -38,7 +38,7 @@ public final class PromoteReplica implements StepType<PromoteReplica.Input, Prom
   @Override
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(h -> h.name()).orElse(null);
-    return StopReplica.plan(host, true, in.applyTimeout().orElse(StopReplica.DEFAULT_APPLY_TIMEOUT))
+    return StopReplica.plan(host, true, in.applyTimeout().orElse(StopReplica.DEFAULT_APPLY_TIMEOUT), true)
         .then(Plan.Kind.SQL, host, SetReadOnly.statement(false));
   }
 

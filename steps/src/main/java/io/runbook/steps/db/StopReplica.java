@@ -49,20 +49,16 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
 
   @Override
   public Plan plan(Input in, StepContext ctx) {
-    String host = ctx.target().map(h -> h.name()).orElse(null);
-    if (!in.drain().orElse(true)) {
-      Plan p = Plan.sql(host, "STOP REPLICA")
-          .then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
-      return in.clearGtidSlavePos().orElse(false) ? p.then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = ''") : p;
-    }
-    return plan(host, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT));
+    return plan(ctx.target().map(h -> h.name()).orElse(null), in.clearGtidSlavePos().orElse(false),
+        in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT), in.drain().orElse(true));
   }
 
-  static Plan plan(String host, boolean clear, Duration applyTimeout) {
-    Plan p = Plan.sql(host, "STOP REPLICA IO_THREAD")
-        .then(Plan.Kind.WAIT, host, "until the SQL thread has applied the relay log (at most " + Durations.format(applyTimeout) + ")")
-        .then(Plan.Kind.SQL, host, "STOP REPLICA")
-        .then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
+  static Plan plan(String host, boolean clear, Duration applyTimeout, boolean drain) {
+    Plan p = drain
+        ? Plan.sql(host, "STOP REPLICA IO_THREAD").then(Plan.Kind.WAIT, host, "until the SQL thread has applied the relay"
+            + " log (at most " + Durations.format(applyTimeout) + ")").then(Plan.Kind.SQL, host, "STOP REPLICA")
+        : Plan.sql(host, "STOP REPLICA");
+    p = p.then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
     return clear ? p.then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = ''") : p;
   }
 
