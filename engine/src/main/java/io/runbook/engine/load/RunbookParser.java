@@ -472,7 +472,8 @@ final class RunbookParser {
       if (because.isEmpty() && !r.containsKey("because")) {
         problem(tree.valueAt(ip), "require needs 'because': the message an operator reads when it is false");
       }
-      out.add(new Require(that.orElse("true"), because.orElse(""), tree.valueAt(ip + ".that")));
+      out.add(new Require(that.orElse("true"), because.orElse(""), tree.valueAt(ip + ".that"),
+          tree.valueAt(ip + ".because")));
     }
     return out;
   }

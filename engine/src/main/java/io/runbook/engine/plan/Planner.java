@@ -9,6 +9,7 @@ import io.runbook.engine.plan.PlanDocument.Check;
 import io.runbook.engine.plan.PlanDocument.Disposition;
 import io.runbook.engine.plan.PlanDocument.OutputSource;
 import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.Because;
 import io.runbook.engine.run.BoundStep;
 import io.runbook.engine.run.Cancellation;
 import io.runbook.engine.run.RunStatus;
@@ -146,9 +147,10 @@ public final class Planner implements StepVisitor {
   }
 
   @Override
-  public void precondition(String path, Require require, boolean holds) {
+  public void precondition(String path, Require require, boolean holds, Because because) {
+    // An explanation that reads values only known at run time shows as written, like other unresolved values.
     checks.computeIfAbsent(path, k -> Collections.synchronizedList(new ArrayList<>()))
-        .add(new Check("require", require.that(), require.because(), String.valueOf(holds)));
+        .add(new Check("require", require.that(), redactor.redact(because.text()), String.valueOf(holds)));
     if (!holds) blocked.put(path, true);
   }
 

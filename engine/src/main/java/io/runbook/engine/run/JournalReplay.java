@@ -95,7 +95,7 @@ public final class JournalReplay {
     }
 
     @Override public void skipped(String path, StepDecl decl, String reason) {}
-    @Override public void precondition(String path, Require require, boolean holds) {}
+    @Override public void precondition(String path, Require require, boolean holds, Because because) {}
     @Override public void cannotPrepare(String path, StepDecl decl, String message) {}
     @Override public Object execute(BoundStep step) { return null; }
   }

@@ -80,12 +80,16 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
   }
 
   @Override
-  public void precondition(String path, Require require, boolean holds) throws RunStopped {
+  public void precondition(String path, Require require, boolean holds, Because because) throws RunStopped {
     if (holds) {
       s.log().note("   " + path + " require " + require.that() + ": true");
       return;
     }
-    String message = "step " + path + ": precondition failed: " + require.because();
+    // The refusal stands even when its explanation cannot be filled in: the text as written, and why.
+    String why = because.isUnresolved()
+        ? because.text() + " (its explanation could not be filled in: " + because.unresolved() + ")" : because.text();
+    // Redacted here, not only by the log and the journal: the message also travels in the outcome.
+    String message = s.redactor().redact("step " + path + ": precondition failed: " + why);
     s.journal().append(JournalRecord.of(JournalRecord.STEP_FAILED, path)
         .with("kind", "precondition").with("message", message).with("that", require.that()));
     throw new RunStopped(RunStatus.PRECONDITION_FALSE, message,

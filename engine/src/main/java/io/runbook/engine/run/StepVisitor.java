@@ -17,8 +17,11 @@ public interface StepVisitor {
   /** {@code when} was false. */
   void skipped(String path, StepDecl decl, String reason) throws RunStopped;
 
-  /** A {@code require} was evaluated right before the step; a run stops when it does not hold. */
-  void precondition(String path, Require require, boolean holds) throws RunStopped;
+  /**
+   * A {@code require} was evaluated right before the step; a run stops when it does not hold. {@code because} is its
+   * explanation with the templates filled in (or as written, when they could not be).
+   */
+  void precondition(String path, Require require, boolean holds, Because because) throws RunStopped;
 
   /**
    * A {@code when} or {@code require} could not be evaluated. A planner that knows the expression reads values

@@ -230,7 +230,7 @@ public final class StepWalker {
       for (Require r : d.require()) {
         Truth holds = condition(d, path, "require", r.that(), scope);
         if (holds == Truth.UNPREPARED) return null;
-        if (holds != Truth.UNDECIDED) visitor.precondition(path, r, holds == Truth.TRUE);
+        if (holds != Truth.UNDECIDED) visitor.precondition(path, r, holds == Truth.TRUE, Because.of(r, scope.vars()));
       }
     }
     if (d.isGroup()) {

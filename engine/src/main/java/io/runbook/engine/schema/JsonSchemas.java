@@ -161,7 +161,7 @@ public final class JsonSchemas {
     ObjectNode require = RecordSchema.F.objectNode().put("type", "object");
     ObjectNode rp = require.putObject("properties");
     rp.putObject("that").put("type", "string").put("description", "The condition, checked right before the step");
-    rp.putObject("because").put("type", "string").put("description", "Why it must hold (shown when it does not)");
+    rp.putObject("because").put("type", "string").put("description", "Why it must hold (shown when it does not); ${{ }} templates are filled in");
     require.putArray("required").add("that");
     require.put("additionalProperties", false);
     p.putObject("require").put("description", "Preconditions").putArray("anyOf")

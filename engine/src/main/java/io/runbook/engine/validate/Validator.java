@@ -186,6 +186,7 @@ public final class Validator {
     s.when().ifPresent(w -> expectType(w, true, Type.BOOL, s.posOf("when"), label + ": 'when'", inner));
     for (Require r : s.require()) {
       expectType(r.that(), true, Type.BOOL, r.pos(), label + ": 'require.that'", inner);
+      if (Templates.hasTemplate(r.because())) typeOf(r.because(), false, r.becausePos(), label + ": 'require.because'", inner);
     }
     if (call) {
       new CallCheck(problems, s, label, inner, rb.callees().get(s.id()), registry, inventory).check();

@@ -337,4 +337,35 @@ class PlannerTest {
     assertEquals(Disposition.RAN, step(p, "elsewhere").disposition(), "another host is read as it is now");
     assertEquals(2, command.runs.get(), "before and elsewhere ran; stop and after did not");
   }
+
+  @Test
+  void aRequiresBecauseShowsItsValuesAndAsWrittenWhenTheyAreOnlyKnownAtRunTime() throws Exception {
+    PlanDocument p = plan("""
+        runbook: because
+        params:
+          disk: { type: string, default: data1 }
+          password: { type: string, secret: true, default: "env:DB_PASSWORD" }
+        steps:
+          - id: pick
+            use: t.find
+            with: { disk: "${{ params.disk }}" }
+          - id: wipe
+            use: t.wipe
+            with: { disk: "${{ params.disk }}" }
+          - id: swap
+            use: t.swap
+            require:
+              - that: ${{ steps.pick.snapshot == 'none' }}
+                because: "the newest of ${{ params.disk }} is ${{ steps.pick.snapshot }} (login ${{ params.password }})"
+              - that: ${{ params.disk != '' }}
+                because: "it wiped ${{ steps.wipe.wiped }}"
+            with: { disk: "${{ params.disk }}" }
+        """, Map.of(), false);
+    List<Check> checks = step(p, "swap").checks();
+    assertEquals(List.of("false", "true"), checks.stream().map(Check::value).toList());
+    assertTrue(checks.get(0).because().startsWith("the newest of data1 is snap-of-data1 (login "), checks.get(0).because());
+    assertFalse(checks.get(0).because().contains("hunter2-secret"), checks.get(0).because());
+    assertEquals("it wiped ${{ steps.wipe.wiped }}", checks.get(1).because(), "a run-time value shows as written");
+    assertTrue(p.problems().isEmpty(), p.problems().toString());
+  }
 }

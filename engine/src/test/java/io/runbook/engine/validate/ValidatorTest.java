@@ -151,4 +151,33 @@ class ValidatorTest {
     assertTrue(p.get(0).contains("unknown step type 'no.such'"), p.toString());
     assertTrue(p.get(1).contains("'params' has no field 'nope'"), p.toString());
   }
+
+  @Test
+  void expressionsInARequiresBecauseAreCheckedAtTheirLineAndColumn() throws Exception {
+    Path f = tmp.resolve("because.yaml");
+    Files.writeString(f, """
+        runbook: t
+        params:
+          n: { type: int, default: 1 }
+        steps:
+          - id: first
+            use: test.note
+            with: { message: one }
+          - id: second
+            use: test.note
+            with: { message: two }
+            require:
+              - that: ${{ params.n > 0 }}
+                because: "n is ${{ params.m }} after ${{ steps.frist.printed }}; ${{ steps.first.printed }} is fine"
+        """);
+    Inventory inv = InventoryLoader.load(Path.of("src/test/resources/valid/inventory.yaml"));
+    List<Problem> p = Validator.validate(RunbookLoader.parse(f), Note.registry(), Optional.of(inv));
+    assertEquals(2, p.size(), p.toString());
+    assertTrue(p.get(0).message().startsWith("step 'second': 'require.because': "), p.get(0).message());
+    assertTrue(p.get(0).message().contains("'m'"), p.get(0).message());
+    assertTrue(p.get(1).message().contains("frist"), p.get(1).message());
+    // Line 13, at the offending name: the quoted scalar starts at column 18, 'm' is 17 characters into it.
+    assertEquals(f + ":13:35", p.get(0).pos().toString());
+    assertTrue(p.get(1).pos().toString().startsWith(f + ":13:"), p.get(1).pos().toString());
+  }
 }
