@@ -67,7 +67,7 @@ class DrPitrLiveDonorSandboxTest {
     // its step), and nothing else started (before pick: the reads that check the primary's data disk).
     List<JournalRecord> journal = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records();
     List<String> started = journal.stream().filter(j -> JournalRecord.STEP_STARTED.equals(j.type())).map(JournalRecord::step).toList();
-    assertEquals(List.of("rule", "vm", "data-disk", "pick"), started, journal.toString());
+    assertEquals(List.of("rule", "data-disk-check/vm", "data-disk-check/data-disk", "pick"), started, journal.toString());
     JournalRecord failed = journal.stream().filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
     assertEquals("need-donor", failed.step());
     assertEquals("precondition", failed.text("kind"), failed.toString());

@@ -125,8 +125,10 @@ class DrSnapshotRestoreSandboxTest {
           + ", but the inventory names primary-data"), refused.out());
       assertTrue(refused.out().contains("update hosts.primary.dataDisk.name in the inventory to " + newDisk
           + " (and protect it in the Backup Vault), then run again"), refused.out());
-      assertTrue(refused.out().contains("precondition failed: the disk at the primary's data LUN is not the inventory's dataDisk.name"),
-          refused.out());
+      // The refusal itself (the part's require) names both disks: the explanation's ${{ }} are filled in.
+      assertTrue(refused.out().contains("step data-disk-check/data-disk: precondition failed: the disk at LUN 9 of the VM"
+          + " of primary is " + newDisk + ", but the inventory names primary-data"), refused.out());
+      assertTrue(!refused.out().contains("${{"), "no expression left as written: " + refused.out());
       assertTrue(!refused.out().contains("step approve") && !Files.readString(d.lastRunDir().resolve("journal.jsonl"))
           .contains("\"step\":\"approve\""), "stopped before the approval");
       assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "same server process");

@@ -34,7 +34,7 @@ class ShippedRunbooksValidateTest {
   static final StepRegistry REGISTRY = StepRegistry.load(ShippedRunbooksValidateTest.class.getClassLoader());
 
   /** The shared pieces, each written once and called with use: runbook (docs/runbooks/parts.md). */
-  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas");
+  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check");
 
   static Stream<String> shipped() { return SHIPPED.stream(); }
 
@@ -108,12 +108,14 @@ class ShippedRunbooksValidateTest {
           + " (" + use + ") belongs in a part");
       assertFalse(use.equals("cloud.vm.attach-disk") && Boolean.TRUE.equals(s.with().get("replaceExisting")),
           name + ": step " + s.id() + " swaps a data disk: call swap-data-disk");
+      assertFalse(use.equals("cloud.vm.status") && s.with().containsKey("lun"),
+          name + ": step " + s.id() + " reads the disk at the data LUN: call data-disk-check");
     }
     List<String> calls = own.stream().filter(Runbook::isCall).map(s -> String.valueOf(s.with().get("name"))).toList();
     List<String> expected = switch (name) {
       case "planned-shutdown" -> List.of("safe-stop");
       case "dr-snapshot-restore", "dr-pitr", "dr-backup-disk" ->
-          List.of("safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
+          List.of("data-disk-check", "safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
       default -> List.of();
     };
     assertEquals(expected, calls, name + " calls the parts");
