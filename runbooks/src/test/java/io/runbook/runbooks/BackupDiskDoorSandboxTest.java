@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.cloud.sandbox.SandboxEstate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,34 @@ class BackupDiskDoorSandboxTest {
       assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
       assertEquals("0", slave.get("Last_Errno"), slave.toString());
       assertEquals(d.checksums("primary", "drill"), d.checksums("replica-1", "drill"), "new writes replicate with the continued GTIDs");
+    }
+  }
+
+  /**
+   * The restored disk is a copy of the backup disk, so it carries the backup disk's filesystem UUID (in the sandbox: the
+   * marker made with the disk): an fstab that mounts the data disk by UUID= names the old, detached disk after the run.
+   * The approval says so before anything changes; the summary says to fix the fstab, with the LUN line to use (nouuid:
+   * the backup disk at LUN 11 has the same UUID).
+   */
+  @Test
+  void anFstabByUuidIsFlaggedAtTheApprovalAndTheSummaryGivesTheLunLine() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-door-fstab", 0)) {
+      var layout = d.estate.cloud().layout();
+      String uuid = Files.readString(layout.diskFs("primary-data").resolve(SandboxEstate.MARKER)).strip();
+      Path fstab = layout.vm("primary").resolve("etc/fstab");
+      String mp = layout.mounts("primary").resolve("data").toString();
+      assertTrue(Files.readString(fstab).contains("/dev/disk/azure/scsi1/lun9 " + mp + " xfs"), "sandbox up writes the LUN line");
+      String line = "UUID=" + uuid + " " + mp + " xfs defaults,nofail 0 2";
+      Files.writeString(fstab, "UUID=0a1b2c3d-root / ext4 defaults 0 1\n" + line + "\n");
+
+      SandboxDrill.Result r = d.run("dr-backup-disk");
+      assertEquals(0, r.exit(), r.out());
+      assertTrue(r.out().contains("FSTAB: " + fstab + " mounts the data disk by UUID=" + uuid
+          + ", but the restored disk carries the filesystem UUID and label of the backup disk"), r.out());
+      String fix = "FIX " + fstab + " BEFORE THE NEXT REBOOT (primary): UUID=" + uuid + " names no disk on the host now: the"
+          + " next boot mounts nothing at " + mp + " (or waits for it); replace line 2 `" + line + "` with `/dev/disk/azure/scsi1/lun9 "
+          + mp + " xfs defaults,nofail,nouuid 0 2` (the replicas' fstab checks are in their swap lines)";
+      assertTrue(r.out().replace("\n", " ").contains(fix), "the summary: " + r.out());
     }
   }
 

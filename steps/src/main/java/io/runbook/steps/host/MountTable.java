@@ -40,6 +40,12 @@ interface MountTable {
   /** Whether a filesystem with this UUID is mounted somewhere on the host. */
   boolean uuidMounted(String uuid) throws StepFailure, InterruptedException;
 
+  /**
+   * The devices an fstab source names now: a tag (UUID=, LABEL=, PARTUUID=, PARTLABEL=, as blkid matches it) or a
+   * device path; empty when it names none. More than one when a disk copy carries the same filesystem UUID.
+   */
+  java.util.List<String> devicesNamedBy(String source) throws StepFailure, InterruptedException;
+
   boolean exists(String path) throws StepFailure, InterruptedException;
 
   /** Mounts the device at the mount point; {@code mount} is the mount(8) command a real host runs. */

@@ -94,6 +94,28 @@ final class Mounts implements MountTable {
   }
 
   @Override
+  public java.util.List<String> devicesNamedBy(String source) throws StepFailure, InterruptedException {
+    if (source.startsWith("/")) {
+      Optional<String> real = realPath(source);
+      return real.isPresent() && run(HostCommand.of("test", "-b", real.get())).exitCode() == 0 ? java.util.List.of(real.get())
+          : java.util.List.of();
+    }
+    HostCommand find = HostCommand.of("blkid", "-c", "/dev/null", "-o", "device", "-t", source);
+    CommandResult r = run(find);
+    if (r.exitCode() != 0 && r.exitCode() != 2) { // 2: no device has the tag
+      throw StepFailure.fatal("step " + ctx.stepId() + " on " + host.describe() + ": `" + find.withSudo(sudo).commandLine()
+          + "` exited with " + r.exitCode() + ": " + r.stderr().strip(), "run it on the host to see why");
+    }
+    java.util.List<String> found = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (found.isEmpty() && !sudo && !run(HostCommand.of("id", "-u")).stdout().strip().equals("0")) {
+      // Without root blkid cannot open the disks and finds nothing: that must not read as "no such disk".
+      throw StepFailure.fatal("step " + ctx.stepId() + " on " + host.describe() + ": blkid found no device with " + source
+          + ", but it runs as a non-root user and cannot read the disks", "set sudo: true (or log in as root)");
+    }
+    return found;
+  }
+
+  @Override
   public boolean exists(String path) throws StepFailure, InterruptedException {
     return run(HostCommand.of("test", "-e", path)).exitCode() == 0;
   }

@@ -2,11 +2,16 @@ package io.runbook.steps.host;
 
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
+import io.runbook.steps.cloud.sandbox.SandboxEstate;
 import io.runbook.steps.cloud.sandbox.SandboxLayout;
 import io.runbook.steps.host.transport.CommandResult;
 import io.runbook.steps.host.transport.HostCommand;
 import io.runbook.steps.host.transport.HostTransport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +57,11 @@ final class SandboxMounts implements MountTable {
     return m.matches() ? root + "/vms/" + vm + "/lun/" + m.group(1) : device;
   }
 
+  /** The sandbox VM's fstab, which stands for /etc/fstab (written by {@code sandbox up}, in the sandbox's paths). */
+  static String fstab(StepContext ctx) throws StepFailure {
+    return SandboxLayout.of(ctx.inventory().cloud()).vm(ctx.requireTarget().vmName()).resolve("etc/fstab").toString();
+  }
+
   @Override
   public Optional<String> realPath(String path) throws StepFailure, InterruptedException {
     CommandResult r = run(HostCommand.of("realpath", "-e", "--", path));
@@ -87,7 +97,37 @@ final class SandboxMounts implements MountTable {
   }
 
   @Override public String deviceNumber(String devicePath) { return devicePath; }
-  @Override public Optional<String> uuidOf(String devicePath) { return Optional.empty(); }
+
+  /**
+   * A sandbox disk's "filesystem UUID" is the marker {@code sandbox up} writes at the root of its content: made once
+   * with the disk (its unique id), and carried by every copy (snapshot, recovery point, disk made from them) the way
+   * a block copy carries an XFS UUID. So a disk restored from the backup disk's point has the backup disk's.
+   */
+  @Override
+  public Optional<String> uuidOf(String devicePath) {
+    Path marker = Path.of(devicePath, "fs", SandboxEstate.MARKER);
+    try {
+      return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()).filter(u -> !u.isEmpty()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A path (a LUN path stands for the VM's slot) or UUID= among the VM's attached disks; the sandbox has no labels. */
+  @Override
+  public List<String> devicesNamedBy(String source) throws StepFailure, InterruptedException {
+    if (source.startsWith("/")) {
+      Optional<String> real = realPath(lunSlot(source, layout.root().toString(), vm));
+      return real.filter(r -> layout.disks().equals(Path.of(r).getParent())).map(List::of).orElse(List.of());
+    }
+    if (!source.regionMatches(true, 0, "UUID=", 0, 5)) return List.of();
+    List<String> out = new ArrayList<>();
+    for (String disk : layout.luns(vm).values()) {
+      String dev = layout.disk(disk).toString();
+      if (uuidOf(dev).filter(source.substring(5)::equals).isPresent()) out.add(dev);
+    }
+    return out;
+  }
   @Override public boolean uuidMounted(String uuid) { return false; }
 
   @Override
@@ -101,9 +141,9 @@ final class SandboxMounts implements MountTable {
   }
 
   /** The link commands that stand for mount(8) here. */
-  static java.util.List<HostCommand> mountCommands(String diskFolder, String mountPoint) {
+  static List<HostCommand> mountCommands(String diskFolder, String mountPoint) {
     String parent = Path.of(mountPoint).getParent().toString();
-    return java.util.List.of(HostCommand.of("mkdir", "-p", "--", parent),
+    return List.of(HostCommand.of("mkdir", "-p", "--", parent),
         HostCommand.of("ln", "-sT", "--", diskFolder + "/fs", mountPoint));
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class HostStepRegistrationTest {
   private static final List<String> HOST_STEPS = List.of("host.exec", "host.copy", "host.file.write", "host.file.read",
-      "host.mount", "host.unmount", "host.mount.check", "host.systemd.mount-dependency",
+      "host.mount", "host.unmount", "host.mount.check", "host.mount.boot-check", "host.systemd.mount-dependency",
       "db.service.start", "db.service.stop", "db.service.status");
 
   @Test

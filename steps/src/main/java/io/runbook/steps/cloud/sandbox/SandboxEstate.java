@@ -129,6 +129,7 @@ public final class SandboxEstate {
       cloud.attach(vm, data.name(), DATA_LUN);
       link(layout.mounts(vm).resolve("data"), layout.diskFs(data.name()));
       write(layout.diskFs(data.name()).resolve(MARKER), data.uniqueId() + "\n");
+      writeFstab(vm);
       installDatadir(layout.diskFs(data.name()).resolve("mysql"), layout.tmpdir(vm));
       int port = startWithFreePort(vm, i + 1);
       ports.put(vm, port);
@@ -447,6 +448,16 @@ public final class SandboxEstate {
           .append("    service: { kind: sandbox }\n");
     }
     SandboxLayout.writeText(inventoryFile(), y.toString());
+  }
+
+  /**
+   * The VM's fstab (what host.mount.boot-check reads for /etc/fstab here): the data disk by its LUN path, as a VM
+   * set up to survive disk swaps has it. A test writes another line (UUID=...) to see the check warn.
+   */
+  private void writeFstab(String vm) throws StepFailure {
+    SandboxLayout.writeText(layout.vm(vm).resolve("etc/fstab"), "# Written by `runbook sandbox up`: /etc/fstab of VM " + vm
+        + " (the LUN path stands for the VM's LUN slot)\n/dev/disk/azure/scsi1/lun" + DATA_LUN + " "
+        + layout.mounts(vm).resolve("data").toString().replace(" ", "\\040") + " xfs defaults,nofail 0 2\n");
   }
 
   /** A YAML double-quoted scalar. */
