@@ -89,7 +89,8 @@ public final class HostMountBootCheck implements StepType<HostMountBootCheck.Inp
     String fixed = entry.map(e -> e.withSource(t.stable(), nouuid)).orElse(Fstab.newLine(t.stable(), t.mountPoint(), fsType, nouuid));
 
     String where = t.fstab() + " on " + host.describe();
-    String problem = right ? "" : problem(t, entry, kind, named, now, where);
+    String problem = right ? "" : text.isEmpty() ? where + " does not exist: after a reboot nothing is mounted at " + t.mountPoint()
+        : problem(t, entry, kind, named, now, where);
     if (!right && now.isPresent() && !stableIsMounted(mounts, t, mountedNumber)) {
       problem += "; " + t.stable() + " is not the disk mounted at " + t.mountPoint() + " either: check the inventory's disk lun before using the line";
     }
@@ -102,7 +103,8 @@ public final class HostMountBootCheck implements StepType<HostMountBootCheck.Inp
     }
     if (right) ctx.log().info(report);
     else ctx.log().warn(report);
-    if (nouuid && entry.map(e -> !e.options().contains("nouuid")).orElse(false)) {
+    // When the line is wrong anyway, the fixed line already has nouuid; when it is right, nouuid may still be missing.
+    if (right && nouuid && !entry.get().options().contains("nouuid")) {
       ctx.log().warn("the XFS filesystem at " + t.mountPoint() + " has the same UUID as " + String.join(", ", sharing)
           + " (a restored copy): without nouuid in its fstab options, whichever of them mounts second at boot fails: `" + fixed + "`");
     }

@@ -5,6 +5,7 @@ import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.transport.CommandResult;
 import io.runbook.steps.host.transport.HostCommand;
 import io.runbook.steps.host.transport.HostTransport;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -94,11 +95,10 @@ final class Mounts implements MountTable {
   }
 
   @Override
-  public java.util.List<String> devicesNamedBy(String source) throws StepFailure, InterruptedException {
+  public List<String> devicesNamedBy(String source) throws StepFailure, InterruptedException {
     if (source.startsWith("/")) {
       Optional<String> real = realPath(source);
-      return real.isPresent() && run(HostCommand.of("test", "-b", real.get())).exitCode() == 0 ? java.util.List.of(real.get())
-          : java.util.List.of();
+      return real.isPresent() && run(HostCommand.of("test", "-b", real.get())).exitCode() == 0 ? List.of(real.get()) : List.of();
     }
     HostCommand find = HostCommand.of("blkid", "-c", "/dev/null", "-o", "device", "-t", source);
     CommandResult r = run(find);
@@ -106,7 +106,7 @@ final class Mounts implements MountTable {
       throw StepFailure.fatal("step " + ctx.stepId() + " on " + host.describe() + ": `" + find.withSudo(sudo).commandLine()
           + "` exited with " + r.exitCode() + ": " + r.stderr().strip(), "run it on the host to see why");
     }
-    java.util.List<String> found = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    List<String> found = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     if (found.isEmpty() && !sudo && !run(HostCommand.of("id", "-u")).stdout().strip().equals("0")) {
       // Without root blkid cannot open the disks and finds nothing: that must not read as "no such disk".
       throw StepFailure.fatal("step " + ctx.stepId() + " on " + host.describe() + ": blkid found no device with " + source

@@ -128,6 +128,7 @@ final class SandboxMounts implements MountTable {
     }
     return out;
   }
+
   @Override public boolean uuidMounted(String uuid) { return false; }
 
   @Override

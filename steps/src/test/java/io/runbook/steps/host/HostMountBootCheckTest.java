@@ -114,6 +114,8 @@ class HostMountBootCheckTest {
 
         HostMountBootCheck.Output noFile = step.run(in(dir.resolve("no-such-fstab"), false), c);
         assertEquals("missing", noFile.sourceKind());
+        assertTrue(noFile.problem().startsWith(dir.resolve("no-such-fstab") + " on ")
+            && noFile.problem().endsWith(" does not exist: after a reboot nothing is mounted at " + mp), noFile.problem());
 
         Files.writeString(fstab, "UUID=" + other.uuid + " " + mp + " ext4 defaults 0 2\n");
         StepFailure required = assertThrows(StepFailure.class, () -> step.run(in(fstab, true), c));
