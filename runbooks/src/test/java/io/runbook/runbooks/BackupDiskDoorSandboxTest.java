@@ -87,6 +87,9 @@ class BackupDiskDoorSandboxTest {
 
       SandboxDrill.Result r = d.run("dr-backup-disk");
       assertEquals(0, r.exit(), r.out());
+      // Before the swap the UUID is the data disk's own (the sandbox's filesystem UUID is the disk's marker).
+      assertTrue(r.out().contains(" mounts " + mp + " by UUID=" + uuid + ", the disk mounted there now: the next boot mounts the"
+          + " right disk"), r.out());
       assertTrue(r.out().contains("FSTAB: " + fstab + " mounts the data disk by UUID=" + uuid
           + ", but the restored disk carries the filesystem UUID and label of the backup disk"), r.out());
       String fix = "FIX " + fstab + " BEFORE THE NEXT REBOOT (primary): UUID=" + uuid + " names no disk on the host now: the"
