@@ -63,6 +63,25 @@ class BackupDiskReplicaSandboxTest {
     }
   }
 
+  /**
+   * A primary left with a replication configuration (SHOW SLAVE STATUS has a row) would be backed up as a primary
+   * while its gtid_slave_pos is stale: the role in the inventory and the server disagree, and the refresh stops before
+   * it empties the disk.
+   */
+  @Test
+  void aRoleTheServerContradictsStopsTheRefreshBeforeTheDiskIsEmptied() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-refresh-role", 0)) {
+      Path checkpoints = d.estate.cloud().layout().diskFs("primary-backup").resolve("mysql").resolve("xtrabackup_checkpoints");
+      String before = Files.readString(checkpoints);
+      d.sql("primary", "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=1, MASTER_USER='x', MASTER_USE_GTID=slave_pos");
+      SandboxDrill.Result r = d.run("backup-disk-refresh", "dbPassword=file:" + d.estate.passwordFile(), "subdir=mysql");
+      assertNotEquals(0, r.exit(), r.out());
+      assertTrue(r.out().contains("the host's role in the inventory does not match its server")
+          && r.out().contains("RESET SLAVE ALL on a primary left with a replication configuration"), r.out());
+      assertEquals(before, Files.readString(checkpoints), "the prepared backup on the disk was not deleted");
+    }
+  }
+
   /** The sandbox gives only the primary a backup disk: attach one to replica-1 at the backup LUN and name it in the inventory. */
   private static void giveReplicaABackupDisk(SandboxDrill d) throws Exception {
     var cloud = d.estate.cloud();
