@@ -76,7 +76,8 @@ class BackupDiskReplicaSandboxTest {
       d.sql("primary", "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=1, MASTER_USER='x', MASTER_USE_GTID=slave_pos");
       SandboxDrill.Result r = d.run("backup-disk-refresh", "dbPassword=file:" + d.estate.passwordFile(), "subdir=mysql");
       assertNotEquals(0, r.exit(), r.out());
-      assertTrue(r.out().contains("the host's role in the inventory does not match its server")
+      assertTrue(r.out().contains("the host's role in the inventory does not match its server: hosts.primary.role is primary"
+          + " but its server has replication configured")
           && r.out().contains("RESET SLAVE ALL on a primary left with a replication configuration"), r.out());
       assertEquals(before, Files.readString(checkpoints), "the prepared backup on the disk was not deleted");
     }
