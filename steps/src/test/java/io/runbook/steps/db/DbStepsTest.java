@@ -217,17 +217,18 @@ class DbStepsTest {
         "--socket=" + server.socket()).redirectErrorStream(true).redirectOutput(server.dir().resolve("backup.log").toFile()).start();
     assertEquals(0, p.waitFor(), () -> "mariadb-backup failed: see " + server.dir().resolve("backup.log"));
     try {
-      var out = new GtidFromBackup().run(new GtidFromBackup.Input(Optional.of(target.toString()), Optional.empty()), ctx);
+      var out = new GtidFromBackup().run(new GtidFromBackup.Input(Optional.of(target.toString()), Optional.empty(), Optional.empty()), ctx);
       assertEquals(gtid, out.gtid());
+      assertEquals("binlog_info", out.source(), "a backup of a primary has no slave info");
       assertTrue(out.binlogFile().startsWith("bin."), out.binlogFile());
       assertTrue(out.position() > 0);
     } finally {
       MariaDbServer.deleteTree(target);
     }
-    var two = new GtidFromBackup().run(new GtidFromBackup.Input(Optional.empty(), Optional.of("bin.000007\t1234\t0-1-100,1-2-7\n")), ctx);
-    assertEquals(new GtidFromBackup.Output("bin.000007", 1234, "0-1-100,1-2-7"), two);
+    var two = new GtidFromBackup().run(new GtidFromBackup.Input(Optional.empty(), Optional.of("bin.000007\t1234\t0-1-100,1-2-7\n"), Optional.empty()), ctx);
+    assertEquals(new GtidFromBackup.Output("bin.000007", 1234, "0-1-100,1-2-7", "binlog_info"), two);
     StepFailure f = assertThrows(StepFailure.class,
-        () -> new GtidFromBackup().run(new GtidFromBackup.Input(Optional.empty(), Optional.of("bin.000007 1234")), ctx));
+        () -> new GtidFromBackup().run(new GtidFromBackup.Input(Optional.empty(), Optional.of("bin.000007 1234"), Optional.empty()), ctx));
     assertTrue(f.getMessage().contains("has no GTID"), f.getMessage());
   }
 

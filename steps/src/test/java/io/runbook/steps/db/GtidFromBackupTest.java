@@ -45,7 +45,7 @@ class GtidFromBackupTest {
     return TestHosts.context("ssh", sshd, new TestHosts.RecordingLog());
   }
 
-  private static GtidFromBackup.Input file(String path) { return new GtidFromBackup.Input(Optional.of(path), Optional.empty()); }
+  private static GtidFromBackup.Input file(String path) { return new GtidFromBackup.Input(Optional.of(path), Optional.empty(), Optional.empty()); }
 
   @Test
   void readsTheBackupFolderOnAnSshHost(Sshd sshd) throws Exception {
