@@ -261,6 +261,82 @@ class BadInputCliTest {
   }
 
   /** A child JVM, as an operator's shell starts it (same Main as the shaded jar): a sample of the corpus. */
+  /**
+   * A literal on: host is checked before anything runs wherever the hosts are known: without an inventory plan and
+   * run refuse naming the step and its on: (a test.touch needs no host by type, so nothing else would stop it); with
+   * an inventory that has no hosts the problem says so instead of listing none.
+   */
+  @Test
+  void aLiteralOnHostIsRefusedBeforeAnythingRunsWithoutAnInventoryOrWithAnEmptyOne() throws Exception {
+    Path rb = Files.writeString(dir.resolve("on-literal.yaml"), """
+        runbook: on-literal
+        steps:
+          - id: first
+            use: test.touch
+            with: { marker: first }
+          - id: second
+            use: test.touch
+            on: db9
+            with: { marker: second }
+        """);
+    String noInventory = "steps second (test.touch, on: db9 at " + rb + ":8:9) need hosts or a cloud: give an"
+        + " inventory with -i FILE";
+    for (List<String> args : List.of(List.of("plan", rb.toString()), List.of("run", "--yes", rb.toString()))) {
+      Outcome o = cli(args);
+      assertRefused(o);
+      assertTrue(o.err().contains(noInventory), o.all());
+      assertFalse(o.all().contains("known hosts"), o.all());
+    }
+    Path empty = Files.writeString(dir.resolve("no-hosts.yaml"), """
+        inventory: empty
+        cloud: { provider: sandbox, root: %s }
+        hosts: {}
+        """.formatted(dir.resolve("sandbox")));
+    for (List<String> args : List.of(List.of("validate", "-i", empty.toString(), rb.toString()),
+        List.of("plan", rb.toString(), "-i", empty.toString()), List.of("run", "--yes", rb.toString(), "-i", empty.toString()))) {
+      Outcome o = cli(args);
+      assertRefused(o);
+      assertEquals(List.of("8:9 step 'second': host 'db9' is not in inventory 'empty'; the inventory has no hosts"),
+          problemLines(o, rb), o.all());
+      assertFalse(o.all().contains("known hosts"), o.all());
+    }
+  }
+
+  /**
+   * An on: expression: when its value is known while planning and names no host, the plan shows it as a problem at
+   * the on: with the host and the known hosts, and exits 2 (the run would stop there after the steps before it ran);
+   * the run, which evaluates it when the step is reached, fails that step naming the host.
+   */
+  @Test
+  void anOnExpressionThatNamesNoHostIsAPlanProblemAndFailsItsStepInARun() throws Exception {
+    Path rb = Files.writeString(dir.resolve("on-expression.yaml"), """
+        runbook: on-expression
+        params:
+          h: { type: string, default: db9 }
+        steps:
+          - id: first
+            use: test.touch
+            with: { marker: first }
+          - id: second
+            use: test.touch
+            on: ${{ params.h }}
+            with: { marker: second }
+        """);
+    String names = "on: ${{ params.h }} names host 'db9', which inventory staging does not have (did you mean 'db1'?);"
+        + " known hosts: db1, db2";
+    Outcome plan = cli(List.of("plan", rb.toString(), "-i", INVENTORY.toString()));
+    assertEquals(2, plan.exit(), plan.all());
+    assertTrue(plan.all().contains(rb + ":10:9: step 'second': " + names), plan.all());
+    Path secret = Files.writeString(dir.resolve("secret"), "control-secret\n");
+    Path inventory = Files.writeString(dir.resolve("inventory.yaml"), Files.readString(INVENTORY)
+        .replace("env:AZ_SECRET", "file:" + secret).replace("env:DB1_PASSWORD", "file:" + secret));
+    Outcome run = cli(List.of("run", "--yes", rb.toString(), "-i", inventory.toString()));
+    assertEquals(1, run.exit(), run.all());
+    assertTrue(run.all().contains("step second: " + names), run.all());
+    assertTrue(Files.exists(dir.resolve("markers/first.ran")), "the step before it ran");
+    assertFalse(Files.exists(dir.resolve("markers/second.ran")));
+  }
+
   @Test
   void aSampleRefusesTheSameWayInItsOwnProcess() throws Exception {
     Path markers = Files.createDirectories(dir.resolve("markers"));

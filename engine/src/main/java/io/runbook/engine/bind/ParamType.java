@@ -128,7 +128,7 @@ public record ParamType(Kind kind, ParamType element) {
     if (kind == Kind.HOST && rules.inventory() != null && rules.inventory() != Inventory.EMPTY
         && rules.inventory().host(s).isEmpty()) {
       throw new IllegalArgumentException("'" + s + "' is not a host of inventory '" + rules.inventory().inventory() + "'"
-          + Spelling.hint(s, rules.inventory().hosts().keySet()));
+          + Spelling.hint(s, rules.inventory().hosts().keySet()) + "; " + rules.inventory().knownHosts());
     }
     if (rules.pattern().isPresent() && !rules.pattern().get().matcher(s).matches()) {
       throw new IllegalArgumentException("'" + s + "' does not match the pattern " + rules.pattern().get().pattern());

@@ -1,6 +1,7 @@
 package io.runbook.engine.inventory;
 
 import io.runbook.engine.spi.Doc;
+import io.runbook.engine.util.Spelling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,4 +20,15 @@ public record Inventory(
   }
 
   public Optional<Host> host(String name) { return Optional.ofNullable(hosts.get(name)); }
+
+  /** "host 'x' is not in inventory 'prod' (did you mean 'y'?); known hosts: a, b": what to say about a name it lacks. */
+  public String unknownHost(String name) {
+    return "host '" + name + "' is not in inventory '" + inventory + "'" + Spelling.hint(name, hosts.keySet()) + "; "
+        + knownHosts();
+  }
+
+  /** The host names to choose from; an empty list would read as a cut-off message. */
+  public String knownHosts() {
+    return hosts.isEmpty() ? "the inventory has no hosts" : "known hosts: " + String.join(", ", hosts.keySet());
+  }
 }

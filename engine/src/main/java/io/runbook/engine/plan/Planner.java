@@ -182,6 +182,19 @@ public final class Planner implements StepVisitor {
     add(path, decl, Disposition.UNRESOLVED, OutputSource.RUN_TIME, note);
   }
 
+  /**
+   * An {@code on:} whose value is known now and names no host of the inventory: the run would stop at this step, after
+   * the steps before it ran, so it is a problem of the plan (exit 2, as a literal host would be) and not a note.
+   * Against a sketched item or a value decided at run time, it is only a note, as any other undecided step.
+   */
+  @Override
+  public void unknownHost(String path, StepDecl decl, String message) {
+    cannotPrepare(path, decl, message);
+    if (!readsUndecided(message, path) && !sketched(path)) {
+      problems.add(decl.posOf("on") + ": step '" + path + "': " + message + "; fix the parameters or the inventory");
+    }
+  }
+
   @Override
   public boolean undecidedParam(String path, StepDecl decl, String param, String message) {
     if (!readsUndecided(message, path)) return false;

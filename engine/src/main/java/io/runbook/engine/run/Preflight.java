@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Refusals before anything runs: steps that need an inventory without one, confirmations nobody can give. */
+/**
+ * Refusals before anything runs: steps that need an inventory without one (their type acts on hosts or a cloud, or they
+ * name a host in {@code on:}), confirmations nobody can give.
+ */
 public final class Preflight {
   private Preflight() {}
 
@@ -53,7 +56,13 @@ public final class Preflight {
       if (found.isEmpty()) continue;
       StepType<?, ?> type = found.get();
       String what = prefix + d.id() + " (" + type.name() + ")";
-      if (type.needsHost() || type.needsCloud()) needInventory.add(what);
+      if (type.needsHost() || type.needsCloud()) {
+        needInventory.add(what);
+      } else if (d.on().isPresent()) {
+        // Any step given a host acts on it (core.exec over its transport): without an inventory it could only fail
+        // when reached, after the steps before it ran. Say where, as its type alone does not explain the need.
+        needInventory.add(prefix + d.id() + " (" + type.name() + ", on: " + d.on().get().trim() + " at " + d.posOf("on") + ")");
+      }
       if (StepRunner.needsConfirmation(type, d)) needConfirm.add(what);
     }
   }

@@ -55,6 +55,14 @@ public interface StepVisitor {
   /** The step could not be prepared (an expression failed, an input did not bind, an unknown host). */
   void cannotPrepare(String path, StepDecl decl, String message) throws RunStopped;
 
+  /**
+   * The step's {@code on:} expression gave a name the inventory does not have (a literal one is a validation problem
+   * before this). A run cannot prepare the step; a planner that could evaluate it now knows the run would stop here.
+   */
+  default void unknownHost(String path, StepDecl decl, String message) throws RunStopped {
+    cannotPrepare(path, decl, message);
+  }
+
   /** Runs (or plans) the step; returns its output record, or null when it has none. */
   Object execute(BoundStep step) throws RunStopped;
 

@@ -15,6 +15,7 @@ import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.StepType;
+import io.runbook.engine.util.Spelling;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -363,8 +364,9 @@ public final class StepWalker {
         String on = d.on().get();
         Object name = on.contains("${{") ? Templates.evaluate(on, vars) : on.trim();
         if (!(name instanceof String s) || inventory.host(s).isEmpty()) {
-          visitor.cannotPrepare(path, d, "on: " + on + " names host '" + name + "', which inventory "
-              + inventory.inventory() + " does not have; known hosts: " + String.join(", ", inventory.hosts().keySet()));
+          visitor.unknownHost(path, d, "on: " + on + " names host '" + name + "', which inventory "
+              + inventory.inventory() + " does not have" + Spelling.hint(String.valueOf(name), inventory.hosts().keySet())
+              + "; " + inventory.knownHosts());
           return null;
         }
         host = Optional.of(s);

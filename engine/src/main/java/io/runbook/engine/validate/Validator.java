@@ -92,8 +92,7 @@ public final class Validator {
           problem(c.posOf("on"), label + ": 'on' must be a host (string) or a list of hosts, not " + t);
         }
       } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
-        problem(c.posOf("on"), label + ": host '" + on + "' is not in inventory '" + inventory.get().inventory() + "'"
-            + Spelling.hint(on, inventory.get().hosts().keySet()));
+        problem(c.posOf("on"), label + ": " + inventory.get().unknownHost(on));
       }
     });
   }
@@ -109,8 +108,7 @@ public final class Validator {
       List<?> names = hosts && d instanceof List<?> l ? l : host ? List.of(d) : List.of();
       for (Object name : names) {
         if (inv.host(String.valueOf(name)).isEmpty()) {
-          problem(p.pos(), "parameter '" + p.name() + "': default host '" + name + "' is not in inventory '"
-              + inv.inventory() + "'" + Spelling.hint(String.valueOf(name), inv.hosts().keySet()));
+          problem(p.pos(), "parameter '" + p.name() + "': default " + inv.unknownHost(String.valueOf(name)));
         }
       }
     }
@@ -219,8 +217,7 @@ public final class Validator {
     if (Templates.hasTemplate(on)) {
       expectType(on, false, Type.STRING, s.posOf("on"), label + ": 'on'", scope);
     } else if (inventory.isPresent() && inventory.get().host(on).isEmpty()) {
-      problem(s.posOf("on"), label + ": host '" + on + "' is not in inventory '" + inventory.get().inventory() + "'"
-          + Spelling.hint(on, inventory.get().hosts().keySet()));
+      problem(s.posOf("on"), label + ": " + inventory.get().unknownHost(on));
     }
   }
 

@@ -293,8 +293,8 @@ class PlannerTest {
     assertTrue(each.note().startsWith("cannot be prepared"), each.note());
   }
 
-  @Test
-  void aReadOnAHostThatAnEarlierPlannedStepChangesIsNotRunAgainstTheStaleState() throws Exception {
+  /** Hosts db1 and db2, both local. */
+  static Inventory twoHosts() {
     io.runbook.engine.inventory.TransportSpec local = new io.runbook.engine.inventory.TransportSpec("local",
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty());
@@ -303,7 +303,62 @@ class PlannerTest {
       hosts.put(h, new io.runbook.engine.inventory.Host(h, Optional.empty(), Optional.empty(), Optional.empty(), local,
           Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
     }
-    Inventory inventory = new Inventory("two-hosts", null, hosts);
+    return new Inventory("two-hosts", null, hosts);
+  }
+
+  /**
+   * An on: expression whose value is known while planning and names no host is a problem of the plan (the run would
+   * stop there, after the steps before it ran), at the on: with the host and the known hosts; one that depends on a
+   * value only known at run time, or on a sketched item, stays a note.
+   */
+  @Test
+  void anOnThatResolvesNowToAnUnknownHostIsAProblemAndAnUndecidedOneANote() throws Exception {
+    Inventory inventory = twoHosts();
+    Path file = dir.resolve("on-expr.yaml");
+    Files.writeString(file, """
+        runbook: on-expr
+        params:
+          h: { type: string, default: db3 }
+        steps:
+          - id: before
+            use: t.command
+            on: db1
+            with: { text: read before }
+          - id: stop
+            use: t.command
+            on: db1
+            with: { text: stop the server, effect: CHANGES }
+          - id: bad
+            use: t.command
+            on: ${{ params.h }}
+            with: { text: read }
+          - id: later
+            use: t.command
+            on: ${{ steps.stop.echoed }}
+            with: { text: read }
+          - id: each
+            foreach: ${{ [steps.stop.echoed] }}
+            as: replica
+            use: t.command
+            on: ${{ replica }}
+            with: { text: read }
+        """);
+    Runbook rb = RunbookLoader.load(file, registry, Optional.of(inventory));
+    Map<String, Object> params = ParamBinder.bind(rb, Map.of(), Optional.empty(), inventory, Instant.now());
+    PlanDocument p = Planner.plan(new Planner.Request(rb, Optional.empty(), inventory, Map.of(), params, false,
+        "20261125-120000-abcd", Instant.parse("2026-11-25T12:00:00Z"), Map.of(), dir, StepLog.NONE), registry);
+    assertEquals(List.of(file + ":15:9: step 'bad': on: ${{ params.h }} names host 'db3', which inventory two-hosts"
+        + " does not have (did you mean 'db1'?); known hosts: db1, db2; fix the parameters or the inventory"),
+        p.problems());
+    assertEquals(Disposition.UNRESOLVED, step(p, "bad").disposition());
+    assertEquals(Disposition.UNRESOLVED, step(p, "later").disposition());
+    assertTrue(step(p, "later").note().startsWith("decided at run time"), step(p, "later").note());
+    assertTrue(step(p, "each[*]").note().startsWith("decided at run time"), step(p, "each[*]").note());
+  }
+
+  @Test
+  void aReadOnAHostThatAnEarlierPlannedStepChangesIsNotRunAgainstTheStaleState() throws Exception {
+    Inventory inventory = twoHosts();
     Path file = dir.resolve("stale.yaml");
     Files.writeString(file, """
         runbook: stale

@@ -27,6 +27,23 @@ class ValidatorTest {
     return Validator.validate(rb, Note.registry(), Optional.of(inv)).stream().map(Problem::message).toList();
   }
 
+  /** An inventory with no hosts says so, instead of an empty "known hosts:" list that reads as cut off. */
+  @Test
+  void anUnknownHostOfAnInventoryWithoutHostsSaysItHasNone() throws Exception {
+    Path f = tmp.resolve("rb.yaml");
+    Files.writeString(f, """
+        runbook: t
+        steps:
+          - id: st
+            use: db.state
+            on: db1
+        """);
+    Inventory none = new Inventory("empty", null, java.util.Map.of());
+    List<String> messages = Validator.validate(RunbookLoader.parse(f), Note.registry(), Optional.of(none)).stream()
+        .map(Problem::message).toList();
+    assertEquals(List.of("step 'st': host 'db1' is not in inventory 'empty'; the inventory has no hosts"), messages);
+  }
+
   @Test
   void insideAForeachGroupLaterStepsSeeTheCurrentItem() throws Exception {
     assertEquals(List.of(), problems("""
