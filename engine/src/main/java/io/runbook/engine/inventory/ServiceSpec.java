@@ -13,4 +13,8 @@ public record ServiceSpec(
     @Doc("systemd: unit name") Optional<String> unit,
     @Doc("custom: start command (argument list)") Optional<List<String>> start,
     @Doc("custom: stop command (argument list)") Optional<List<String>> stop,
-    @Doc("custom: status command (argument list; exit 0 = running)") Optional<List<String>> status) {}
+    @Doc("custom: status command (argument list; exit 0 = running)") Optional<List<String>> status,
+    @Doc(value = "Option file the server reads at start (a conf.d drop-in, host path): db.service.start fenced: true writes "
+        + "the boot fence there (read_only=ON, skip_slave_start), db.service.unfence removes it; compose: a file in a folder "
+        + "mounted into the container's /etc/mysql/conf.d", defaultValue = "systemd: /etc/mysql/mariadb.conf.d/99-runbook-fence.cnf; "
+        + "sandbox: the VM folder's fence.cnf; compose, custom: none (fenced starts are refused)") Optional<String> fenceFile) {}

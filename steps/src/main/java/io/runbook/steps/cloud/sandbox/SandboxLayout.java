@@ -75,6 +75,8 @@ public final class SandboxLayout {
   public Path mounts(String vm) { return vm(vm).resolve("mnt"); }
   public Path pidFile(String vm) { return vm(vm).resolve("mariadbd.pid"); }
   public Path socket(String vm) { return vm(vm).resolve("mariadbd.sock"); }
+  /** The boot fence of the VM's server (db.service.start fenced: true): its only option file while it exists. */
+  public Path fenceFile(String vm) { return vm(vm).resolve("fence.cnf"); }
   public Path errorLog(String vm) { return vm(vm).resolve("mariadbd.err"); }
   /** The server's own temporary folder: never the shared /tmp, where another user's files can be in the way. */
   public Path tmpdir(String vm) { return vm(vm).resolve("tmp"); }

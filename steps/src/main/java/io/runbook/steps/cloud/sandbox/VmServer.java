@@ -63,10 +63,13 @@ public final class VmServer {
   /**
    * The server's command line: the settings that make a crash-consistent snapshot safe (every commit durable in
    * InnoDB and the binlog, doublewrite, full_crc32 checksums), GTID strict ROW binlog with a RELATIVE name (a copied
-   * datadir must find its own binlogs, not the original's).
+   * datadir must find its own binlogs, not the original's). No option file, except the boot fence while it exists.
    */
   public List<String> command(Path binary, Settings s) {
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--no-defaults"));
+    // The boot fence plays the Debian conf.d drop-in: read at every start while it exists, a restart stays fenced.
+    Path fence = layout.fenceFile(vm);
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(),
+        Files.isRegularFile(fence) ? "--defaults-file=" + fence : "--no-defaults"));
     if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
     cmd.addAll(List.of("--datadir=" + s.datadir(), "--socket=" + s.socket(), "--port=" + s.port(),
         "--bind-address=127.0.0.1", "--pid-file=" + layout.pidFile(vm), "--log-error=" + layout.errorLog(vm),

@@ -49,7 +49,8 @@ public final class SandboxService implements ServiceController {
   @Override
   public Plan planStart(String target) {
     DbSpec db = host.db().orElseThrow();
-    return Plan.command(target, "setsid mariadbd --no-defaults --datadir=" + datadir() + " --port=" + db.portOrDefault()
+    return Plan.command(target, "setsid mariadbd --no-defaults|--defaults-file=<root>/vms/" + host.vmName()
+        + "/fence.cnf (while it exists) --datadir=" + datadir() + " --port=" + db.portOrDefault()
         + " --pid-file=<root>/vms/" + host.vmName() + "/mariadbd.pid --log-bin=bin --binlog-format=ROW --gtid-strict-mode=1"
         + " --sync-binlog=1 --innodb-flush-log-at-trx-commit=1 ... (sandbox VM " + host.vmName() + ")");
   }
@@ -77,6 +78,16 @@ public final class SandboxService implements ServiceController {
           "use service kind sandbox only in a sandbox inventory (runbook sandbox up writes one)");
     }
     return SandboxLayout.of(ctx.inventory().cloud());
+  }
+
+  /** VmServer starts mariadbd with this file as its only option file while it exists. */
+  @Override
+  public java.util.Optional<String> defaultFenceFile(StepContext ctx) {
+    try {
+      return java.util.Optional.of(layout(ctx).fenceFile(host.vmName()).toString());
+    } catch (StepFailure noEstate) {
+      return java.util.Optional.empty();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.runbook.engine.spi.Plan;
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.transport.HostTransport;
+import java.util.Optional;
 
 /** Starts, stops and asks about the database service on one host, the way that host runs it (compose, systemd...). */
 public interface ServiceController {
@@ -22,4 +23,7 @@ public interface ServiceController {
   void stop(HostTransport host, StepContext ctx) throws StepFailure, InterruptedException;
 
   State status(HostTransport host, StepContext ctx) throws StepFailure, InterruptedException;
+
+  /** Where this kind's server reads the boot fence when the inventory names no {@code fenceFile}; empty: no default. */
+  default Optional<String> defaultFenceFile(StepContext ctx) { return Optional.empty(); }
 }

@@ -31,6 +31,12 @@ public final class SystemdService implements ServiceController {
     }
   }
 
+  /** Debian's server reads every .cnf here ({@code !includedir} in /etc/mysql/mariadb.cnf); 99- sorts last, so it wins. */
+  static final String DEBIAN_FENCE_FILE = "/etc/mysql/mariadb.conf.d/99-runbook-fence.cnf";
+
+  @Override
+  public java.util.Optional<String> defaultFenceFile(StepContext ctx) { return java.util.Optional.of(DEBIAN_FENCE_FILE); }
+
   private HostCommand systemctl(String verb) { return HostCommand.of("systemctl", verb, unit).withSudo(sudo); }
 
   @Override public Plan planStart(String host) { return Plan.command(host, systemctl("start").commandLine()); }

@@ -67,7 +67,7 @@ class SandboxStepsTest {
       // Nothing mounted: the check refuses, and so does starting the database.
       StepFailure notMounted = assertThrows(StepFailure.class, () -> new HostMountCheck().run(check(), ctx));
       assertTrue(notMounted.getMessage().contains("NOT a mount point"), notMounted.getMessage());
-      assertThrows(StepFailure.class, () -> new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty()), ctx));
+      assertThrows(StepFailure.class, () -> new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.empty()), ctx));
 
       // A plain folder at the mount point is not a mount either.
       Files.createDirectories(root.resolve("vms/primary/mnt/data/mysql"));
@@ -95,7 +95,7 @@ class SandboxStepsTest {
       assertTrue(noMarker.getMessage().contains("marker"), noMarker.getMessage());
       Files.writeString(root.resolve("disks/primary-data-restored/fs/" + SandboxEstate.MARKER), "restored\n");
 
-      new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty()), ctx);
+      new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.empty()), ctx);
       var status = new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), ctx);
       assertTrue(status.running() && status.answering(), status.detail());
 
@@ -103,7 +103,7 @@ class SandboxStepsTest {
       new StopVm().run(new StopVm.Input(Optional.empty()), ctx);
       assertFalse(new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), ctx).running());
       StepFailure vmStopped = assertThrows(StepFailure.class,
-          () -> new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty()), ctx));
+          () -> new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.empty()), ctx));
       assertTrue(vmStopped.getMessage().contains("is stopped") || vmStopped.getMessage().contains("is deallocated"), vmStopped.getMessage());
     }
   }

@@ -91,9 +91,103 @@ class DbServiceCustomTest {
     }
   }
 
-  /** Commands an operator might write for a mariadbd without a service manager. */
+  /**
+   * Fenced, the server boots read-only from its first moment (an application account's write is refused at the first
+   * connection), without starting replication; a fence file in a folder the server does not read is refused loudly;
+   * unfence removes the file and the next start is the server's own (writable) again.
+   */
+  @org.junit.jupiter.api.Test
+  void aFencedStartBootsReadOnlyAndAFenceThatDoesNotTakeIsRefused(Sshd sshd, @TempDir Path base) throws Exception {
+    try (MariaDbServer server = MariaDbServer.builder(base, "db1").start()) {
+      server.sql("CREATE USER 'runbook'@'%' IDENTIFIED BY '" + PASSWORD.replace("'", "\\'") + "'",
+          "GRANT ALL ON *.* TO 'runbook'@'%'", "CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)",
+          "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT ON shop.* TO 'app'@'%'");
+      server.stop();
+      Path pid = base.resolve("custom.pid");
+      Path confDir = Files.createDirectories(base.resolve("conf.d"));
+      Path myCnf = Files.writeString(base.resolve("my.cnf"), "!includedir " + confDir + "\n");
+      Path fenceFile = confDir.resolve("99-runbook-fence.cnf");
+      DbServiceUnfence unfence = new DbServiceUnfence();
+      DbServiceUnfence.Input unfenceIn = new DbServiceUnfence.Input(Optional.empty());
+      try {
+        RecordingLog log = new RecordingLog();
+        try (StandaloneStepContext c = ctx("local", sshd, server, customCommands(server, pid, Optional.of(myCnf), Optional.of(fenceFile)),
+            Optional.empty(), log)) {
+          List<String> plan = start.plan(fencedIn(), c).actions().stream().map(a -> a.text()).toList();
+          assertTrue(plan.get(0).startsWith("write " + fenceFile), plan.toString());
+          assertTrue(plan.get(plan.size() - 1).startsWith(DbServiceStart.FENCE_CHECK), plan.toString());
+          assertEquals("remove " + fenceFile + " (the boot fence; the server's runtime read_only is not changed)",
+              unfence.plan(unfenceIn, c).actions().get(0).text());
+
+          DbServiceStart.Output up = start.run(fencedIn(), c);
+          assertTrue(up.started());
+          assertEquals(Boolean.TRUE, up.readOnlyAtStart(), "the step's own check at the first query");
+          assertTrue(Files.readString(fenceFile).contains("read_only=ON"), "the drop-in is in the folder the server reads");
+          java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> appInsert(server.port()));
+          assertTrue(refused.getMessage().contains("read-only"), refused.getMessage());
+          assertEquals(Reconciled.Status.DONE, start.reconcile(fencedIn(), c).status());
+          assertTrue(log.info.stream().anyMatch(l -> l.contains("booted fenced")), log.info.toString());
+
+          // Lifted: the file goes, the running server stays read-only (db.read-only opens it), the next boot is writable.
+          assertEquals(Reconciled.Status.NOT_DONE, unfence.reconcile(unfenceIn, c).status());
+          assertTrue(unfence.run(unfenceIn, c).removed());
+          assertFalse(Files.exists(fenceFile));
+          assertFalse(unfence.run(unfenceIn, c).removed(), "idempotent");
+          assertEquals(Reconciled.Status.DONE, unfence.reconcile(unfenceIn, c).status());
+          assertThrows(java.sql.SQLException.class, () -> appInsert(server.port()));
+          assertTrue(stop.run(stopIn(), c).stopped());
+          assertEquals(null, start.run(startIn(), c).readOnlyAtStart());
+          appInsert(server.port());
+
+          // Already running unfenced: a fenced start cannot fence it and says so.
+          StepFailure running = assertThrows(StepFailure.class, () -> start.run(fencedIn(), c));
+          assertTrue(running.getMessage().contains("the fence did not take") && running.getMessage().contains("already running"),
+              running.getMessage());
+          assertEquals(Reconciled.Status.NOT_DONE, start.reconcile(fencedIn(), c).status());
+          assertTrue(stop.run(stopIn(), c).stopped());
+          Files.deleteIfExists(fenceFile);
+        }
+        // A fence file in a folder the server does not read: the start is refused, not passed as fenced.
+        Path elsewhere = Files.createDirectories(base.resolve("not-read")).resolve("99-runbook-fence.cnf");
+        try (StandaloneStepContext c = ctx("local", sshd, server, customCommands(server, pid, Optional.of(myCnf), Optional.of(elsewhere)),
+            Optional.empty())) {
+          StepFailure f = assertThrows(StepFailure.class, () -> start.run(fencedIn(), c));
+          assertTrue(f.getMessage().contains("the fence did not take") && f.getMessage().contains("did not read " + elsewhere),
+              f.getMessage());
+          assertTrue(f.hint().contains("SET GLOBAL read_only = ON"), f.hint());
+          assertTrue(stop.run(stopIn(), c).stopped());
+        }
+        // No fenceFile and no default for the kind: refused before anything runs.
+        try (StandaloneStepContext c = ctx("local", sshd, server, customCommands(server, pid), Optional.empty())) {
+          StepFailure f = assertThrows(StepFailure.class, () -> start.run(fencedIn(), c));
+          assertTrue(f.getMessage().contains("needs service.fenceFile"), f.getMessage());
+          assertFalse(status.run(new DbServiceStatus.Input(Optional.empty()), c).running(), "nothing was started");
+        }
+      } finally {
+        if (Files.exists(pid)) new ProcessBuilder("sh", "-c", "kill -9 $(cat " + pid + ")").start().waitFor();
+      }
+    }
+  }
+
+  private static void appInsert(int port) throws java.sql.SQLException {
+    java.util.Properties login = new java.util.Properties();
+    login.setProperty("user", "app");
+    login.setProperty("password", "app-pw");
+    login.setProperty("sslMode", "disable");
+    try (var conn = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", login);
+         var st = conn.createStatement()) {
+      st.execute("INSERT INTO shop.t SELECT COALESCE(MAX(id), 0) + 1 FROM shop.t");
+    }
+  }
+
   private static ServiceSpec customCommands(MariaDbServer server, Path pid) {
-    String mariadbd = PosixShell.join(List.of("/usr/sbin/mariadbd", "--no-defaults", "--user=root",
+    return customCommands(server, pid, Optional.empty(), Optional.empty());
+  }
+
+  /** Commands an operator might write for a mariadbd without a service manager (with an option file, or none). */
+  private static ServiceSpec customCommands(MariaDbServer server, Path pid, Optional<Path> optionFile, Optional<Path> fenceFile) {
+    String mariadbd = PosixShell.join(List.of("/usr/sbin/mariadbd",
+        optionFile.map(f -> "--defaults-file=" + f).orElse("--no-defaults"), "--user=root",
         "--datadir=" + server.datadir(), "--socket=" + server.dir().resolve("custom.sock"), "--port=" + server.port(),
         "--bind-address=127.0.0.1", "--pid-file=" + pid, "--log-error=" + server.dir().resolve("custom.err")));
     String p = PosixShell.quote(pid.toString());
@@ -101,7 +195,8 @@ class DbServiceCustomTest {
         Optional.of(List.of("sh", "-c", "setsid " + mariadbd + " </dev/null >/dev/null 2>&1 &")),
         Optional.of(List.of("sh", "-c", "p=$(cat " + p + " 2>/dev/null) || exit 0; kill \"$p\"; "
             + "while kill -0 \"$p\" 2>/dev/null; do sleep 0.1; done")),
-        Optional.of(List.of("sh", "-c", "kill -0 \"$(cat " + p + " 2>/dev/null)\" 2>/dev/null")));
+        Optional.of(List.of("sh", "-c", "kill -0 \"$(cat " + p + " 2>/dev/null)\" 2>/dev/null")),
+        fenceFile.map(Path::toString));
   }
 
   private static StandaloneStepContext ctx(String kind, Sshd sshd, MariaDbServer server, ServiceSpec svc, Optional<DiskSpec> disk) {
@@ -118,7 +213,11 @@ class DbServiceCustomTest {
   }
 
   private static DbServiceStart.Input startIn() {
-    return new DbServiceStart.Input(Optional.empty(), Optional.of("60s"), Optional.empty());
+    return new DbServiceStart.Input(Optional.empty(), Optional.of("60s"), Optional.empty(), Optional.empty());
+  }
+
+  private static DbServiceStart.Input fencedIn() {
+    return new DbServiceStart.Input(Optional.empty(), Optional.of("60s"), Optional.empty(), Optional.of(true));
   }
 
   private static DbServiceStop.Input stopIn() {

@@ -58,7 +58,7 @@ class ServiceInjectionTest {
     for (String v : HostileValues.shell(canary)) {
       Files.deleteIfExists(RECEIVED);
       ServiceSpec systemd = new ServiceSpec("systemd", Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.of(v), Optional.empty(), Optional.empty(), Optional.empty());
+          Optional.of(v), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
       try (StandaloneStepContext c = ctx(sshd, systemd)) {
         assertFalse(new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), c).running());
       }
@@ -67,7 +67,7 @@ class ServiceInjectionTest {
       Files.deleteIfExists(RECEIVED);
       List<String> record = List.of("sh", "-c", "printf '%s' \"$1\" > \"$RECEIVED\"", "sh", v);
       ServiceSpec custom = new ServiceSpec("custom", Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.of(List.of("false")), Optional.of(List.of("false")), Optional.of(record));
+          Optional.empty(), Optional.of(List.of("false")), Optional.of(List.of("false")), Optional.of(record), Optional.empty());
       try (StandaloneStepContext c = ctx(sshd, custom)) {
         assertTrue(new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), c).running());
       }

@@ -104,7 +104,7 @@ class ServiceManagersTest {
     Files.writeString(STATE.resolve("policy"), "on-failure:5\n");
     Files.writeString(STATE.resolve("running"), "true\n");
     ServiceSpec compose = new ServiceSpec("compose", Optional.of(project.toString()), Optional.of("db"), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     DbServiceStop stop = new DbServiceStop();
     DbServiceStart start = new DbServiceStart();
     try (StandaloneStepContext c = ctx(sshd, compose)) {
@@ -124,7 +124,7 @@ class ServiceManagersTest {
       assertEquals("on-failure:5", Files.readString(project.resolve(".runbook-restart-policy-db")));
 
       Files.delete(STATE.resolve("calls"));
-      DbServiceStart.Input startIn = new DbServiceStart.Input(Optional.empty(), Optional.of("10s"), Optional.empty());
+      DbServiceStart.Input startIn = new DbServiceStart.Input(Optional.empty(), Optional.of("10s"), Optional.empty(), Optional.empty());
       assertTrue(start.run(startIn, c).started());
       assertTrue(calls().containsAll(List.of("docker update --restart=on-failure:5 c0ffee",
           "docker compose --project-directory " + p + " start db")), calls().toString());
@@ -147,20 +147,20 @@ class ServiceManagersTest {
   @Test
   void systemdUnitStartStopStatus(Sshd sshd) throws Exception {
     ServiceSpec systemd = new ServiceSpec("systemd", Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of("mariadb.service"), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.of("mariadb.service"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     try (StandaloneStepContext c = ctx(sshd, systemd)) {
       DbServiceStatus status = new DbServiceStatus();
       DbServiceStatus.Output before = status.run(new DbServiceStatus.Input(Optional.empty()), c);
       assertFalse(before.running());
       assertEquals("mariadb.service: inactive", before.detail());
-      assertTrue(new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), Optional.of("10s"), Optional.empty()), c).started());
+      assertTrue(new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), Optional.of("10s"), Optional.empty(), Optional.empty()), c).started());
       assertTrue(calls().contains("systemctl start mariadb.service"));
       assertTrue(status.run(new DbServiceStatus.Input(Optional.empty()), c).running());
       assertEquals(Reconciled.Status.NOT_DONE, new DbServiceStop().reconcile(new DbServiceStop.Input(Optional.empty(), Optional.empty()), c).status());
       assertTrue(new DbServiceStop().run(new DbServiceStop.Input(Optional.of("10s"), Optional.empty()), c).stopped());
       assertTrue(calls().contains("systemctl stop mariadb.service"));
       assertEquals(List.of("sudo -n -- systemctl start mariadb.service"), new DbServiceStart()
-          .plan(new DbServiceStart.Input(Optional.empty(), Optional.empty(), Optional.of(true)), c).actions().stream()
+          .plan(new DbServiceStart.Input(Optional.empty(), Optional.empty(), Optional.of(true), Optional.empty()), c).actions().stream()
           .filter(a -> a.kind() == Plan.Kind.COMMAND).map(Plan.Action::text).toList());
     }
   }
@@ -168,7 +168,7 @@ class ServiceManagersTest {
   @Test
   void unknownServiceKindNamesTheKnownOnes(Sshd sshd) {
     ServiceSpec odd = new ServiceSpec("kubernetes", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     try (StandaloneStepContext c = ctx(sshd, odd)) {
       StepFailure f = assertThrows(StepFailure.class, () -> new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), c));
       assertTrue(f.hint().contains("compose, custom, sandbox, systemd"), f.hint());
@@ -181,7 +181,7 @@ class ServiceManagersTest {
     HostSystemdMountDependency.Input in = new HostSystemdMountDependency.Input(Optional.empty(),
         Optional.of("/var/lib/mysql"), Optional.of(STATE.resolve("units").toString()), Optional.empty());
     ServiceSpec systemd = new ServiceSpec("systemd", Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of("mariadb.service"), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.of("mariadb.service"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     try (StandaloneStepContext c = ctx(sshd, systemd)) {
       assertEquals(Reconciled.Status.NOT_DONE, step.reconcile(in, c).status());
       HostSystemdMountDependency.Output out = step.run(in, c);
