@@ -145,8 +145,8 @@ class BackupDiskDoorSandboxTest {
 
   /**
    * A prepared backup boots with an empty binlog. Something written after the boot (here: while the run was down
-   * between hold-writes and binlog-state, by an account read_only does not stop) is in InnoDB: RESET MASTER would
-   * erase it from the binlog only, so binlog-state refuses and leaves the server as it is.
+   * between the fenced, read-only start-primary and binlog-state, by an account read_only does not stop) is in
+   * InnoDB: RESET MASTER would erase it from the binlog only, so binlog-state refuses and leaves the server as it is.
    */
   @Test
   void aWriteBinloggedSinceTheBootStopsTheBinlogReset() throws Exception {
@@ -157,13 +157,13 @@ class BackupDiskDoorSandboxTest {
       int holdWrites = 0;
       for (int i = 0; i < records.size(); i++) {
         String r = records.get(i);
-        if (r.contains("\"type\":\"step-succeeded\"") && r.contains("\"step\":\"hold-writes\"")) holdWrites = i + 1;
+        if (r.contains("\"type\":\"step-succeeded\"") && r.contains("\"step\":\"start-primary\"")) holdWrites = i + 1;
       }
-      assertTrue(holdWrites > 0, "the baseline journal has hold-writes");
+      assertTrue(holdWrites > 0, "the baseline journal has start-primary");
       d.adoptAttachedDataDisk("primary"); // as the baseline's summary asks: the primary runs on its new disk now
 
       SandboxDrill.Result killed = d.runKilledAfterRecord(holdWrites, "dr-backup-disk");
-      assertEquals(137, killed.exit(), "the engine died right after hold-writes");
+      assertEquals(137, killed.exit(), "the engine died right after start-primary");
       assertEquals("", d.value("primary", "SELECT @@global.gtid_binlog_pos"), "the prepared copy booted with an empty binlog");
       d.sql("primary", "CREATE DATABASE late", "CREATE TABLE late.t (id INT PRIMARY KEY)", "INSERT INTO late.t VALUES (1)");
       String written = d.value("primary", "SELECT @@global.gtid_binlog_pos");

@@ -95,7 +95,10 @@ class SandboxStepsTest {
       assertTrue(noMarker.getMessage().contains("marker"), noMarker.getMessage());
       Files.writeString(root.resolve("disks/primary-data-restored/fs/" + SandboxEstate.MARKER), "restored\n");
 
-      new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.empty()), ctx);
+      // The restored server boots fenced: its VM folder's fence.cnf is its option file, read_only from the first query.
+      var fenced = new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.of(true)), ctx);
+      assertEquals(Boolean.TRUE, fenced.readOnlyAtStart());
+      assertTrue(Files.readString(root.resolve("vms/primary/fence.cnf")).contains("read_only=ON"));
       var status = new DbServiceStatus().run(new DbServiceStatus.Input(Optional.empty()), ctx);
       assertTrue(status.running() && status.answering(), status.detail());
 
@@ -105,6 +108,9 @@ class SandboxStepsTest {
       StepFailure vmStopped = assertThrows(StepFailure.class,
           () -> new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), none(), Optional.empty(), Optional.empty()), ctx));
       assertTrue(vmStopped.getMessage().contains("is stopped") || vmStopped.getMessage().contains("is deallocated"), vmStopped.getMessage());
+      assertTrue(new io.runbook.steps.host.service.DbServiceUnfence().run(
+          new io.runbook.steps.host.service.DbServiceUnfence.Input(Optional.empty()), ctx).removed());
+      assertFalse(Files.exists(root.resolve("vms/primary/fence.cnf")));
     }
   }
 }
