@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.engine.journal.JournalReader;
+import io.runbook.engine.journal.JournalRecord;
+import io.runbook.steps.cloud.sandbox.VmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,17 +97,64 @@ class DrPitrSandboxTest {
     assertTrue(Files.isDirectory(disks.resolve("primary-data")), "the old data disk is kept");
   }
 
+  /**
+   * A cut rule that names no transaction in the donor's binlogs is refused before the primary changes: the primary
+   * keeps serving on its own disk, the donor is taken off the scratch VM again, and the corrected run (on the same
+   * estate) lands on the transaction right before the DROP, after ONE approval shown before the primary is stopped.
+   */
   @Test
-  void landsOnTheTransactionBeforeTheDropAndRebuildsTheReplica() throws Exception {
+  void aCutNotFoundIsRefusedWithThePrimaryUntouchedThenTheRightCutLandsBeforeTheDrop() throws Exception {
     try (SandboxDrill d = SandboxDrill.up("pitr", 1)) {
-      Incident incident = stage(d);
+      Incident staged = stage(d);
+      long pid = new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow();
+      SandboxDrill.Result refused = d.run("dr-pitr", "beforeMatch=DROP TABLE .*no_such_table", "bracketAt=" + staged.bracketAt(),
+          "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(3, refused.exit(), "a false precondition: exit 3\n" + refused.out());
+      assertTrue(refused.out().contains("NOTHING ON THE PRIMARY CHANGED"), refused.out());
+
+      List<JournalRecord> journal = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records();
+      List<String> started = journal.stream().filter(j -> JournalRecord.STEP_STARTED.equals(j.type())).map(JournalRecord::step).toList();
+      assertTrue(started.contains("seen") && started.contains("not-found/delete"), "scanned, then removed the donor: " + started);
+      assertTrue(started.stream().noneMatch(s -> s.equals("approve") || s.startsWith("hold-replicas") || s.startsWith("stop-primary")
+          || s.startsWith("swap")), "nothing after the scan touched the primary or the replicas: " + started);
+      JournalRecord failed = journal.stream().filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
+      assertEquals("found", failed.step(), failed.toString());
+
+      // The primary: same server process, its own disk at LUN 9, writable. The scratch VM: no donor disk, none left.
+      assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "the primary was never stopped");
+      assertEquals("primary-data", d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName());
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"));
+      assertEquals("Yes", d.replicaStatus("replica-1").get("Slave_SQL_Running"), "the replica still follows the primary");
+      assertTrue(d.estate.cloud().vm("scratch").atLun(9).isEmpty(), "the donor disk is detached from the scratch VM");
+      try (Stream<Path> s = Files.list(d.estate.root().resolve("disks"))) {
+        assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("scratch-donor-")), "the donor disk is deleted");
+      }
+      d.sql("primary", "INSERT INTO drill.events (what) VALUES ('after-the-refusal')");  // writable; discarded by the PITR below
+      Incident incident = new Incident(staged.bracketAt(), staged.expected(), staged.lastGood(), staged.dropGtid(),
+          d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+
+      // The second run can start (the scratch VM is free) and lands right before the DROP.
       SandboxDrill.Result r = d.run("dr-pitr", "beforeMatch=DROP TABLE .*orders", "bracketAt=" + incident.bracketAt(),
           "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
-      assertEquals(0, r.exit(), "dr-pitr exit code");
+      assertEquals(0, r.exit(), "dr-pitr exit code\n" + r.out());
       assertRecovered(d, incident);
+      assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM drill.events WHERE what = 'after-the-refusal'"));
       assertTrue(r.out().contains(") by replication, after "), "the fast path replayed");
       assertTrue(r.out().contains("Old disk kept") && r.out().contains("primary-data"), "the summary names the old disk");
-      assertNotEquals(-1, r.out().indexOf("Phases (s): restore "), "the summary prints the phases");
+      assertNotEquals(-1, r.out().indexOf("Phases (s): donor "), "the summary prints the phases");
+
+      // One approval, before the primary is stopped, with the restore and the cut: the transcript and the approval
+      // come before the first step of the safe stop.
+      int stop = r.out().indexOf("stop-primary/");
+      int cutLine = r.out().indexOf("# ---- CUT: replay stops here");
+      int approval = r.out().indexOf("first NOT applied " + incident.dropGtid());
+      assertTrue(stop > 0 && cutLine > 0 && approval > 0 && cutLine < stop && approval < stop,
+          "transcript " + cutLine + " and approval " + approval + " before the primary is stopped " + stop + "\n" + r.out());
+      assertTrue(r.out().contains("CUT (transcript above): last applied " + incident.lastGood()), r.out());
+      assertTrue(r.out().contains("DATA-LOSS WINDOW"), "the approval states the data-loss window");
+      // Event times have second resolution: the DROP in T0's second is not "before T0".
+      assertFalse(r.out().contains("NOTE: it started before T0"), "no false warning that T0 may hold the DROP");
+      assertFalse(r.out().contains("approve-cut") || r.out().contains("approve-restore"), "a single approval step");
     }
   }
 
@@ -131,6 +182,7 @@ class DrPitrSandboxTest {
       assertTrue(r.out().contains("keepAfter: only " + incident.dropGtid() + " is left out, 1 transactions after it are kept")
           && r.out().contains("ending at " + incident.oldTip()), "find-cut: everything to the old tip but the DROP");
       assertTrue(r.out().contains("KEEP AFTER: " + incident.dropGtid()), "the approval says what is skipped");
+      assertTrue(r.out().contains("last applied " + incident.oldTip() + " (the end of the donor binlogs)"), "the approval says where the replay ends");
       assertTrue(r.out().contains("LEFT OUT: the next transaction only") && !r.out().contains("nothing below is applied"),
           "the transcript before the approval marks the one transaction left out, not a stop");
       assertTrue(r.out().contains("skipped " + incident.dropGtid() + " as asked"), "binlog.replay left the DROP out");

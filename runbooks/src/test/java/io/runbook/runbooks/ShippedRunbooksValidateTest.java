@@ -34,7 +34,7 @@ class ShippedRunbooksValidateTest {
   static final StepRegistry REGISTRY = StepRegistry.load(ShippedRunbooksValidateTest.class.getClassLoader());
 
   /** The shared pieces, each written once and called with use: runbook (docs/runbooks/parts.md). */
-  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check");
+  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor");
 
   static Stream<String> shipped() { return SHIPPED.stream(); }
 
@@ -114,8 +114,11 @@ class ShippedRunbooksValidateTest {
     List<String> calls = own.stream().filter(Runbook::isCall).map(s -> String.valueOf(s.with().get("name"))).toList();
     List<String> expected = switch (name) {
       case "planned-shutdown" -> List.of("safe-stop");
-      case "dr-snapshot-restore", "dr-pitr", "dr-backup-disk" ->
+      case "dr-snapshot-restore", "dr-backup-disk" ->
           List.of("data-disk-check", "safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
+      // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
+      case "dr-pitr" -> List.of("data-disk-check", "remove-donor", "safe-stop", "swap-data-disk", "swap-data-disk",
+          "relink-replicas", "remove-donor");
       default -> List.of();
     };
     assertEquals(expected, calls, name + " calls the parts");

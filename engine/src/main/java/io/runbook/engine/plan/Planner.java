@@ -330,11 +330,29 @@ public final class Planner implements StepVisitor {
   private void add(String path, StepDecl decl, StepType<?, ?> type, Disposition disposition, Effect effect,
                    String target, List<Plan.Action> actions, OutputSource source, Map<String, Object> outputs,
                    String note, String risk, boolean idempotent) {
-    List<Check> stepChecks = checks.getOrDefault(path, List.of());
+    List<Check> stepChecks = new ArrayList<>(inheritedConditions(path));
+    stepChecks.addAll(checks.getOrDefault(path, List.of()));
     planned.add(new PlanDocument.Step(0, path, depth(path), decl.use().orElse(null), disposition, effect, target,
         List.copyOf(actions), List.copyOf(stepChecks), decl.retry().attempts(), Durations.format(decl.retry().backoff()),
         decl.timeout().map(Durations::format).orElse(null), confirms(decl, type, effect), idempotent, source, outputs,
         note == null ? null : redactor.redact(note), risk));
+  }
+
+  /**
+   * The run-time {@code when} of each call or group around {@code path}. Those have no row of their own, so without
+   * this a step inside a conditional part (a delete under {@code when:}) would read as if it always ran.
+   */
+  private List<Check> inheritedConditions(String path) {
+    List<Check> out = new ArrayList<>();
+    for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+      String outer = path.substring(0, slash);
+      for (Check c : checks.getOrDefault(outer, List.of())) {
+        if (c.kind().equals("when") && Check.RUN_TIME.equals(c.value())) {
+          out.add(new Check("when (" + outer + ")", c.that(), c.because(), c.value()));
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -93,7 +93,10 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     s.journal().append(JournalRecord.of(JournalRecord.STEP_FAILED, path)
         .with("kind", "precondition").with("message", message).with("that", require.that()));
     throw new RunStopped(RunStatus.PRECONDITION_FALSE, message,
-        "it checks " + require.that() + "; make it true, then: runbook resume " + s.runId());
+        // A resume keeps the run's parameters: a refusal that needs other parameters is fixed by a new run.
+        "it checks " + require.that() + "; when the fix is outside the run (a host, disk or setting), make it true,"
+            + " then: runbook resume " + s.runId() + "; when it needs other parameters, start a new run (a resume"
+            + " keeps this run's)");
   }
 
   @Override

@@ -153,4 +153,33 @@ class PlannerCallTest {
     assertEquals(Disposition.SKIPPED, PlannerTest.step(p, "keep/wipe").disposition());
     assertEquals(List.of("really/wipe"), p.destructive().stream().map(Step::path).toList());
   }
+
+  @Test
+  void aStepInsideACallWhoseWhenIsOnlyKnownAtRunTimeCarriesThatCondition() throws Exception {
+    Files.writeString(dir.resolve("inner.yaml"), """
+        runbook: inner
+        steps:
+          - id: wipe
+            use: t.wipe
+            with: { disk: d1 }
+        """);
+    Path file = Files.writeString(dir.resolve("outer.yaml"), """
+        runbook: outer
+        steps:
+          - id: first
+            use: t.wipe
+            with: { disk: d0 }
+          - id: maybe
+            use: runbook
+            when: ${{ steps.first.wiped != '' }}
+            with: { name: ./inner.yaml }
+        """);
+    Runbook rb = RunbookLoader.load(file, registry);
+    PlanDocument p = Planner.plan(new Planner.Request(rb, Optional.empty(), Inventory.EMPTY, Map.of(), Map.of(), false,
+        "20261125-120000-abcd", Instant.parse("2026-11-25T12:00:00Z"), Map.of(), dir, StepLog.NONE), registry);
+    // The call has no row: its condition travels with the steps it holds, or the wipe would read as certain.
+    assertEquals(List.of(new Check("when (maybe)", "${{ steps.first.wiped != '' }}", "runs only when this holds",
+        Check.RUN_TIME)), PlannerTest.step(p, "maybe/wipe").checks());
+    assertEquals(List.of(), PlannerTest.step(p, "first").checks());
+  }
 }

@@ -57,6 +57,8 @@ class RequireBecauseTest {
     assertEquals("precondition", failed.text("kind"));
     assertEquals(expected, failed.text("message"));
     assertEquals(List.of("disk-7"), record.seen, "the guarded step did not run");
+    // Both ways out: a resume keeps the parameters, so a refusal that needs other ones is a new run.
+    assertTrue(o.hint().contains("runbook resume " + o.runId()) && o.hint().contains("start a new run"), o.hint());
   }
 
   @Test
