@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Lifts the boot fence written by {@code db.service.start fenced: true}: removes the drop-in, so the next start boots
  * with the server's own configuration. The running server keeps its read_only: opening it is {@code db.read-only
- * readOnly: false}, after this step (a crash in between leaves it read-only: the safe side).
+ * readOnly: false}, after this step (a crash in between leaves it read-only: the safe side). A host with no fence file
+ * configured (a compose or custom service without service.fenceFile, started unfenced) has nothing to remove.
  */
 @Doc("Remove the boot fence (service.fenceFile) written by db.service.start fenced: true; the running server's read_only is not changed")
 public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, DbServiceUnfence.Output> {
@@ -24,7 +25,7 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
 
   @Doc("What was removed")
   public record Output(
-      @Doc("The fence file") String file,
+      @Doc("The fence file (empty when none is configured)") String file,
       @Doc("Whether it was there (false: nothing to do)") boolean removed) {}
 
   @Override public String name() { return "db.service.unfence"; }
@@ -37,6 +38,7 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
   @Override
   public Plan plan(Input in, StepContext ctx) {
     try {
+      if (!configured(ctx)) return Plan.note(NONE);
       return fence(in, ctx).planRemove();
     } catch (StepFailure e) {
       return Plan.note(e.getMessage());
@@ -45,6 +47,10 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
+    if (!configured(ctx)) {
+      ctx.log().info(ctx.requireTarget().name() + ": " + NONE);
+      return new Output("", false);
+    }
     Fence fence = fence(in, ctx);
     boolean removed = fence.remove(Transports.forTarget(ctx), ctx);
     ctx.log().info(ctx.requireTarget().name() + ": boot fence " + fence.file() + (removed ? " removed" : " was not there"));
@@ -54,12 +60,20 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
   @Override
   public Reconciled<Output> reconcile(Input in, StepContext ctx) throws InterruptedException {
     try {
+      if (!configured(ctx)) return Reconciled.done(new Output("", false));
       Fence fence = fence(in, ctx);
       return fence.present(Transports.forTarget(ctx), ctx) ? Reconciled.notDone()
           : Reconciled.done(new Output(fence.file(), true));
     } catch (StepFailure e) {
       return Reconciled.unknown(e.getMessage());
     }
+  }
+
+  private static final String NONE = "no boot fence file is configured (service.fenceFile): nothing to remove";
+
+  private static boolean configured(StepContext ctx) throws StepFailure {
+    Host host = ctx.requireTarget();
+    return Fence.configured(host, ServiceKinds.forHost(host, false), ctx);
   }
 
   private static Fence fence(Input in, StepContext ctx) throws StepFailure {

@@ -31,6 +31,11 @@ final class Fence {
     this.sudo = sudo;
   }
 
+  /** Whether the host has a fence file: its {@code service.fenceFile}, else its service kind's default. */
+  static boolean configured(Host host, ServiceController service, StepContext ctx) {
+    return host.service().flatMap(s -> s.fenceFile()).or(() -> service.defaultFenceFile(ctx)).isPresent();
+  }
+
   /** The fence of a host: its {@code service.fenceFile}, else its service kind's default; none is a clear failure. */
   static Fence of(Host host, ServiceController service, StepContext ctx, boolean sudo) throws StepFailure {
     String file = host.service().flatMap(s -> s.fenceFile()).or(() -> service.defaultFenceFile(ctx)).orElseThrow(() ->

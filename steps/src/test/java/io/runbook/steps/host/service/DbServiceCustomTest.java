@@ -162,6 +162,11 @@ class DbServiceCustomTest {
           StepFailure f = assertThrows(StepFailure.class, () -> start.run(fencedIn(), c));
           assertTrue(f.getMessage().contains("needs service.fenceFile"), f.getMessage());
           assertFalse(status.run(new DbServiceStatus.Input(Optional.empty()), c).running(), "nothing was started");
+          // A run started unfenced (-p unfenced=true) reaches unfence too: nothing to remove, not a failure.
+          DbServiceUnfence.Output none = unfence.run(unfenceIn, c);
+          assertEquals("", none.file());
+          assertFalse(none.removed());
+          assertEquals(Reconciled.Status.DONE, unfence.reconcile(unfenceIn, c).status());
         }
       } finally {
         if (Files.exists(pid)) new ProcessBuilder("sh", "-c", "kill -9 $(cat " + pid + ")").start().waitFor();
