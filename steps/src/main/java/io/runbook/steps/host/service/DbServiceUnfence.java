@@ -38,8 +38,7 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
   @Override
   public Plan plan(Input in, StepContext ctx) {
     try {
-      if (!configured(ctx)) return Plan.note(NONE);
-      return fence(in, ctx).planRemove();
+      return fence(in, ctx).map(Fence::planRemove).orElseGet(() -> Plan.note(NONE));
     } catch (StepFailure e) {
       return Plan.note(e.getMessage());
     }
@@ -47,38 +46,34 @@ public final class DbServiceUnfence implements StepType<DbServiceUnfence.Input, 
 
   @Override
   public Output run(Input in, StepContext ctx) throws StepFailure, InterruptedException {
-    if (!configured(ctx)) {
+    Optional<Fence> fence = fence(in, ctx);
+    if (fence.isEmpty()) {
       ctx.log().info(ctx.requireTarget().name() + ": " + NONE);
       return new Output("", false);
     }
-    Fence fence = fence(in, ctx);
-    boolean removed = fence.remove(Transports.forTarget(ctx), ctx);
-    ctx.log().info(ctx.requireTarget().name() + ": boot fence " + fence.file() + (removed ? " removed" : " was not there"));
-    return new Output(fence.file(), removed);
+    boolean removed = fence.get().remove(Transports.forTarget(ctx), ctx);
+    ctx.log().info(ctx.requireTarget().name() + ": boot fence " + fence.get().file() + (removed ? " removed" : " was not there"));
+    return new Output(fence.get().file(), removed);
   }
 
   @Override
   public Reconciled<Output> reconcile(Input in, StepContext ctx) throws InterruptedException {
     try {
-      if (!configured(ctx)) return Reconciled.done(new Output("", false));
-      Fence fence = fence(in, ctx);
-      return fence.present(Transports.forTarget(ctx), ctx) ? Reconciled.notDone()
-          : Reconciled.done(new Output(fence.file(), true));
+      Optional<Fence> fence = fence(in, ctx);
+      if (fence.isEmpty()) return Reconciled.done(new Output("", false));
+      return fence.get().present(Transports.forTarget(ctx), ctx) ? Reconciled.notDone()
+          : Reconciled.done(new Output(fence.get().file(), true));
     } catch (StepFailure e) {
       return Reconciled.unknown(e.getMessage());
     }
   }
 
+  /** A host with no fence file configured (started unfenced, -p unfenced=true) has nothing to remove. */
   private static final String NONE = "no boot fence file is configured (service.fenceFile): nothing to remove";
 
-  private static boolean configured(StepContext ctx) throws StepFailure {
-    Host host = ctx.requireTarget();
-    return Fence.configured(host, ServiceKinds.forHost(host, false), ctx);
-  }
-
-  private static Fence fence(Input in, StepContext ctx) throws StepFailure {
+  private static Optional<Fence> fence(Input in, StepContext ctx) throws StepFailure {
     Host host = ctx.requireTarget();
     boolean sudo = in.sudo().orElse(false);
-    return Fence.of(host, ServiceKinds.forHost(host, sudo), ctx, sudo);
+    return Fence.find(host, ServiceKinds.forHost(host, sudo), ctx, sudo);
   }
 }

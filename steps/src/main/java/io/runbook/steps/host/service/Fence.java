@@ -7,6 +7,7 @@ import io.runbook.engine.spi.StepFailure;
 import io.runbook.steps.host.HostCommands;
 import io.runbook.steps.host.transport.HostCommand;
 import io.runbook.steps.host.transport.HostTransport;
+import java.util.Optional;
 
 /**
  * The boot fence: a MariaDB option-file drop-in that makes the server start with {@code read_only=ON} and without
@@ -31,23 +32,24 @@ final class Fence {
     this.sudo = sudo;
   }
 
-  /** Whether the host has a fence file: its {@code service.fenceFile}, else its service kind's default. */
-  static boolean configured(Host host, ServiceController service, StepContext ctx) {
-    return host.service().flatMap(s -> s.fenceFile()).or(() -> service.defaultFenceFile(ctx)).isPresent();
-  }
-
   /** The fence of a host: its {@code service.fenceFile}, else its service kind's default; none is a clear failure. */
   static Fence of(Host host, ServiceController service, StepContext ctx, boolean sudo) throws StepFailure {
-    String file = host.service().flatMap(s -> s.fenceFile()).or(() -> service.defaultFenceFile(ctx)).orElseThrow(() ->
+    return find(host, service, ctx, sudo).orElseThrow(() ->
         StepFailure.fatal("host " + host.name() + ": a fenced start needs service.fenceFile in the inventory (service kind "
                 + host.service().map(s -> s.kind()).orElse("?") + " has no default)",
             "set fenceFile to a .cnf path in a folder the server reads at start, e.g. for compose a host folder mounted at "
                 + "/etc/mysql/conf.d (volumes: [./conf.d:/etc/mysql/conf.d:ro]) and fenceFile: /opt/mariadb/conf.d/99-runbook-fence.cnf"));
-    if (!file.startsWith("/") || !file.endsWith(".cnf")) {
-      throw StepFailure.fatal("host " + host.name() + ": service.fenceFile '" + file + "' must be an absolute path ending in .cnf",
+  }
+
+  /** The fence of a host, or empty when it has none (no {@code service.fenceFile} and no default for its kind). */
+  static Optional<Fence> find(Host host, ServiceController service, StepContext ctx, boolean sudo) throws StepFailure {
+    Optional<String> file = host.service().flatMap(s -> s.fenceFile()).or(() -> service.defaultFenceFile(ctx));
+    if (file.isEmpty()) return Optional.empty();
+    if (!file.get().startsWith("/") || !file.get().endsWith(".cnf")) {
+      throw StepFailure.fatal("host " + host.name() + ": service.fenceFile '" + file.get() + "' must be an absolute path ending in .cnf",
           "MariaDB's !includedir reads only files ending in .cnf; give the full path on the host");
     }
-    return new Fence(host.name(), file, sudo);
+    return Optional.of(new Fence(host.name(), file.get(), sudo));
   }
 
   String file() { return file; }
