@@ -51,7 +51,7 @@ class FenceCheckPlanTest {
       if (runbook.equals("dr-snapshot-restore")) params.add("at=2026-11-25T02:30:00Z");
       InProcessCli.Out refused = plan(runbook, params);
       assertEquals(3, refused.exit(), runbook + ":\n" + refused.text());
-      assertTrue(refused.text().matches("(?s).*fence-check .*BLOCKED.*primary has no service\\.fenceFile in the inventory"
+      assertTrue(refused.text().matches("(?s).*fence-check/check .*BLOCKED.*primary has no service\\.fenceFile in the inventory"
           + " \\(service kind compose has no\\s+default\\).*-p unfenced=true.*"), runbook + ":\n" + refused.text());
 
       params.add("unfenced=true");

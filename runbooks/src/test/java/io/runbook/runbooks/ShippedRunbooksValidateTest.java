@@ -34,7 +34,7 @@ class ShippedRunbooksValidateTest {
   static final StepRegistry REGISTRY = StepRegistry.load(ShippedRunbooksValidateTest.class.getClassLoader());
 
   /** The shared pieces, each written once and called with use: runbook (docs/runbooks/parts.md). */
-  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor");
+  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor", "fence-check");
 
   static Stream<String> shipped() { return SHIPPED.stream(); }
 
@@ -115,9 +115,9 @@ class ShippedRunbooksValidateTest {
     List<String> expected = switch (name) {
       case "planned-shutdown" -> List.of("safe-stop");
       case "dr-snapshot-restore", "dr-backup-disk" ->
-          List.of("data-disk-check", "safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
+          List.of("data-disk-check", "fence-check", "safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
       // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
-      case "dr-pitr" -> List.of("data-disk-check", "remove-donor", "safe-stop", "swap-data-disk", "swap-data-disk",
+      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "remove-donor", "safe-stop", "swap-data-disk", "swap-data-disk",
           "relink-replicas", "remove-donor");
       default -> List.of();
     };
