@@ -322,7 +322,7 @@ class BadInputCliTest {
             on: ${{ params.h }}
             with: { marker: second }
         """);
-    String names = "on: ${{ params.h }} names host 'db9', which inventory staging does not have (did you mean 'db1'?);"
+    String names = "on: ${{ params.h }}: host 'db9' is not in inventory 'staging' (did you mean 'db1'?);"
         + " known hosts: db1, db2";
     Outcome plan = cli(List.of("plan", rb.toString(), "-i", INVENTORY.toString()));
     assertEquals(2, plan.exit(), plan.all());

@@ -15,7 +15,6 @@ import io.runbook.engine.model.ValidationException;
 import io.runbook.engine.model.StepDecl;
 import io.runbook.engine.registry.StepRegistry;
 import io.runbook.engine.spi.StepType;
-import io.runbook.engine.util.Spelling;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -364,9 +363,8 @@ public final class StepWalker {
         String on = d.on().get();
         Object name = on.contains("${{") ? Templates.evaluate(on, vars) : on.trim();
         if (!(name instanceof String s) || inventory.host(s).isEmpty()) {
-          visitor.unknownHost(path, d, "on: " + on + " names host '" + name + "', which inventory "
-              + inventory.inventory() + " does not have" + Spelling.hint(String.valueOf(name), inventory.hosts().keySet())
-              + "; " + inventory.knownHosts());
+          // The validator's wording (Inventory.unknownHost), after the expression that gave the name.
+          visitor.unknownHost(path, d, "on: " + on + ": " + inventory.unknownHost(String.valueOf(name)));
           return null;
         }
         host = Optional.of(s);

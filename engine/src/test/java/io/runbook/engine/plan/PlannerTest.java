@@ -347,8 +347,8 @@ class PlannerTest {
     Map<String, Object> params = ParamBinder.bind(rb, Map.of(), Optional.empty(), inventory, Instant.now());
     PlanDocument p = Planner.plan(new Planner.Request(rb, Optional.empty(), inventory, Map.of(), params, false,
         "20261125-120000-abcd", Instant.parse("2026-11-25T12:00:00Z"), Map.of(), dir, StepLog.NONE), registry);
-    assertEquals(List.of(file + ":15:9: step 'bad': on: ${{ params.h }} names host 'db3', which inventory two-hosts"
-        + " does not have (did you mean 'db1'?); known hosts: db1, db2; fix the parameters or the inventory"),
+    assertEquals(List.of(file + ":15:9: step 'bad': on: ${{ params.h }}: host 'db3' is not in inventory"
+        + " 'two-hosts' (did you mean 'db1'?); known hosts: db1, db2; fix the parameters or the inventory"),
         p.problems());
     assertEquals(Disposition.UNRESOLVED, step(p, "bad").disposition());
     assertEquals(Disposition.UNRESOLVED, step(p, "later").disposition());
