@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,11 @@ class ShippedRunbooksValidateTest {
   static final StepRegistry REGISTRY = StepRegistry.load(ShippedRunbooksValidateTest.class.getClassLoader());
 
   /** The shared pieces, each written once and called with use: runbook (docs/runbooks/parts.md). */
-  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor", "fence-check");
+  static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor", "fence-check",
+      "non-innodb-check");
+
+  /** SQL that reads the tables' engines from information_schema.TABLES: what non-innodb-check does. */
+  static final Pattern LISTS_ENGINES = Pattern.compile("(?is)information_schema\\.TABLES\\b.*\\bENGINE\\b");
 
   static Stream<String> shipped() { return SHIPPED.stream(); }
 
@@ -110,15 +115,18 @@ class ShippedRunbooksValidateTest {
           name + ": step " + s.id() + " swaps a data disk: call swap-data-disk");
       assertFalse(use.equals("cloud.vm.status") && s.with().containsKey("lun"),
           name + ": step " + s.id() + " reads the disk at the data LUN: call data-disk-check");
+      assertFalse(LISTS_ENGINES.matcher(String.valueOf(s.with())).find(),
+          name + ": step " + s.id() + " reads the tables' engines: call non-innodb-check");
     }
     List<String> calls = own.stream().filter(Runbook::isCall).map(s -> String.valueOf(s.with().get("name"))).toList();
     List<String> expected = switch (name) {
       case "planned-shutdown" -> List.of("safe-stop");
       case "dr-snapshot-restore", "dr-backup-disk" ->
-          List.of("data-disk-check", "fence-check", "safe-stop", "swap-data-disk", "swap-data-disk", "relink-replicas");
+          List.of("data-disk-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check", "swap-data-disk",
+              "relink-replicas");
       // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
-      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "remove-donor", "safe-stop", "swap-data-disk", "swap-data-disk",
-          "relink-replicas", "remove-donor");
+      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "remove-donor", "safe-stop", "swap-data-disk",
+          "non-innodb-check", "swap-data-disk", "relink-replicas", "remove-donor");
       default -> List.of();
     };
     assertEquals(expected, calls, name + " calls the parts");
