@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,6 +168,81 @@ class DrSnapshotRestoreSandboxTest {
       assertEquals(atNewSnapshot, d.checksums("primary", "drill"), "the new disk's snapshot, not the old disk's");
       assertEquals(atNewSnapshot, d.checksums("replica-1", "drill"));
     }
+  }
+
+  private static final String FENCED = "snapshot-restore-fenced-replica";
+
+  @AfterAll
+  static void dropTemplate() throws Exception { SandboxDrill.dropTemplate(FENCED); }
+
+  /**
+   * The rebuilt replica boots fenced like the primary. The snapshot carries a replication configuration (the primary
+   * once followed replica-2, say before a failover): unfenced, replica-1 would start it at boot and take writes until
+   * relink. Killed right after its start, the run leaves it read-only, the configuration not started, the fence file
+   * in place; the fence comes off only once relink has it replicating from the primary.
+   */
+  @Test
+  void theRebuiltReplicaBootsFencedUntilItReplicatesFromThePrimary() throws Exception {
+    List<String> journal;
+    try (SandboxDrill d = fencedReplicaDrill()) {
+      SandboxDrill.Result r = d.run("dr-snapshot-restore", "replicas=replica-1", "unlistedConsumers=true");
+      assertEquals(0, r.exit(), r.out());
+      journal = Files.readAllLines(d.lastRunDir().resolve("journal.jsonl"));
+      String started = FenceSandboxTest.succeeded(journal, "rebuild[0]/replica-start");
+      assertTrue(started.contains("\"readOnlyAtStart\":true"), "the step's own check at the first query: " + started);
+      assertTrue(r.out().contains("replica-1: booted fenced"), r.out());
+      assertTrue(FenceSandboxTest.succeeded(journal, "relink/each[0]/unfence").contains("\"removed\":true"), journal.toString());
+      assertTrue(FenceSandboxTest.index(journal, "step-succeeded", "relink/each[0]/healthy")
+          < FenceSandboxTest.index(journal, "step-started", "relink/each[0]/unfence"), "unfenced once replicating");
+      assertFollowsThePrimaryUnfenced(d);
+    }
+
+    int replicaStarted = FenceSandboxTest.index(journal, "step-succeeded", "rebuild[0]/replica-start");
+    try (SandboxDrill d = fencedReplicaDrill()) {
+      SandboxDrill.Result killed = d.runKilledAfterRecord(replicaStarted, "dr-snapshot-restore", "replicas=replica-1",
+          "unlistedConsumers=true");
+      assertEquals(137, killed.exit(), "the engine died right after the replica's fenced start");
+      assertTrue(Files.exists(replicaFence(d)), "the fence file is in place at boot");
+      assertEquals("1", d.value("replica-1", "SELECT @@global.read_only"));
+      Map<String, String> atBoot = d.replicaStatus("replica-1");
+      assertEquals(String.valueOf(portOf(d, "replica-2")), atBoot.get("Master_Port"), "the carried configuration: " + atBoot);
+      assertEquals("No", atBoot.get("Slave_IO_Running"), "not started at boot: " + atBoot);
+      assertEquals("No", atBoot.get("Slave_SQL_Running"), "not started at boot: " + atBoot);
+
+      SandboxDrill.Result resumed = d.resumeNewest();
+      assertEquals(0, resumed.exit(), resumed.out());
+      assertFollowsThePrimaryUnfenced(d);
+    }
+  }
+
+  /** Two replicas; the primary holds a replication configuration towards replica-2 (not started) when snapshotted. */
+  private static SandboxDrill fencedReplicaDrill() throws Exception {
+    SandboxDrill d = SandboxDrill.fresh(FENCED, 2);
+    String password = Files.readString(d.estate.passwordFile()).strip();
+    d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)",
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + portOf(d, "replica-2") + ", MASTER_USER='repl', "
+            + "MASTER_PASSWORD='" + password.replace("'", "''") + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+    d.awaitCaughtUp("replica-1", "primary");
+    d.estate.snapshotNow();
+    return d;
+  }
+
+  private static void assertFollowsThePrimaryUnfenced(SandboxDrill d) throws Exception {
+    assertFalse(Files.exists(replicaFence(d)), "the fence file is gone after relink");
+    assertEquals("1", d.value("replica-1", "SELECT @@global.read_only"), "still read-only: unfence leaves read_only as it is");
+    d.sql("primary", "INSERT INTO drill.t VALUES (2)");
+    d.awaitCaughtUp("replica-1", "primary");
+    Map<String, String> slave = d.replicaStatus("replica-1");
+    assertEquals(String.valueOf(portOf(d, "primary")), slave.get("Master_Port"), slave.toString());
+    assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
+    assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
+    assertEquals("2", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"));
+  }
+
+  private static Path replicaFence(SandboxDrill d) { return d.estate.cloud().layout().fenceFile("replica-1"); }
+
+  private static int portOf(SandboxDrill d, String host) throws Exception {
+    return io.runbook.engine.load.InventoryLoader.load(d.inventory).host(host).orElseThrow().db().orElseThrow().portOrDefault();
   }
 
   private static List<String> names(Path dir) throws Exception {

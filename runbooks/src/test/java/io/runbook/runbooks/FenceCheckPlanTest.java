@@ -22,6 +22,8 @@ class FenceCheckPlanTest {
   static final Path DIR = Path.of("target", "fence-check");
   static ArmEmulator arm;
   static Path inventory;
+  /** Only replica-1 without a fence file: the primary (and dr-pitr's scratch host) can boot fenced. */
+  static Path replicaInventory;
 
   @BeforeAll
   static void start() throws Exception {
@@ -35,6 +37,12 @@ class FenceCheckPlanTest {
     String unfenced = text.replaceAll(", fenceFile: [^ }]+", "");
     assertTrue(text.contains("fenceFile") && !unfenced.contains("fenceFile: /"), "the example inventory sets fenceFile");
     Files.writeString(inventory, unfenced);
+    int from = text.indexOf("\n  replica-1:\n");
+    int to = text.indexOf("\n  scratch:\n");
+    assertTrue(from > 0 && to > from, "replica-1's block, then scratch's, in the example inventory");
+    replicaInventory = DIR.resolve("inventory-replica.yaml");
+    Files.writeString(replicaInventory, text.substring(0, from)
+        + text.substring(from, to).replaceAll(", fenceFile: [^ }]+", "") + text.substring(to));
     EmulatedAzureEstate.seed(arm);
   }
 
@@ -63,7 +71,38 @@ class FenceCheckPlanTest {
     }
   }
 
+  /**
+   * The replicas rebuilt from the restored data boot fenced too (a copied datadir may carry a replication configuration
+   * that would start at boot), so a replica whose service has no fence file is refused the same way, before any
+   * change, at its own check; -p unfenced=true starts it unfenced and sets read_only right after it answers.
+   */
+  @Test
+  void aReplicaWithoutAFenceFileIsRefusedBeforeAnyChangeUnlessUnfenced() {
+    for (String runbook : List.of("dr-snapshot-restore", "dr-backup-disk", "dr-pitr")) {
+      List<String> params = new ArrayList<>(List.of("replicas=replica-1"));
+      if (runbook.equals("dr-pitr")) params.add("target=2026-11-25T02:30:00Z");
+      if (runbook.equals("dr-snapshot-restore")) params.add("at=2026-11-25T02:30:00Z");
+      InProcessCli.Out refused = plan(replicaInventory, runbook, params);
+      assertEquals(3, refused.exit(), runbook + ":\n" + refused.text());
+      assertTrue(refused.text().matches("(?s).*replica-fence-check\\[0]/check .*BLOCKED.*replica-1 has no service\\.fenceFile in"
+          + " the inventory \\(service kind compose has no\\s+default\\), so the rebuilt replica server cannot boot"
+          + "\\s+fenced.*-p unfenced=true.*"), runbook + ":\n" + refused.text());
+      assertTrue(refused.text().lines().anyMatch(l -> l.matches("\\s*\\d+\\. fence-check/check .*\\[ran \\(read only\\)]")),
+          "the primary can boot fenced:\n" + refused.text());
+
+      params.add("unfenced=true");
+      InProcessCli.Out unfenced = plan(replicaInventory, runbook, params);
+      assertEquals(0, unfenced.exit(), runbook + ":\n" + unfenced.text());
+      assertTrue(unfenced.text().matches("(?s).*rebuild\\[0]/replica-read-only  db\\.read-only  CHANGES  \\[would run].*"),
+          runbook + ":\n" + unfenced.text());
+    }
+  }
+
   static InProcessCli.Out plan(String name, List<String> params) {
+    return plan(inventory, name, params);
+  }
+
+  static InProcessCli.Out plan(Path inventory, String name, List<String> params) {
     List<String> args = new ArrayList<>(List.of("--state-dir", DIR.resolve("state").toString(), "plan", name + ".yaml",
         "-i", inventory.toString()));
     for (String p : params) {

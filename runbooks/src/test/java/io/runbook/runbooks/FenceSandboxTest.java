@@ -104,12 +104,12 @@ class FenceSandboxTest {
     }
   }
 
-  private static String succeeded(List<String> journal, String step) {
+  static String succeeded(List<String> journal, String step) {
     return journal.get(index(journal, "step-succeeded", step) - 1);
   }
 
   /** 1-based position of the record (what runKilledAfterRecord counts). */
-  private static int index(List<String> journal, String type, String step) {
+  static int index(List<String> journal, String type, String step) {
     for (int i = 0; i < journal.size(); i++) {
       String r = journal.get(i);
       if (r.contains("\"type\":\"" + type + "\"") && r.contains("\"step\":\"" + step + "\"")) return i + 1;

@@ -121,12 +121,13 @@ class ShippedRunbooksValidateTest {
     List<String> calls = own.stream().filter(Runbook::isCall).map(s -> String.valueOf(s.with().get("name"))).toList();
     List<String> expected = switch (name) {
       case "planned-shutdown" -> List.of("safe-stop");
+      // fence-check twice: the primary, then each rebuilt replica (dr-pitr: and the donor in between)
       case "dr-snapshot-restore", "dr-backup-disk" ->
-          List.of("data-disk-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check", "swap-data-disk",
-              "relink-replicas");
+          List.of("data-disk-check", "fence-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check",
+              "swap-data-disk", "relink-replicas");
       // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
-      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "remove-donor", "safe-stop", "swap-data-disk",
-          "non-innodb-check", "swap-data-disk", "relink-replicas", "remove-donor");
+      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "fence-check", "remove-donor", "safe-stop",
+          "swap-data-disk", "non-innodb-check", "swap-data-disk", "relink-replicas", "remove-donor");
       default -> List.of();
     };
     assertEquals(expected, calls, name + " calls the parts");
