@@ -18,7 +18,7 @@ import java.util.Set;
  * seen transactions that the rollback discards. The listed replicas are rebuilt by the runbook; any other consumer
  * keeps a position on the old timeline, so the step refuses unless each is listed or explicitly acknowledged.
  * Consumers are the primary's Binlog Dump threads; a listed replica counts as one of them when SHOW SLAVE HOSTS has
- * its server_id or its IO thread runs. A primary that does not answer is no failure (nothing can be counted).
+ * its server_id or the IO thread of one of its replication connections (default or named) runs. A primary that does not answer is no failure (nothing can be counted).
  */
 @Doc("Refuse when binlog consumers other than the listed replicas are connected to the primary (Binlog Dump threads)")
 public final class BinlogConsumers implements StepType<BinlogConsumers.Input, BinlogConsumers.Output> {
@@ -47,7 +47,7 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(h -> h.name()).orElse(null);
     return Plan.sql(host, DUMPS).then(Plan.Kind.SQL, host, "SHOW SLAVE HOSTS")
-        .then(Plan.Kind.SQL, host, "on each of " + String.join(", ", in.replicas()) + ": SELECT @@server_id; SHOW SLAVE STATUS");
+        .then(Plan.Kind.SQL, host, "on each of " + String.join(", ", in.replicas()) + ": SELECT @@server_id; " + ReplicaState.ALL_SQL);
   }
 
   @Override
@@ -71,7 +71,7 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
       try {
         String id = replica.value("SELECT @@global.server_id");
         listedIds.add(id);
-        if (registered.contains(id) || "Yes".equals(ReplicaState.read(replica).get("Slave_IO_Running"))) accounted++;
+        if (registered.contains(id) || ioRunning(replica)) accounted++;
       } catch (StepFailure f) {
         if (!f.retryable()) throw f;
         accounted++; // it does not answer: it may be connected; it is rebuilt like the others
@@ -97,5 +97,9 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
       ctx.log().warn(what + "; going on (unlistedConsumers): rebuild or reposition them by hand afterwards");
     }
     return new Output(true, dumps.size(), unlisted);
+  }
+
+  private static boolean ioRunning(MariaDbClient replica) throws StepFailure {
+    return ReplicaState.all(replica).stream().anyMatch(c -> "Yes".equals(c.get("Slave_IO_Running")));
   }
 }

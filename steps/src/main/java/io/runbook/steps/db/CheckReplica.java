@@ -17,7 +17,7 @@ import java.util.Optional;
  * address and port, and the replica holds no transaction the primary's binlog lacks. Run before a primary that was
  * down is opened for writes: a replica promoted (and written to) meanwhile fails it.
  */
-@Doc("Check that a replica still follows a primary (SHOW SLAVE STATUS points at it) and has no transaction beyond"
+@Doc("Check that a replica still follows a primary (a replication connection, default or named, points at it) and has no transaction beyond"
     + " the primary's binlog (not promoted and written to meanwhile); fails with what it found otherwise")
 public final class CheckReplica implements StepType<CheckReplica.Input, CheckReplica.Output> {
 
@@ -29,7 +29,7 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
 
   @Doc("What the replica follows and where both stand")
   public record Output(
-      @Doc("host:port in the replica's SHOW SLAVE STATUS") String follows,
+      @Doc("host:port of the replica's connection to the primary") String follows,
       @Doc("The replica's @@gtid_slave_pos") String gtidSlavePos,
       @Doc("The replica's @@gtid_binlog_pos") String gtidBinlogPos,
       @Doc("The primary's @@gtid_binlog_pos") String primaryGtidBinlogPos) {}
@@ -43,7 +43,7 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
   @Override
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(Host::name).orElse(null);
-    return Plan.sql(host, "SHOW SLAVE STATUS  -- must point at " + in.primary())
+    return Plan.sql(host, ReplicaState.ALL_SQL + "  -- a connection must point at " + in.primary())
         .then(Plan.Kind.SQL, host, "SELECT @@global.gtid_slave_pos, @@global.gtid_binlog_pos")
         .then(Plan.Kind.SQL, in.primary(), "SELECT @@global.gtid_binlog_pos  -- " + host + " must not be ahead of it");
   }
@@ -58,16 +58,22 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
     String hint = "do not open " + in.primary() + " for writes before you know which server holds the newest data;"
         + " if " + replica.hostName() + " was promoted and took writes, it is the primary now";
 
-    Map<String, String> s = ReplicaState.read(replica);
-    if (s.isEmpty()) {
-      throw StepFailure.fatal(replica.where() + ": no replication configured (SHOW SLAVE STATUS is empty): it was reset or"
-          + " promoted while " + in.primary() + " was down", hint);
+    List<Map<String, String>> conns = ReplicaState.all(replica);
+    if (conns.isEmpty()) {
+      throw StepFailure.fatal(replica.where() + ": no replication configured (SHOW ALL SLAVES STATUS is empty): it was"
+          + " reset or promoted while " + in.primary() + " was down", hint);
     }
-    String follows = s.get("Master_Host") + ":" + s.get("Master_Port");
-    if (!address.equals(s.get("Master_Host")) || !String.valueOf(port).equals(s.get("Master_Port"))) {
-      throw StepFailure.fatal(replica.where() + ": replicates from " + follows + ", not from " + in.primary() + " ("
+    // Any connection will do, the default or a named one (multi-source): the replica follows the primary through it.
+    Map<String, String> s = conns.stream()
+        .filter(c -> address.equals(c.get("Master_Host")) && String.valueOf(port).equals(c.get("Master_Port")))
+        .findFirst().orElse(null);
+    if (s == null) {
+      String sources = String.join(", ", conns.stream().map(c -> source(c)
+          + (ReplicaState.name(c).isEmpty() ? "" : " (connection '" + ReplicaState.name(c) + "')")).toList());
+      throw StepFailure.fatal(replica.where() + ": replicates from " + sources + ", not from " + in.primary() + " ("
           + address + ":" + port + ")", hint);
     }
+    String follows = source(s);
     Map<String, Object> pos = replica.row("SELECT @@global.gtid_slave_pos AS slave, @@global.gtid_binlog_pos AS bin", List.of());
     String slavePos = text(pos.get("slave"));
     String binlogPos = text(pos.get("bin"));
@@ -86,6 +92,8 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
         + ", not ahead of its " + primaryPos);
     return new Output(follows, slavePos, binlogPos, primaryPos);
   }
+
+  private static String source(Map<String, String> s) { return s.get("Master_Host") + ":" + s.get("Master_Port"); }
 
   private static String text(Object o) { return o == null ? "" : o.toString(); }
 }

@@ -1,30 +1,55 @@
 package io.runbook.steps.db;
 
 import io.runbook.engine.spi.StepFailure;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** SHOW SLAVE STATUS of a server as column name to text; empty when no replication is configured. */
+/**
+ * Replication status of a server as column name to text. {@link #read} is the default connection (SHOW SLAVE
+ * STATUS), which the steps that stop, reset or link replication act on; {@link #all} is every connection, the
+ * default and the named ones of multi-source replication (CHANGE MASTER 'name' TO ...), for what a server is.
+ */
 final class ReplicaState {
+  static final String ALL_SQL = "SHOW ALL SLAVES STATUS";
+
   private ReplicaState() {}
 
+  /** The default connection; empty when it is not configured. */
   static Map<String, String> read(MariaDbClient db) throws StepFailure {
     List<Map<String, Object>> rows = db.query("SHOW SLAVE STATUS");
-    Map<String, String> out = new LinkedHashMap<>();
-    if (rows.isEmpty()) return out;
-    rows.get(0).forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
+    return rows.isEmpty() ? new LinkedHashMap<>() : text(rows.get(0));
+  }
+
+  /** Every replication connection (Connection_name empty for the default one); empty when none is configured. */
+  static List<Map<String, String>> all(MariaDbClient db) throws StepFailure {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (Map<String, Object> row : db.query(ALL_SQL)) out.add(text(row));
     return out;
+  }
+
+  /** The connection's name, empty for the default connection. */
+  static String name(Map<String, String> s) {
+    String n = s.get("Connection_name");
+    return n == null ? "" : n;
   }
 
   /** {@code Yes} / {@code No} / {@code Connecting} of both threads, and the last errors, for messages. */
   static String describe(Map<String, String> s) {
     if (s.isEmpty()) return "not a replica";
-    StringBuilder b = new StringBuilder("IO thread " + s.get("Slave_IO_Running") + ", SQL thread " + s.get("Slave_SQL_Running"));
+    StringBuilder b = new StringBuilder(name(s).isEmpty() ? "" : "connection '" + name(s) + "': ");
+    b.append("IO thread ").append(s.get("Slave_IO_Running")).append(", SQL thread ").append(s.get("Slave_SQL_Running"));
     if (!blank(s.get("Last_IO_Error"))) b.append(", last IO error ").append(s.get("Last_IO_Errno")).append(": ").append(s.get("Last_IO_Error"));
     if (!blank(s.get("Last_SQL_Error"))) b.append(", last SQL error ").append(s.get("Last_SQL_Errno")).append(": ").append(s.get("Last_SQL_Error"));
     return b.toString();
   }
 
   static boolean blank(String s) { return s == null || s.isBlank() || s.equals("0"); }
+
+  private static Map<String, String> text(Map<String, Object> row) {
+    Map<String, String> out = new LinkedHashMap<>();
+    row.forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
+    return out;
+  }
 }
