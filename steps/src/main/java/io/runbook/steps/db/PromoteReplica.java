@@ -58,7 +58,7 @@ public final class PromoteReplica implements StepType<PromoteReplica.Input, Prom
   public Reconciled<Output> reconcile(Input in, StepContext ctx) {
     try {
       MariaDbClient db = MariaDbClient.forTarget(ctx);
-      boolean promoted = ReplicaState.read(db).isEmpty() && !SetReadOnly.current(db)
+      boolean promoted = ReplicaState.all(db).isEmpty() && !SetReadOnly.current(db)
           && "".equals(db.value("SELECT @@global.gtid_slave_pos"));
       return promoted ? Reconciled.done(new Output(true, null, db.value("SELECT @@global.gtid_binlog_pos"))) : Reconciled.notDone();
     } catch (StepFailure f) {

@@ -35,6 +35,11 @@ final class ReplicaState {
     return n == null ? "" : n;
   }
 
+  /** The connection in a statement: {@code ""} for the default one, {@code " 'name'"} (quoted) for a named one. */
+  static String inStatement(Map<String, String> s) throws StepFailure {
+    return name(s).isEmpty() ? "" : " " + SqlQuoting.literal(name(s));
+  }
+
   /** {@code Yes} / {@code No} / {@code Connecting} of both threads, and the last errors, for messages. */
   static String describe(Map<String, String> s) {
     if (s.isEmpty()) return "not a replica";

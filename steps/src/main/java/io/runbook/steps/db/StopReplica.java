@@ -9,17 +9,22 @@ import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Stops replication on the {@code on:} host: first the IO thread, then, once the SQL thread has applied every
- * event already received (so nothing fetched from the primary is lost), the SQL thread; then forgets the primary
- * and optionally clears {@code gtid_slave_pos}. Running it on a server that is no replica does nothing.
+ * Stops replication on the {@code on:} host, on every connection (the default and the named ones of multi-source
+ * replication): first the IO threads, then, once the SQL threads have applied every event already received (so
+ * nothing fetched from a primary is lost), the SQL threads; then forgets the primaries and optionally clears
+ * {@code gtid_slave_pos}. Running it on a server that is no replica does nothing.
  * {@code drain: false} stops both threads at once (a recovery rebuilds the replica anyway, and a lagging or delayed
  * replica must not apply what it still holds); {@code skipUnreachable} makes a server that does not answer a warning.
  */
-@Doc("Stop replication after applying what was received, forget the primary, optionally clear gtid_slave_pos")
+@Doc("Stop replication (every connection, the default and named ones) after applying what was received, forget the"
+    + " primary, optionally clear gtid_slave_pos")
 public final class StopReplica implements StepType<StopReplica.Input, StopReplica.Output> {
   static final Duration DEFAULT_APPLY_TIMEOUT = Duration.ofMinutes(5);
 
@@ -55,10 +60,10 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
 
   static Plan plan(String host, boolean clear, Duration applyTimeout, boolean drain) {
     Plan p = drain
-        ? Plan.sql(host, "STOP REPLICA IO_THREAD").then(Plan.Kind.WAIT, host, "until the SQL thread has applied the relay"
-            + " log (at most " + Durations.format(applyTimeout) + ")").then(Plan.Kind.SQL, host, "STOP REPLICA")
-        : Plan.sql(host, "STOP REPLICA");
-    p = p.then(Plan.Kind.SQL, host, "RESET REPLICA ALL");
+        ? Plan.sql(host, "STOP ALL REPLICAS IO_THREAD").then(Plan.Kind.WAIT, host, "until the SQL threads have applied"
+            + " the relay log (at most " + Durations.format(applyTimeout) + ")").then(Plan.Kind.SQL, host, "STOP ALL REPLICAS")
+        : Plan.sql(host, "STOP ALL REPLICAS");
+    p = p.then(Plan.Kind.SQL, host, "RESET REPLICA ['name'] ALL  -- each connection, the default and the named ones");
     return clear ? p.then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = ''") : p;
   }
 
@@ -79,43 +84,59 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
         in.drain().orElse(true));
   }
 
-  /** The stop sequence, shared with db.replica.promote (which always drains). */
+  /**
+   * The stop sequence, shared with db.replica.promote (which always drains). It covers every replication connection,
+   * the default and the named (multi-source) ones: a connection left configured keeps following the old primary.
+   */
   static Output stop(MariaDbClient db, StepContext ctx, boolean clear, Duration applyTimeout, boolean drain)
       throws StepFailure, InterruptedException {
-    Map<String, String> before = ReplicaState.read(db);
+    List<Map<String, String>> before = ReplicaState.all(db);
     boolean wasReplica = !before.isEmpty();
-    if (drain && wasReplica && "Yes".equals(before.get("Slave_SQL_Running"))) {
-      db.execute("STOP REPLICA IO_THREAD");
-      Boolean applied = Poll.until(ctx, applyTimeout, Duration.ofMillis(200), () -> relayLogApplied(db) ? Boolean.TRUE : null);
+    Set<String> applying = new HashSet<>();
+    for (Map<String, String> c : before) {
+      if ("Yes".equals(c.get("Slave_SQL_Running"))) applying.add(ReplicaState.name(c));
+    }
+    if (drain && !applying.isEmpty()) {
+      db.execute("STOP ALL REPLICAS IO_THREAD");
+      Boolean applied = Poll.until(ctx, applyTimeout, Duration.ofMillis(200),
+          () -> relayLogApplied(db, applying) ? Boolean.TRUE : null);
       if (applied == null) {
         throw StepFailure.fatal(db.where() + ": the SQL thread did not apply the received relay log within "
-                + Durations.format(applyTimeout) + ": " + ReplicaState.describe(ReplicaState.read(db)),
-            "the IO thread is stopped and nothing was reset; wait and run the step again, or fix the SQL thread's error");
+                + Durations.format(applyTimeout) + ": " + describe(ReplicaState.all(db)),
+            "the IO threads are stopped and nothing was reset; wait and run the step again, or fix the SQL thread's error");
       }
     }
-    if (wasReplica) db.execute("STOP REPLICA");
+    if (wasReplica) db.execute("STOP ALL REPLICAS");
     String pos = db.value("SELECT @@global.gtid_slave_pos");
-    if (wasReplica) db.execute("RESET REPLICA ALL");
+    for (Map<String, String> c : before) db.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
     if (clear) db.execute("SET GLOBAL gtid_slave_pos = ''");
     return new Output(wasReplica, pos, true);
   }
 
-  /** The SQL thread executed everything the IO thread wrote to the relay log (or stopped with an error). */
-  private static boolean relayLogApplied(MariaDbClient db) throws StepFailure {
-    Map<String, String> s = ReplicaState.read(db);
-    if (!"Yes".equals(s.get("Slave_SQL_Running"))) {
-      throw StepFailure.fatal(db.where() + ": the SQL thread stopped while applying the relay log: " + ReplicaState.describe(s),
-          "fix the SQL thread's error (SHOW SLAVE STATUS), then run the step again");
+  /** Each connection whose SQL thread ran has executed everything its IO thread wrote to the relay log. */
+  private static boolean relayLogApplied(MariaDbClient db, Set<String> applying) throws StepFailure {
+    boolean all = true;
+    for (Map<String, String> s : ReplicaState.all(db)) {
+      if (!applying.contains(ReplicaState.name(s))) continue;
+      if (!"Yes".equals(s.get("Slave_SQL_Running"))) {
+        throw StepFailure.fatal(db.where() + ": the SQL thread stopped while applying the relay log: " + ReplicaState.describe(s),
+            "fix the SQL thread's error (SHOW ALL SLAVES STATUS), then run the step again");
+      }
+      all &= s.get("Master_Log_File") != null && s.get("Master_Log_File").equals(s.get("Relay_Master_Log_File"))
+          && s.get("Read_Master_Log_Pos") != null && s.get("Read_Master_Log_Pos").equals(s.get("Exec_Master_Log_Pos"));
     }
-    return s.get("Master_Log_File") != null && s.get("Master_Log_File").equals(s.get("Relay_Master_Log_File"))
-        && s.get("Read_Master_Log_Pos") != null && s.get("Read_Master_Log_Pos").equals(s.get("Exec_Master_Log_Pos"));
+    return all;
+  }
+
+  private static String describe(List<Map<String, String>> conns) {
+    return conns.isEmpty() ? "not a replica" : String.join("; ", conns.stream().map(ReplicaState::describe).toList());
   }
 
   @Override
   public Reconciled<Output> reconcile(Input in, StepContext ctx) {
     try {
       MariaDbClient db = MariaDbClient.forTarget(ctx);
-      if (!ReplicaState.read(db).isEmpty()) return Reconciled.notDone();
+      if (!ReplicaState.all(db).isEmpty()) return Reconciled.notDone();
       String pos = db.value("SELECT @@global.gtid_slave_pos");
       if (in.clearGtidSlavePos().orElse(false) && pos != null && !pos.isEmpty()) return Reconciled.notDone();
       return Reconciled.done(new Output(true, pos, true));

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runbook.engine.run.StandaloneStepContext;
+import io.runbook.engine.spi.Reconciled;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.testkit.mariadb.MariaDbServer;
 import io.runbook.testkit.mariadb.MariaDbTest;
 import io.runbook.testkit.mariadb.Replica;
 import io.runbook.testkit.mariadb.ReplicationPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -36,15 +38,20 @@ class MultiSourceReplicaTest {
   @BeforeAll
   static void namedConnection(MariaDbServer primary, @Replica MariaDbServer replica) throws Exception {
     TestDb.createUsers(primary);
-    replica.sql("STOP ALL SLAVES", "RESET SLAVE ALL",
-        "CHANGE MASTER 'east' TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port() + ", MASTER_USER='"
-            + ReplicationPair.REPLICATION_USER + "', MASTER_PASSWORD='" + ReplicationPair.REPLICATION_PASSWORD + "',"
-            + " MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
-        "START SLAVE 'east'");
+    replica.sql("STOP SLAVE", "RESET SLAVE ALL");
+    east(primary, replica);
     primary.sql("CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY)", "INSERT INTO app.t VALUES (1)");
     String target = primary.queryValue("SELECT @@gtid_binlog_pos");
     assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + target + "', 30)"), "the named connection replicates");
     assertTrue(ReplicationPair.replicaStatus(replica).isEmpty(), "the default connection is not configured");
+  }
+
+  private static void east(MariaDbServer primary, MariaDbServer replica) {
+    replica.sql("STOP ALL SLAVES",
+        "CHANGE MASTER 'east' TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port() + ", MASTER_USER='"
+            + ReplicationPair.REPLICATION_USER + "', MASTER_PASSWORD='" + ReplicationPair.REPLICATION_PASSWORD + "',"
+            + " MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+        "START SLAVE 'east'");
   }
 
   @BeforeEach
@@ -121,5 +128,36 @@ class MultiSourceReplicaTest {
     } finally {
       replica.sql("STOP SLAVE 'west'", "RESET SLAVE 'west' ALL");
     }
+  }
+
+  /** A DR's hold-replicas: the named connection is drained, stopped and forgotten like the default one. */
+  @Test
+  @Order(3)
+  void stopForgetsTheNamedConnectionToo() throws Exception {
+    primary.sql("INSERT INTO app.t VALUES (3)");
+    String target = primary.queryValue("SELECT @@gtid_binlog_pos");
+    assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + target + "', 30)"));
+    var in = new StopReplica.Input(Optional.empty(), Optional.of(Duration.ofSeconds(20)), Optional.empty(), Optional.empty());
+    assertEquals(Reconciled.Status.NOT_DONE, new StopReplica().reconcile(in, onReplica).status());
+    var out = new StopReplica().run(in, onReplica);
+    assertTrue(out.wasReplica(), "a replica through a named connection was a replica");
+    assertEquals(target, out.gtidSlavePos());
+    assertNull(replica.queryValue("SHOW ALL SLAVES STATUS"), "no connection is left to follow the old primary");
+    assertEquals(Reconciled.Status.DONE, new StopReplica().reconcile(in, onReplica).status());
+  }
+
+  @Test
+  @Order(4)
+  void promoteStopsTheNamedConnection() throws Exception {
+    east(primary, replica);
+    primary.sql("INSERT INTO app.t VALUES (4)");
+    String target = primary.queryValue("SELECT @@gtid_binlog_pos");
+    assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + target + "', 30)"));
+    var in = new PromoteReplica.Input(Optional.of(Duration.ofSeconds(20)));
+    var out = new PromoteReplica().run(in, onReplica);
+    assertTrue(out.wasReplica(), "a replica through a named connection was a replica");
+    assertNull(replica.queryValue("SHOW ALL SLAVES STATUS"), "promoted: no connection follows the old primary");
+    assertEquals("", replica.queryValue("SELECT @@gtid_slave_pos"));
+    assertEquals(Reconciled.Status.DONE, new PromoteReplica().reconcile(in, onReplica).status());
   }
 }
