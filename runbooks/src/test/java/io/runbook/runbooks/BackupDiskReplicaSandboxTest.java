@@ -83,6 +83,20 @@ class BackupDiskReplicaSandboxTest {
     }
   }
 
+  /** The same with a named (multi-source) connection, which SHOW SLAVE STATUS does not show: db.status sees it. */
+  @Test
+  void aNamedReplicationConnectionOnThePrimaryIsSeenByTheRoleCheck() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("backup-refresh-named", 0)) {
+      Path checkpoints = d.estate.cloud().layout().diskFs("primary-backup").resolve("mysql").resolve("xtrabackup_checkpoints");
+      String before = Files.readString(checkpoints);
+      d.sql("primary", "CHANGE MASTER 'old' TO MASTER_HOST='127.0.0.1', MASTER_PORT=1, MASTER_USER='x', MASTER_USE_GTID=slave_pos");
+      SandboxDrill.Result r = d.run("backup-disk-refresh", "dbPassword=file:" + d.estate.passwordFile(), "subdir=mysql");
+      assertNotEquals(0, r.exit(), r.out());
+      assertTrue(r.out().contains("hosts.primary.role is primary but its server has replication configured"), r.out());
+      assertEquals(before, Files.readString(checkpoints), "the prepared backup on the disk was not deleted");
+    }
+  }
+
   /** The sandbox gives only the primary a backup disk: attach one to replica-1 at the backup LUN and name it in the inventory. */
   private static void giveReplicaABackupDisk(SandboxDrill d) throws Exception {
     var cloud = d.estate.cloud();

@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Everything runbooks branch on about one server, in one step. An unreachable server is an answer
- * ({@code reachable: false}), not a failure; a refused login or missing privilege is a failure.
+ * ({@code reachable: false}), not a failure; a refused login or missing privilege is a failure. Replication is read
+ * for every connection (SHOW ALL SLAVES STATUS), so a multi-source replica whose only connection is named is a replica.
  */
 @Doc("Read a server's state: reachable, version, read_only, GTID positions, replication state, client connections")
 public final class Status implements StepType<Status.Input, Status.Output> {
@@ -123,9 +124,12 @@ public final class Status implements StepType<Status.Input, Status.Output> {
 
   /** Yes when every thread runs; else the first state that is neither Yes nor Connecting (No); else Connecting. */
   static String leastRunning(List<String> states) {
-    if (states.stream().allMatch("Yes"::equals)) return "Yes";
-    return states.stream().filter(s -> !"Yes".equals(s) && !"Connecting".equals(s)).findFirst()
-        .orElse("Connecting");
+    String least = "Yes";
+    for (String s : states) {
+      if ("Connecting".equals(s)) least = s;
+      else if (!"Yes".equals(s)) return s == null ? "No" : s;
+    }
+    return least;
   }
 
   private static Long largestLag(List<Connection> conns) {
