@@ -5,7 +5,9 @@ import io.runbook.engine.inventory.TransportSpec;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.secret.SecretRef;
 import io.runbook.engine.spi.StepLog;
+import io.runbook.steps.binlog.BinlogFileInfo;
 import io.runbook.steps.binlog.BinlogScanner;
+import io.runbook.steps.binlog.BinlogTransaction;
 import io.runbook.steps.binlog.BinlogSource;
 import io.runbook.steps.binlog.Cut;
 import io.runbook.steps.binlog.CutFinder;
@@ -54,14 +56,22 @@ public final class BinlogBench {
     // -Drepeat=N: the same cut N times in this JVM; the later ones show the scanner warm (as in dr-pitr after find-cut)
     for (int i = 0, n = Integer.getInteger("repeat", 1); i < n; i++) {
       long t0 = System.nanoTime();
+      // -Dcpu=true: the scanning thread's CPU time too (for A/B comparisons on a busy machine); off by default, as
+      // loading java.lang.management costs a cold JVM tens of milliseconds
+      boolean cpuToo = Boolean.getBoolean("cpu");
+      long cpu0 = cpuToo ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
       Cut cut = new CutFinder().find(req);
       double secs = (System.nanoTime() - t0) / 1e9;
-      long scanned = cut.files().stream().mapToLong(f -> f.scannedTo()).sum();
-      // no printf: java.util.Formatter's first use loads locale data, some 20 ms of the wall time measured around this
+      double cpu = cpuToo ? (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9 : 0;
+      long scanned = 0;
+      for (BinlogFileInfo f : cut.files()) scanned += f.scannedTo();
+      // no printf: java.util.Formatter's first use loads locale data, some 20 ms of the wall time measured around this;
+      // no lambda either (a JVM's first one costs ~10 ms)
+      BinlogTransaction skipped = cut.firstSkipped().isPresent() ? cut.firstSkipped().get() : null;
       System.out.println("cut by " + by + (n > 1 ? " #" + (i + 1) : "") + ": " + Math.round(secs * 1000) / 1000.0 + " s in-process, "
+          + (cpuToo ? "scanning thread's CPU " + Math.round(cpu * 1000) / 1000.0 + " s, " : "")
           + scanned / 1_000_000 + " MB scanned (" + Math.round(scanned / 1e6 / secs) + " MB/s), " + cut.transactions()
-          + " transactions before the cut, first skipped " + cut.firstSkipped().map(t -> t.gtid()).orElse("-") + " "
-          + cut.firstSkipped().map(t -> t.summary()).orElse(""));
+          + " transactions before the cut, first skipped " + (skipped == null ? "-" : skipped.gtid() + " " + skipped.summary()));
     }
   }
 

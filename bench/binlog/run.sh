@@ -20,7 +20,7 @@ rm -rf "$W"; mkdir -p "$W"
 # the steps module's own run-time class path (Jackson, the MariaDB driver...), this checkout's classes first
 ( cd "$root" && mvn -q -o -pl steps -am dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$W/deps.txt" >/dev/null )
 CP="$root/steps/target/classes:$root/engine/target/classes:$(tr ':' '\n' <"$W/deps.txt" | grep -v '/io/runbook/' | paste -sd:)"
-javac -cp "$CP" -d "$W/classes" "$here/BinlogBench.java"
+javac -XDstringConcat=inline -cp "$CP" -d "$W/classes" "$here/BinlogBench.java"   # as the project compiles (pom.xml)
 JAVA=(java -cp "$W/classes:$CP" BinlogBench)   # the driver first: a class looked up last opens every jar first
 
 started=()

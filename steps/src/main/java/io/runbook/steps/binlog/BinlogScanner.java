@@ -40,6 +40,8 @@ public final class BinlogScanner {
   }
 
   private static final int HEADER = 19;
+  /** How many bytes of events {@link FileScan#skipBodiless} walks per call at most. */
+  private static final int STRETCH = 16 << 10;
   /** The window's size: big reads, small enough to stay in the CPU cache while its events are parsed and checked. */
   private static final int WINDOW = 1 << 20;
   /** How much a scan that jumps ahead reads at a time before the jump (the format description and GTID_LIST). */
@@ -47,10 +49,13 @@ public final class BinlogScanner {
   /** A jump further ahead than this opens the file again at the target instead of reading through. */
   private static final long READ_THROUGH = 256 << 10;
   private static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
-  private static final Pattern DDL_TABLE = Pattern.compile(
-      "^\\s*(?:CREATE|DROP|ALTER|TRUNCATE|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+"
-          + "(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(`[^`]+`|[\\w$]+)(?:\\.(`[^`]+`|[\\w$]+))?",
-      Pattern.CASE_INSENSITIVE);
+  /** The table a DDL statement names; compiled on first use (a cut meets DDL rarely, and a cold JVM pays for regex set-up). */
+  private static final class DdlTable {
+    static final Pattern PATTERN = Pattern.compile(
+        "^\\s*(?:CREATE|DROP|ALTER|TRUNCATE|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+"
+            + "(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(`[^`]+`|[\\w$]+)(?:\\.(`[^`]+`|[\\w$]+))?",
+        Pattern.CASE_INSENSITIVE);
+  }
 
   private final Detail detail;
   private final boolean verifyChecksums;
@@ -223,7 +228,11 @@ public final class BinlogScanner {
             return;
           }
         }
-        if (jumped && pos > 4) skipBodiless(); // after the format description: whether checksums are on is known
+        if (jumped && pos > 4) {
+          // after the format description (whether checksums are on is known): stretch after stretch on the fast path
+          while (skipBodiless() != 0) {}
+          if (result != null) return;
+        }
         if (pos + HEADER > size) {
           result = pos < size ? truncated(pos) : info(pos, Optional.empty(), true, null);
           return;
@@ -266,28 +275,64 @@ public final class BinlogScanner {
     }
 
     /**
-     * Walks the run of events from {@code pos} that are whole in the window and carry nothing this scan reads
-     * (most of a busy binlog: row events and their table maps): their headers are checked and their checksums
-     * batched, nothing else. Anything else, or anything odd, is left to the full path in {@link #walkEvents}, which
-     * reports it. Kept small so it is compiled early and stays compiled.
+     * Walks the run of events from {@code pos} that are whole in the window and either carry nothing this scan reads
+     * (most of a busy binlog: row events, their table maps, annotations that cannot match) or only frame a transaction
+     * (its GTID event, BEGIN, its XID, handled as {@link #event} does and handed to the visitor at the XID): their
+     * headers are checked and their checksums batched. Anything else, or anything odd, is left to the full path in
+     * {@link #walkEvents}, which reports it. Kept small and free of rare branches: it is the loop a scan spends nearly
+     * all its time in, so a cold JVM compiles it early in the first file and keeps it compiled from file to file.
+     *
+     * @return 1 when it walked a whole stretch and more events follow in the window; 0 when the next event needs the
+     *     full path, the window ends, or the visitor stopped the scan ({@code result} set)
      */
-    private void skipBodiless() throws BinlogException {
+    private int skipBodiless() throws BinlogException {
       boolean batch = checksums && verifyChecksums;
       int off = (int) (pos - base);
-      while (off + HEADER <= filled) {
+      // at most a stretch of events per call (a method called often is compiled sooner than a loop run long), and
+      // no branch first taken at a file's end (it would discard the compiled code): the stretch ends at the window's
+      // end or STRETCH bytes on, whichever is first, computed without a branch
+      long over = (long) off + STRETCH - filled;
+      int stretchEnd = (int) ((long) off + STRETCH - (over & ~(over >> 63)));
+      while (off + HEADER <= stretchEnd) {
         int type = buf.get(off + 4) & 0xff;
-        boolean annotation = type == EventType.ANNOTATE_ROWS && screenAnnotations;
-        if (!bodiless[type] && !annotation) return;
         long len = u32(off + 9);
         long end = pos + len;
-        if (len < HEADER + 4 || off + len > filled || end > size || u32(off + 13) != (end & 0xffffffffL)) return;
-        // an annotation that might match goes the full way; one without the regex's required literal cannot
-        if (annotation && inTx && !tx.matched
-            && required.in(buf, off + HEADER, (int) len - HEADER - (checksums ? 4 : 0))) return;
+        if (len < HEADER + 4 || off + len > filled || end > size || u32(off + 13) != (end & 0xffffffffL)) return 0;
+        if (!bodiless[type]) {
+          if (type == EventType.ANNOTATE_ROWS && screenAnnotations) {
+            // an annotation that might match goes the full way; one without the regex's required literal cannot
+            if (inTx && !tx.matched && required.in(buf, off + HEADER, (int) len - HEADER - (checksums ? 4 : 0))) return 0;
+          } else if (type == EventType.GTID && !inTx) {
+            int body = off + HEADER;
+            tx.begin(name, u32(body + 8), u32(off + 5), buf.getLong(body), pos, u32(off), buf.get(body + 12) & 0xff);
+            inTx = true;
+          } else if (type == EventType.XID && inTx) {
+            tx.end = end;
+          } else if (type != EventType.QUERY || !inTx || !isBegin(off, (int) len)) {
+            return 0;
+          }
+        }
         if (batch) addToChecksumBatch(off, (int) len, type);
         off += (int) len;
         pos = end;
+        if (type == EventType.XID) {
+          inTx = false;
+          txCount++;
+          if (!visitor.onTransaction(tx)) {
+            result = info(pos, Optional.empty(), false, null);
+            return 0;
+          }
+        }
       }
+      // 1 when the stretch ended before the window's end (call again), 0 at its end (the full path takes over there)
+      return (int) (((long) stretchEnd - filled) >>> 63);
+    }
+
+    /** Whether the QUERY event at {@code off} is a transaction's BEGIN (its text ends exactly where the event does). */
+    private boolean isBegin(int off, int len) {
+      int body = off + HEADER;
+      int textAt = body + postHeaderLength(EventType.QUERY, 13) + u16(body + 11) + (buf.get(body + 8) & 0xff) + 1;
+      return textAt + 5 == off + len - (checksums ? 4 : 0) && isWord(textAt, 5, "BEGIN");
     }
 
     /** Handles one event; returns the next file's name for a ROTATE. */
@@ -312,20 +357,20 @@ public final class BinlogScanner {
         case EventType.XA_PREPARE -> {
           // the first half of an XA transaction ends here; its XA COMMIT/ROLLBACK comes later as its own group
           if (inTx) {
-            tx.kinds.add("XA PREPARE");
+            tx.addKinds().add("XA PREPARE");
             tx.end = pos + len;
           }
         }
         case EventType.ANNOTATE_ROWS -> {
           if (inTx && match != null && !tx.matched) tx.matched = matches(body, bodyLen);
-          if (inTx && detail != Detail.POSITIONS) tx.statements.add(text(body, bodyLen));
+          if (inTx && detail != Detail.POSITIONS) tx.addStatements().add(text(body, bodyLen));
         }
         case EventType.TABLE_MAP -> {
           if (inTx && detail == Detail.FULL) tableMap(body);
         }
-        case EventType.WRITE_ROWS_V1, EventType.WRITE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.kinds.add("INSERT"); }
-        case EventType.UPDATE_ROWS_V1, EventType.UPDATE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.kinds.add("UPDATE"); }
-        case EventType.DELETE_ROWS_V1, EventType.DELETE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.kinds.add("DELETE"); }
+        case EventType.WRITE_ROWS_V1, EventType.WRITE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.addKinds().add("INSERT"); }
+        case EventType.UPDATE_ROWS_V1, EventType.UPDATE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.addKinds().add("UPDATE"); }
+        case EventType.DELETE_ROWS_V1, EventType.DELETE_ROWS_V2 -> { if (inTx && detail == Detail.FULL) tx.addKinds().add("DELETE"); }
         case EventType.GTID_LIST -> gtidList(body);
         case EventType.ROTATE -> {
           return new String(bytes(body + 8, bodyLen - 8), StandardCharsets.UTF_8);
@@ -362,25 +407,25 @@ public final class BinlogScanner {
       if (sql.startsWith("XA ")) {
         // XA END precedes the XA_PREPARE event; XA COMMIT/ROLLBACK of a prepared transaction is a group of its own
         if (sql.startsWith("XA COMMIT") || sql.startsWith("XA ROLLBACK")) {
-          tx.kinds.add(sql.startsWith("XA COMMIT") ? "XA COMMIT" : "XA ROLLBACK");
-          tx.statements.add(sql);
+          tx.addKinds().add(sql.startsWith("XA COMMIT") ? "XA COMMIT" : "XA ROLLBACK");
+          tx.addStatements().add(sql);
           tx.end = pos + (bodyLen + HEADER + (checksums ? 4 : 0));
         }
         return;
       }
       if (schemaLen > 0 && tx.schema == null) tx.schema = text(schemaAt, schemaLen);
-      tx.statements.add(sql);
+      tx.addStatements().add(sql);
       if (match != null && !tx.matched) tx.matched = match.reset(sql).find();
-      if (detail == Detail.FULL || tx.ddl) {
-        tx.kinds.add(kind(sql));
-        Matcher m = DDL_TABLE.matcher(sql);
+      if (detail == Detail.FULL || tx.ddl()) {
+        tx.addKinds().add(kind(sql));
+        Matcher m = DdlTable.PATTERN.matcher(sql);
         if (m.find()) {
           String a = unquote(m.group(1));
           String table = m.group(2) == null ? (tx.schema == null ? a : tx.schema + "." + a) : a + "." + unquote(m.group(2));
-          tx.tables.add(table);
+          tx.addTables().add(table);
         }
       }
-      if (tx.standalone) tx.end = pos + (bodyLen + HEADER + (checksums ? 4 : 0));
+      if (tx.standalone()) tx.end = pos + (bodyLen + HEADER + (checksums ? 4 : 0));
     }
 
     private void tableMap(int body) {
@@ -391,7 +436,7 @@ public final class BinlogScanner {
       int tAt = at + 1 + dbLen + 1;
       int tLen = buf.get(tAt) & 0xff;
       String table = db + "." + text(tAt + 1, tLen);
-      tx.tables.add(table);
+      tx.addTables().add(table);
       if (tx.schema == null) tx.schema = db;
     }
 

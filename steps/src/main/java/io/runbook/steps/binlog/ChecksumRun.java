@@ -23,11 +23,13 @@ final class ChecksumRun {
   /** The most bytes a run covers; a longer event is checked on its own. */
   static final int MAX = 64 << 10;
   private static final int[] BYTE_STEP = new int[256];
-  /** K carried through m zero bytes, for m in 0..MAX. */
-  private static final int[] K_THROUGH_ZEROS;
-  /** The initial register 0xffffffff carried through m zero bytes. */
-  private static final int[] ONES_THROUGH_ZEROS;
   private static final byte[] ZEROS = new byte[MAX];
+  /**
+   * K carried through m zero bytes, for m in 0..MAX. The initial register carried through m zero bytes is not kept in
+   * a table: it is the complement of the CRC32 of m zero bytes, which the JDK's routine computes in no time, while
+   * each table entry costs a step of this class's set-up, which a cold JVM runs interpreted.
+   */
+  private static final int[] K_THROUGH_ZEROS;
 
   static {
     for (int n = 0; n < 256; n++) {
@@ -35,8 +37,7 @@ final class ChecksumRun {
       for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
       BYTE_STEP[n] = c;
     }
-    ONES_THROUGH_ZEROS = throughZeros(0xffffffff);
-    K_THROUGH_ZEROS = throughZeros(~ONES_THROUGH_ZEROS[4]);
+    K_THROUGH_ZEROS = throughZeros(~onesThroughZeros(new CRC32(), 4));
   }
 
   private int start;
@@ -68,7 +69,15 @@ final class ChecksumRun {
     update(crc, buf, start, end);
     int missing = (int) (point - end);
     crc.update(ZEROS, 0, missing);
-    return (int) crc.getValue() == ~(expected ^ ONES_THROUGH_ZEROS[missing]);
+    int got = (int) crc.getValue();
+    return got == ~(expected ^ onesThroughZeros(crc, missing));
+  }
+
+  /** The initial register 0xffffffff carried through {@code m} zero bytes (resets {@code crc}). */
+  private static int onesThroughZeros(CRC32 crc, int m) {
+    crc.reset();
+    crc.update(ZEROS, 0, m);
+    return ~(int) crc.getValue();
   }
 
   /**

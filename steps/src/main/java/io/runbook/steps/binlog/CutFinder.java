@@ -28,8 +28,19 @@ public final class CutFinder {
     return new Run(req).go();
   }
 
+  /** Keeps the first transaction a scan meets and stops it (a class, not a lambda: see {@link Run#onTransaction}). */
+  private static final class FirstTransaction implements BinlogScanner.Visitor {
+    private BinlogTransaction found;
+
+    @Override
+    public boolean onTransaction(TransactionCursor tx) {
+      found = tx.toTransaction();
+      return false;
+    }
+  }
+
   /** One cut computation. */
-  private static final class Run {
+  private static final class Run implements BinlogScanner.Visitor {
     private final CutRequest req;
     private final BinlogScanner scanner;
     private final List<Segment> segments = new ArrayList<>();
@@ -46,10 +57,11 @@ public final class CutFinder {
     private GtidPosition start;
     private final Map<String, Long> state = new TreeMap<>();
     private BinlogSource file;
+    /** file's path, read once per file rather than per transaction. */
+    private String filePath;
     private boolean positionFilePassed;
     private boolean cutHere;
     private boolean cut;
-    private boolean broken = true;
     private long count;
     private BinlogSource lastAppliedFile;
     private long lastAppliedStart;
@@ -67,11 +79,19 @@ public final class CutFinder {
      */
     private int lookAhead;
     private int lateStarters;
-    private String segFile;
+    /**
+     * The open segment: applied transactions in a row in the current file. Closed at each file's end and where a
+     * transaction is skipped; the next applied one opens the next. -1 while the next one opens a segment, else 0: a
+     * mask, not a boolean, because apply() runs millions of times from compiled code and a branch first taken in the
+     * second file (its first transaction) would send it back to the interpreter until compiled again.
+     */
+    private long opening = -1;
     private long segStart;
     private long segStop;
     private long segCount;
-    private String segFirst;
+    private long segFirstDomain;
+    private long segFirstServer;
+    private long segFirstSeq;
     private long segLastDomain;
     private long segLastServer;
     private long segLastSeq;
@@ -83,7 +103,7 @@ public final class CutFinder {
       this.endPosition = start.copy();
       this.through = req.throughGtid().orElse(null);
       this.beforeGtid = req.beforeGtid().orElse(null);
-      this.notAfter = req.atOrBeforeTime().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+      this.notAfter = req.atOrBeforeTime().isPresent() ? req.atOrBeforeTime().get().getEpochSecond() : Long.MAX_VALUE;
       this.lookAhead = req.atOrBeforeTime().isPresent() ? LATE_STARTER_LOOKAHEAD : 0;
     }
 
@@ -91,23 +111,27 @@ public final class CutFinder {
       BinlogFileInfo previous = null;
       for (int i = 0; i < req.files().size(); i++) {
         BinlogSource f = req.files().get(i);
+        closeSegment(); // never across files (filePath still names the file it is in)
         if (cut && scannedEnoughPastCut()) break;
         boolean contextOnly = cut;
         file = f;
+        filePath = f.path();
         if (req.beforePosition().isPresent() && positionFilePassed) {
           // the named offset lay after the last transaction of its file: the cut is this file's first transaction
           cutHere = true;
         }
         flushState();
         Map<String, Long> endOfPrevious = new TreeMap<>(state);
-        BinlogFileInfo info = scanner.scan(f, 4, this::visit);
+        BinlogFileInfo info = scanner.scan(f, 4, this);
         flushState();
         infos.add(info);
         if (!contextOnly) checkStart(info, previous, endOfPrevious);
         if (isPositionFile(f)) positionFilePassed = true;
-        info.truncatedAt().ifPresent(at -> warnings.add(info.file() + " ends with a truncated event at offset " + at
-            + " (a copy of a file in use or of a crashed server)" + info.incompleteGtid().map(g -> "; its last transaction "
-            + g + " is incomplete and is not replayed").orElse("")));
+        if (info.truncatedAt().isPresent()) {
+          warnings.add(info.file() + " ends with a truncated event at offset " + info.truncatedAt().get()
+              + " (a copy of a file in use or of a crashed server)" + info.incompleteGtid().map(g -> "; its last transaction "
+              + g + " is incomplete and is not replayed").orElse(""));
+        }
         if (info.inUse() && info.truncatedAt().isEmpty() && !f.equals(req.files().get(req.files().size() - 1))) {
           warnings.add(info.file() + " is flagged in use (its server did not close it) but is not the last file");
         }
@@ -143,8 +167,12 @@ public final class CutFinder {
           List.copyOf(infos), materializeAll(before), materializeAll(after));
     }
 
-    /** Called once per transaction of every file: kept free of allocation on the common path (millions of calls). */
-    private boolean visit(TransactionCursor tx) {
+    /**
+     * Called once per transaction of every file: kept free of allocation on the common path (millions of calls). Run
+     * is the visitor itself rather than a method reference: the first lambda of a JVM costs a cold scan ~10 ms.
+     */
+    @Override
+    public boolean onTransaction(TransactionCursor tx) {
       if (cut) {
         if (after.size() < req.context()) after.add(new Where(file, tx.start()));
         if (lookAhead > 0) {
@@ -155,8 +183,9 @@ public final class CutFinder {
       }
       noteState(tx.domain(), tx.serverId(), tx.seq());
       if (start.covers(tx.domain(), tx.seq())) {
-        if (start.domain(tx.domain()).map(Gtid::seq).orElse(-1L) == tx.seq()) startSeen.add(tx.domain());
-        broken = true;
+        Gtid have = start.domain(tx.domain()).orElse(null);
+        if (have != null && have.seq() == tx.seq()) startSeen.add(tx.domain());
+        closeSegment();
         return true;
       }
       // through a GTID: stop at the first transaction once it is applied (or was already there at the start)
@@ -171,7 +200,7 @@ public final class CutFinder {
         Gtid g = tx.gtid();
         skipped.add(g.toString());
         skipPoints.add(new Cut.SkipPoint(g, endPosition.copy()));
-        broken = true;
+        closeSegment();
         endPosition.advance(g);
         return true;
       }
@@ -191,27 +220,23 @@ public final class CutFinder {
     }
 
     private boolean isPositionFile(BinlogSource f) {
-      String want = req.beforePosition().map(CutRequest.FilePosition::file).orElse(null);
-      return want != null && (f.path().equals(want) || f.fileName().equals(want));
+      if (req.beforePosition().isEmpty()) return false;
+      String want = req.beforePosition().get().file();
+      return f.path().equals(want) || f.fileName().equals(want);
     }
 
     private void apply(TransactionCursor tx) {
-      String name = file.path();
-      if (!broken && name.equals(segFile) && segStop <= tx.start()) {
-        segStop = tx.end();
-        segCount++;
-      } else {
-        closeSegment();
-        segFile = name;
-        segStart = tx.start();
-        segStop = tx.end();
-        segCount = 1;
-        segFirst = tx.gtid().toString();
-      }
+      long m = opening;
+      segStart = tx.start() & m | segStart & ~m;
+      segFirstDomain = tx.domain() & m | segFirstDomain & ~m;
+      segFirstServer = tx.serverId() & m | segFirstServer & ~m;
+      segFirstSeq = tx.seq() & m | segFirstSeq & ~m;
+      segCount = (segCount & ~m) + 1;
+      segStop = tx.end();
+      opening = 0;
       segLastDomain = tx.domain();
       segLastServer = tx.serverId();
       segLastSeq = tx.seq();
-      broken = false;
       count++;
       lastAppliedFile = file;
       lastAppliedStart = tx.start();
@@ -235,16 +260,17 @@ public final class CutFinder {
       pendingSeq = seq;
     }
 
+    /** Writes the batched state into the map; the batch stays open (a branch first taken per file would cost a recompile). */
     private void flushState() {
       if (pendingState) state.put(pendingDomain + "-" + pendingServer, pendingSeq);
-      pendingState = false;
     }
 
     private void closeSegment() {
-      if (segFile != null) {
-        segments.add(new Segment(segFile, segStart, segStop, segCount, segFirst, new Gtid(segLastDomain, segLastServer, segLastSeq).toString()));
+      if (opening == 0) {
+        segments.add(new Segment(filePath, segStart, segStop, segCount, new Gtid(segFirstDomain, segFirstServer, segFirstSeq).toString(),
+            new Gtid(segLastDomain, segLastServer, segLastSeq).toString()));
       }
-      segFile = null;
+      opening = -1;
     }
 
     /** The first file must start at or before the target's position; each later file where the previous one ended. */
@@ -275,7 +301,7 @@ public final class CutFinder {
             + start + "]: ok");
       }
       if (previous == null) {
-        // start the running state from this file's list, then replay what visit() recorded on top
+        // start the running state from this file's list, then replay what onTransaction() recorded on top
         Map<String, Long> seen = new TreeMap<>(state);
         state.clear();
         state.putAll(listed);
@@ -336,12 +362,9 @@ public final class CutFinder {
 
     private Optional<BinlogTransaction> materialize(Where w) throws IOException, BinlogException {
       if (w == null) return Optional.empty();
-      BinlogTransaction[] found = new BinlogTransaction[1];
-      new BinlogScanner(BinlogScanner.Detail.FULL).scan(w.file(), w.start(), tx -> {
-        found[0] = tx.toTransaction();
-        return false;
-      });
-      return Optional.ofNullable(found[0]);
+      FirstTransaction first = new FirstTransaction();
+      new BinlogScanner(BinlogScanner.Detail.FULL).scan(w.file(), w.start(), first);
+      return Optional.ofNullable(first.found);
     }
 
     private List<BinlogTransaction> materializeAll(Iterable<Where> ws) throws IOException, BinlogException {

@@ -8,10 +8,12 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Maps a local binlog file read-only for a scan, and unmaps it as soon as the scan ends. Java unmaps a mapping only
@@ -28,11 +30,7 @@ final class MappedBinlog {
 
   private static final int PAGE = 4096;
   /** Touches the pages of mappings ahead of their scans: page faults are kernel work another core can take. */
-  private static final ExecutorService PREFAULT = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "binlog-prefault");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService PREFAULT = Executors.newCachedThreadPool(new PrefaultThreads());
 
   private MappedBinlog() {}
 
@@ -42,20 +40,36 @@ final class MappedBinlog {
    * mapping) before the mapping is released.
    */
   static Prefault prefault(ByteBuffer mapping) {
-    Prefault p = new Prefault();
-    ByteBuffer view = mapping.duplicate();
-    p.done = PREFAULT.submit(() -> {
-      int sum = 0;
-      for (int i = 0, n = view.capacity(); i < n && !p.stopped; i += PAGE) sum += view.get(i);
-      return sum;
-    });
+    Prefault p = new Prefault(mapping.duplicate());
+    p.done = PREFAULT.submit(p);
     return p;
   }
 
+  /** Daemon threads: a prefault never keeps the JVM alive. (Classes, not lambdas: a cold scan pays for a JVM's first lambda.) */
+  private static final class PrefaultThreads implements ThreadFactory {
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "binlog-prefault");
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
   /** A running prefault of one mapping. */
-  static final class Prefault {
+  static final class Prefault implements Callable<Integer> {
+    private final ByteBuffer view;
     private volatile boolean stopped;
     private Future<Integer> done;
+
+    private Prefault(ByteBuffer view) { this.view = view; }
+
+    /** Reads a byte of every page (the sum keeps the reads from being optimised away). */
+    @Override
+    public Integer call() {
+      int sum = 0;
+      for (int i = 0, n = view.capacity(); i < n && !stopped; i += PAGE) sum += view.get(i);
+      return sum;
+    }
 
     /** Stops touching pages and waits until the thread no longer reads the mapping. */
     void stop() {

@@ -96,15 +96,16 @@ final class RequiredLiteral {
   /**
    * Whether UTF-8 bytes [0, len) contain the literal; false means the regex cannot match the text (ASCII bytes
    * occur in UTF-8 only as themselves, and CASE_INSENSITIVE without UNICODE_CASE folds ASCII only). Compares the
-   * words at p and p+1 with the anchor pair, 8 positions at a time: a byte of (x | y) is zero exactly where both
-   * bytes match; the zero-byte test may flag extra bytes but never misses one, and the whole literal is compared there.
+   * word at p and the same word shifted by a byte with the anchor pair, 7 positions per load: a byte of (x | y) is
+   * zero exactly where both bytes match; the zero-byte test may flag extra bytes but never misses one, and the whole literal is compared there.
    */
   boolean in(byte[] b, int len) {
     int p = anchor;                         // where the anchor of a literal starting at 0 would be
     int end = len - lower.length + anchor;  // the anchor of the last possible start
-    for (; p + 8 <= end; p += 8) {
-      long x = ((long) LONGS.get(b, p) | firstFold) ^ firstBytes;
-      long y = ((long) LONGS.get(b, p + 1) | secondFold) ^ secondBytes;
+    for (; p + 8 <= end; p += 7) {
+      long w = (long) LONGS.get(b, p);
+      long x = (w | firstFold) ^ firstBytes;
+      long y = ((w >>> 8) | secondFold) ^ secondBytes; // its top byte is never zero: 7 positions per load
       long t = x | y;
       long zeros = (t - ONES) & ~t & HIGHS;
       for (; zeros != 0; zeros &= zeros - 1) {

@@ -18,14 +18,21 @@ public final class TransactionCursor {
   long start;
   long end;
   long timestamp;
-  boolean ddl;
-  boolean standalone;
+  private int flags;
   boolean matched;
   String schema;
-  final Set<String> tables = new LinkedHashSet<>();
-  final Set<String> kinds = new LinkedHashSet<>();
-  final List<String> statements = new ArrayList<>();
+  /** Counts begin() calls: the detail below belongs to transaction {@code detailOf} only. */
+  private long ordinal;
+  private long detailOf = -1;
+  private final Set<String> tables = new LinkedHashSet<>();
+  private final Set<String> kinds = new LinkedHashSet<>();
+  private final List<String> statements = new ArrayList<>();
 
+  /**
+   * Starts the next transaction. No branch here, not even a test whether the last one left detail behind: a scan
+   * calls this millions of times from compiled code, and a branch first taken there (at the first DDL after the JIT
+   * compiled it) sends the whole scan loop back to the interpreter until it is compiled again.
+   */
   void begin(String file, long domain, long serverId, long seq, long start, long timestamp, int flags) {
     this.file = file;
     this.domain = domain;
@@ -34,15 +41,33 @@ public final class TransactionCursor {
     this.start = start;
     this.end = -1;
     this.timestamp = timestamp;
-    this.standalone = (flags & 0x01) != 0;
-    this.ddl = (flags & 0x20) != 0;
+    this.flags = flags;
     this.schema = null;
     this.matched = false;
-    // most transactions leave these empty: skip the clear calls (millions of them in a scan)
-    if (!tables.isEmpty()) tables.clear();
-    if (!kinds.isEmpty()) kinds.clear();
-    if (!statements.isEmpty()) statements.clear();
+    ordinal++;
   }
+
+  /** A standalone transaction (DDL, or a statement on non-transactional tables) has no XID: its one statement ends it. */
+  boolean standalone() { return (flags & 0x01) != 0; }
+
+  /** The tables touched, to add to; what an earlier transaction left is dropped on first use. */
+  Set<String> addTables() { return claimDetail().tables; }
+
+  Set<String> addKinds() { return claimDetail().kinds; }
+
+  List<String> addStatements() { return claimDetail().statements; }
+
+  private TransactionCursor claimDetail() {
+    if (detailOf != ordinal) {
+      tables.clear();
+      kinds.clear();
+      statements.clear();
+      detailOf = ordinal;
+    }
+    return this;
+  }
+
+  private boolean hasDetail() { return detailOf == ordinal; }
 
   public String file() { return file; }
   public long domain() { return domain; }
@@ -53,15 +78,17 @@ public final class TransactionCursor {
   public long end() { return end; }
   /** Event time of the GTID event, epoch seconds. */
   public long timestamp() { return timestamp; }
-  public boolean ddl() { return ddl; }
+  public boolean ddl() { return (flags & 0x20) != 0; }
   /** Whether a statement matched the scanner's pattern (false when it has none). */
   public boolean matched() { return matched; }
   /** SQL text captured so far: DDL/other statements always, annotated row SQL at Detail.TEXT and above. */
-  public List<String> statements() { return statements; }
+  public List<String> statements() { return hasDetail() ? statements : List.of(); }
 
   public BinlogTransaction toTransaction() {
-    return new BinlogTransaction(gtid().toString(), file, start, end, isoTime(timestamp),
-        schema, List.copyOf(tables), List.copyOf(kinds), List.copyOf(statements), ddl);
+    boolean detail = hasDetail();
+    return new BinlogTransaction(gtid().toString(), file, start, end, isoTime(timestamp), schema,
+        detail ? List.copyOf(tables) : List.of(), detail ? List.copyOf(kinds) : List.of(),
+        detail ? List.copyOf(statements) : List.of(), ddl());
   }
 
   /**
