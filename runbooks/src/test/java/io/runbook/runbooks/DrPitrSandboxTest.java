@@ -194,6 +194,76 @@ class DrPitrSandboxTest {
     }
   }
 
+  /**
+   * A run stopped at cut-found (the rule also matches a DROP that T0 already holds) leaves the primary on its T0 base,
+   * read-only. The new run (-p unfinishedRun=true) would read the base's GTID position as the old timeline's end and
+   * hand the discarded GTIDs out again; it is refused before anything changes until it gets -p oldTimelineEnd, whose
+   * value the stopped run's refusal names, and then moves the recovered primary past the real old end.
+   */
+  @Test
+  void aNewRunAfterAStopAtCutFoundNeedsTheOldTimelinesEndAndMovesPastIt() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr-unfinished", 1)) {
+      d.sql("primary", "CREATE DATABASE early", "CREATE TABLE early.t (id INT PRIMARY KEY)", "DROP TABLE early.t");
+      Incident incident = stage(d);
+      Path work = d.estate.root().resolve("work");
+      SandboxDrill.Result stopped = d.run("dr-pitr", "beforeMatch=DROP TABLE", "bracketAt=" + incident.bracketAt(),
+          "replicas=replica-1", "workdir=" + work);
+      assertEquals(3, stopped.exit(), stopped.out());
+      assertTrue(stopped.out().contains("the cut from T0's position is not the approved one"), stopped.out());
+      java.util.regex.Matcher named = java.util.regex.Pattern.compile("-p oldTimelineEnd=(\\S+) ").matcher(stopped.out());
+      assertTrue(named.find(), "the refusal names the old timeline's end\n" + stopped.out());
+      assertEquals(incident.oldTip(), named.group(1), "the old primary's position at its stop");
+      String base = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      assertNotEquals(incident.oldTip(), base, "the primary runs on its T0 base, behind the old tip");
+      assertEquals("1", d.value("primary", "SELECT @@global.read_only"));
+
+      // What the refusal says to do: take the donor off the scratch host (the part stops, unmounts and detaches; its
+      // delete refuses a disk another run made, so that one is done through the cloud, as by hand in the portal).
+      String donor = "scratch-donor-" + d.lastRunDir().getFileName();
+      SandboxDrill.Result removed = d.run("parts/remove-donor", "host=scratch", "disk=" + donor, "lun=9");
+      assertTrue(removed.out().contains("ok detach"), removed.out());
+      d.estate.cloud().deleteDisk(d.estate.cloud().findDisk(donor).orElseThrow(), d.estate.context(d.estate.inventory()));
+
+      // Without the old end the new run would move past the base's position only: refused before anything changes.
+      long pid = new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow();
+      SandboxDrill.Result refused = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
+          "unfinishedRun=true", "replicas=replica-1", "workdir=" + work);
+      assertEquals(3, refused.exit(), refused.out());
+      assertTrue(refused.out().contains("-p oldTimelineEnd=D-S-N"), refused.out());
+      JournalRecord failed = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
+          .filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
+      assertEquals("old-timeline", failed.step(), failed.toString());
+      assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "the primary was not stopped");
+      assertEquals(base, d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
+          "unfinishedRun=true", "oldTimelineEnd=" + named.group(1), "replicas=replica-1", "workdir=" + work);
+      assertEquals(0, r.exit(), "dr-pitr exit code\n" + r.out());
+      assertTrue(r.out().contains("the old timeline up to " + incident.oldTip()), "the approval names the old end");
+      assertRecovered(d, incident);
+    }
+  }
+
+  /**
+   * A replica whose configuration has no log_bin boots on the fresh snapshot with an empty gtid_binlog_pos: it is
+   * linked from the primary's position at that snapshot (taken while the primary is still read-only).
+   */
+  @Test
+  void aReplicaWithoutABinlogIsLinkedFromThePrimarysPositionAtTheFreshSnapshot() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("pitr-nobinlog", 1)) {
+      d.estate.withoutBinlog("replica-1");
+      assertEquals("0", d.value("replica-1", "SELECT @@global.log_bin"));
+      Incident incident = stage(d);
+      SandboxDrill.Result r = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
+          "replicas=replica-1", "workdir=" + d.estate.root().resolve("work"));
+      assertEquals(0, r.exit(), "dr-pitr exit code\n" + r.out());
+      assertEquals("", d.value("replica-1", "SELECT @@global.gtid_binlog_pos"), "the rebuilt replica has no position of its own");
+      assertTrue(r.out().contains("replica-1 follows primary from " + SandboxDrill.nextAfter(incident.oldTip())),
+          "linked from the primary's position at the snapshot (past the old tip)\n" + r.out());
+      assertRecovered(d, incident);
+    }
+  }
+
   @Test
   void withoutABootableDonorReplaysTheCopiedBinlogsThroughThePipe() throws Exception {
     try (SandboxDrill d = SandboxDrill.up("pitr-pipe", 1)) {

@@ -186,6 +186,19 @@ public final class SandboxEstate {
     }
   }
 
+  /**
+   * Restarts a host's server without a binary log, now and at every later start of its VM (whatever disk it runs
+   * on): a replica whose configuration has no log_bin, booting with an empty gtid_binlog_pos.
+   */
+  public void withoutBinlog(String host) throws StepFailure, InterruptedException {
+    Host h = inventory().host(host).orElseThrow(() -> StepFailure.fatal("the sandbox estate has no host " + host));
+    SandboxLayout.writeText(layout.noBinlogFile(h.vmName()), "written by SandboxEstate.withoutBinlog\n");
+    VmServer server = new VmServer(layout, h.vmName());
+    server.stop(Duration.ofSeconds(60), log);
+    server.start(settings(h, layout.readVm(h.vmName()).orElseThrow().serverId()), log);
+    awaitAnswers(h.db().orElseThrow().portOrDefault(), Duration.ofSeconds(60));
+  }
+
   static VmServer.Settings settings(Host h, int serverId) {
     var db = h.db().orElseThrow();
     return new VmServer.Settings(Path.of(h.dataDisk().orElseThrow().mount(), "mysql"), db.portOrDefault(),
@@ -328,6 +341,7 @@ public final class SandboxEstate {
       try (Connection c = root(port, null)) {
         return;
       } catch (SQLException e) {
+        if (e.getErrorCode() == 1045) return; // refused the login: it answers (root has its password after bootstrap)
         last = e;
         Thread.sleep(100);
       }

@@ -77,6 +77,8 @@ public final class SandboxLayout {
   public Path socket(String vm) { return vm(vm).resolve("mariadbd.sock"); }
   /** The boot fence of the VM's server (db.service.start fenced: true): its only option file while it exists. */
   public Path fenceFile(String vm) { return vm(vm).resolve("fence.cnf"); }
+  /** While it exists the VM's server starts without a binary log: a server whose configuration has no log_bin. */
+  public Path noBinlogFile(String vm) { return vm(vm).resolve("no-log-bin"); }
   public Path errorLog(String vm) { return vm(vm).resolve("mariadbd.err"); }
   /** The server's own temporary folder: never the shared /tmp, where another user's files can be in the way. */
   public Path tmpdir(String vm) { return vm(vm).resolve("tmp"); }

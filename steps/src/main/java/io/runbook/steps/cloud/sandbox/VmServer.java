@@ -63,7 +63,8 @@ public final class VmServer {
   /**
    * The server's command line: the settings that make a crash-consistent snapshot safe (every commit durable in
    * InnoDB and the binlog, doublewrite, full_crc32 checksums), GTID strict ROW binlog with a RELATIVE name (a copied
-   * datadir must find its own binlogs, not the original's). No option file, except the boot fence while it exists.
+   * datadir must find its own binlogs, not the original's; no binlog while {@link SandboxLayout#noBinlogFile} exists).
+   * No option file, except the boot fence while it exists.
    */
   public List<String> command(Path binary, Settings s) {
     // The boot fence plays the Debian conf.d drop-in: read at every start while it exists, a restart stays fenced.
@@ -73,8 +74,10 @@ public final class VmServer {
     if ("root".equals(System.getProperty("user.name"))) cmd.add("--user=root");
     cmd.addAll(List.of("--datadir=" + s.datadir(), "--socket=" + s.socket(), "--port=" + s.port(),
         "--bind-address=127.0.0.1", "--pid-file=" + layout.pidFile(vm), "--log-error=" + layout.errorLog(vm),
-        "--server-id=" + s.serverId(), "--tmpdir=" + layout.tmpdir(vm), "--log-bin=bin", "--binlog-format=ROW", "--gtid-strict-mode=1",
-        "--log-slave-updates=1", "--sync-binlog=1", "--innodb-flush-log-at-trx-commit=1", "--innodb-doublewrite=1",
+        "--server-id=" + s.serverId(), "--tmpdir=" + layout.tmpdir(vm)));
+    // A VM marked no-log-bin plays a replica configured without a binary log (its gtid_binlog_pos stays empty).
+    if (!Files.exists(layout.noBinlogFile(vm))) cmd.addAll(List.of("--log-bin=bin", "--log-slave-updates=1"));
+    cmd.addAll(List.of("--binlog-format=ROW", "--gtid-strict-mode=1", "--sync-binlog=1", "--innodb-flush-log-at-trx-commit=1", "--innodb-doublewrite=1",
         "--innodb-checksum-algorithm=full_crc32", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
         "--slave-net-timeout=10",
         // A snapshot pauses the server with SIGSTOP, which stops its threads but not the writes they handed to the
