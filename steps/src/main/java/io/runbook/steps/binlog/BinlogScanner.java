@@ -159,7 +159,7 @@ public final class BinlogScanner {
       ByteBuffer mapping = source.map(size);
       if (mapping != null) {
         buf = mapping;
-        MappedBinlog.Prefault prefault = MappedBinlog.prefault(mapping);
+        MappedBinlog.Prefault prefault = MappedBinlog.prefault(mapping, from);
         try {
           walk(null, 0); // every byte is addressable: ensure() never reads, a jump just moves pos
           return result;
@@ -167,7 +167,7 @@ public final class BinlogScanner {
           // the JVM's answer to touching a mapped page past the file's end
           throw new IOException(name + " shrank while it was scanned (it was " + size + " bytes when the scan started)", e);
         } finally {
-          prefault.stop();
+          prefault.finish();
           buf = null;
           MappedBinlog.release(mapping);
         }

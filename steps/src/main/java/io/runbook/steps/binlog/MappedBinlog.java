@@ -8,12 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * Maps a local binlog file read-only for a scan, and unmaps it as soon as the scan ends. Java unmaps a mapping only
@@ -29,60 +23,59 @@ final class MappedBinlog {
   private static final Method INVOKE_CLEANER = invokeCleaner();
 
   private static final int PAGE = 4096;
-  /** Touches the pages of mappings ahead of their scans: page faults are kernel work another core can take. */
-  private static final ExecutorService PREFAULT = Executors.newCachedThreadPool(new PrefaultThreads());
 
   private MappedBinlog() {}
 
   /**
-   * Starts touching every page of {@code mapping} on another core, so the scan finds them mapped instead of taking
-   * the page faults itself; {@link Prefault#stop} must be called (it returns once the thread has let go of the
-   * mapping) before the mapping is released.
+   * Starts touching every page of {@code mapping} from {@code from} on, on another core, so the scan finds them
+   * mapped instead of taking the page faults itself (kernel work another core can do); {@link Prefault#finish} must be
+   * called (it returns once the thread has let go of the mapping) before the mapping is released.
    */
-  static Prefault prefault(ByteBuffer mapping) {
-    Prefault p = new Prefault(mapping.duplicate());
-    p.done = PREFAULT.submit(p);
+  static Prefault prefault(ByteBuffer mapping, long from) {
+    Prefault p = new Prefault(mapping.duplicate(), (int) Math.min(from, mapping.capacity()) & -PAGE);
+    p.start();
     return p;
   }
 
-  /** Daemon threads: a prefault never keeps the JVM alive. (Classes, not lambdas: a cold scan pays for a JVM's first lambda.) */
-  private static final class PrefaultThreads implements ThreadFactory {
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "binlog-prefault");
-      t.setDaemon(true);
-      return t;
-    }
-  }
-
-  /** A running prefault of one mapping. */
-  static final class Prefault implements Callable<Integer> {
+  /**
+   * A thread touching one mapping's pages: a plain daemon thread per scanned file (no executor: a cold JVM would load
+   * and initialise a thread pool's classes for it), never keeping the JVM alive.
+   */
+  static final class Prefault extends Thread {
     private final ByteBuffer view;
+    private final int from;
     private volatile boolean stopped;
-    private Future<Integer> done;
+    /** What the reads summed to: kept so they are not optimised away. */
+    private int sum;
 
-    private Prefault(ByteBuffer view) { this.view = view; }
+    private Prefault(ByteBuffer view, int from) {
+      super("binlog-prefault");
+      this.view = view;
+      this.from = from;
+      setDaemon(true);
+    }
 
-    /** Reads a byte of every page (the sum keeps the reads from being optimised away). */
     @Override
-    public Integer call() {
-      int sum = 0;
-      for (int i = 0, n = view.capacity(); i < n && !stopped; i += PAGE) sum += view.get(i);
-      return sum;
+    public void run() {
+      int s = 0;
+      try {
+        for (int i = from, n = view.capacity(); i < n && !stopped; i += PAGE) s += view.get(i);
+      } catch (InternalError e) {
+        // the file shrank under the mapping: the scan meets that itself and reports it
+      }
+      sum = s;
     }
 
     /** Stops touching pages and waits until the thread no longer reads the mapping. */
-    void stop() {
+    void finish() {
       stopped = true;
       boolean interrupted = false;
       while (true) {
         try {
-          done.get();
+          join();
           break;
         } catch (InterruptedException e) {
           interrupted = true; // the mapping must not be released under the thread: wait on, then restore the flag
-        } catch (ExecutionException e) {
-          break; // e.g. the file shrank under the mapping: the scan meets that itself
         }
       }
       if (interrupted) Thread.currentThread().interrupt();
