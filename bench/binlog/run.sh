@@ -149,6 +149,9 @@ timed3 "scanner alone without CRC32 verification (not what the steps do), wall i
 log "scanner find-cut by GTID, 3 times in one JVM (in-process):"
 "${JAVA[0]}" -Drepeat=3 "${JAVA[@]:1}" cut gtid "$DROP_GTID" "${FILES[@]}" | tee -a "$OUT" | tee "$W/repeat.txt"
 WARM=$(tail -1 "$W/repeat.txt" | sed -n 's/.*: \([0-9.]*\) s in-process.*/\1/p')
+log "scanner find-cut by regex, 3 times in one JVM (in-process):"
+"${JAVA[0]}" -Drepeat=3 "${JAVA[@]:1}" cut regex 'DROP\s+TABLE' "${FILES[@]}" | tee -a "$OUT" | tee "$W/repeat-regex.txt"
+WARM_RE=$(tail -1 "$W/repeat-regex.txt" | sed -n 's/.*: \([0-9.]*\) s in-process.*/\1/p')
 timed "mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES | grep -m1 'DROP TABLE'" \
   sh -c "mariadb-binlog --base64-output=DECODE-ROWS --verbose $W/gen/bin.[0-9]* 2>/dev/null | grep -m1 'DROP TABLE' >/dev/null"; DECODE=$LAST
 log "load after scans: $(uptime | sed 's/.*load/load/')"
@@ -181,5 +184,5 @@ ratio() { python3 -c "print(round($1/$2,1))"; }
 ratio2() { python3 -c "print(round($1/$2,2))"; }
 log "RATIOS decode-and-grep / scanner: time $(ratio "$DECODE" "$S_TIME")x, gtid $(ratio "$DECODE" "$S_GTID")x, regex $(ratio "$DECODE" "$S_RE")x"
 log "RATIOS warm cat / scanner (1.0 = cat speed): time $(ratio2 "$CAT" "$S_TIME"), gtid $(ratio2 "$CAT" "$S_GTID"), regex $(ratio2 "$CAT" "$S_RE")"
-log "RATIOS warm cat / scanner already warm in its JVM (the 3rd cut by GTID, in-process): $(ratio2 "$CAT" "$WARM")"
+log "RATIOS warm cat / scanner already warm in its JVM (the 3rd cut, in-process): gtid $(ratio2 "$CAT" "$WARM"), regex $(ratio2 "$CAT" "$WARM_RE")"
 log "RATIOS replay replication relaxed / durable pipe: $(ratio "$REPL_RATE" "$PIPE_RATE")x; replication durable / durable pipe: $(ratio "$REPLD_RATE" "$PIPE_RATE")x"
