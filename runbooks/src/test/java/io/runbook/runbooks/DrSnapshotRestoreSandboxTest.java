@@ -179,7 +179,9 @@ class DrSnapshotRestoreSandboxTest {
    * The rebuilt replica boots fenced like the primary. The snapshot carries a replication configuration (the primary
    * once followed replica-2, say before a failover): unfenced, replica-1 would start it at boot and take writes until
    * relink. Killed right after its start, the run leaves it read-only, the configuration not started, the fence file
-   * in place; the fence comes off only once relink has it replicating from the primary.
+   * in place; the fence comes off only once relink has it replicating from the primary. The snapshot also carries a
+   * named (multi-source) connection, 'old': relink stops and forgets it (the replica follows the primary and nothing
+   * else), else the health check would find it stopped.
    */
   @Test
   void theRebuiltReplicaBootsFencedUntilItReplicatesFromThePrimary() throws Exception {
@@ -192,6 +194,9 @@ class DrSnapshotRestoreSandboxTest {
       assertTrue(started.contains("\"readOnlyAtStart\":true"), "the step's own check at the first query: " + started);
       assertTrue(r.out().contains("replica-1: booted fenced"), r.out());
       assertTrue(FenceSandboxTest.succeeded(journal, "relink/each[0]/unfence").contains("\"removed\":true"), journal.toString());
+      String linked = FenceSandboxTest.succeeded(journal, "relink/each[0]/link");
+      assertTrue(linked.contains("\"dropped\":[\"old -> 127.0.0.1:1\"]"), linked);
+      assertTrue(r.out().contains("stopped and forgot the named replication connection(s) old -> 127.0.0.1:"), r.out());
       assertTrue(FenceSandboxTest.index(journal, "step-succeeded", "relink/each[0]/healthy")
           < FenceSandboxTest.index(journal, "step-started", "relink/each[0]/unfence"), "unfenced once replicating");
       assertFollowsThePrimaryUnfenced(d);
@@ -215,13 +220,17 @@ class DrSnapshotRestoreSandboxTest {
     }
   }
 
-  /** Two replicas; the primary holds a replication configuration towards replica-2 (not started) when snapshotted. */
+  /**
+   * Two replicas; the primary holds a replication configuration towards replica-2 and a named connection 'old' to
+   * another server (neither started) when snapshotted.
+   */
   private static SandboxDrill fencedReplicaDrill() throws Exception {
     SandboxDrill d = SandboxDrill.fresh(FENCED, 2);
     String password = Files.readString(d.estate.passwordFile()).strip();
     d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)",
         "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + portOf(d, "replica-2") + ", MASTER_USER='repl', "
-            + "MASTER_PASSWORD='" + password.replace("'", "''") + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+            + "MASTER_PASSWORD='" + password.replace("'", "''") + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+        "CHANGE MASTER 'old' TO MASTER_HOST='127.0.0.1', MASTER_PORT=1, MASTER_USER='repl', MASTER_USE_GTID=slave_pos");
     d.awaitCaughtUp("replica-1", "primary");
     d.estate.snapshotNow();
     return d;
@@ -237,6 +246,11 @@ class DrSnapshotRestoreSandboxTest {
     assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
     assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
     assertEquals("2", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"));
+    try (var c = d.connect("replica-1"); var st = c.createStatement(); var rs = st.executeQuery("SHOW ALL SLAVES STATUS")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) names.add(rs.getString("Connection_name"));
+      assertEquals(List.of(""), names, "the default connection only: the carried named one is forgotten");
+    }
   }
 
   private static Path replicaFence(SandboxDrill d) { return d.estate.cloud().layout().fenceFile("replica-1"); }

@@ -67,6 +67,53 @@ class PlannedShutdownStartupSandboxTest {
     }
   }
 
+  /**
+   * A replica that follows the primary through a named (multi-source) connection only: STOP SLAVE / START SLAVE would
+   * touch the default connection (START SLAVE fails with error 1200), Slave_running is OFF whatever it does. The run
+   * restarts the named connection, waits until its threads run, and checks it caught up and healthy.
+   */
+  @Test
+  void aReplicaThroughANamedConnectionIsRestartedAndCheckedCaughtUp() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("planned-named", 1)) {
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+      d.awaitCaughtUp("replica-1", "primary");
+      Map<String, String> slave = d.replicaStatus("replica-1");
+      String password = java.nio.file.Files.readString(d.estate.passwordFile()).strip();
+      d.sql("replica-1", "STOP SLAVE", "RESET SLAVE ALL",
+          "CHANGE MASTER 'main' TO MASTER_HOST='" + slave.get("Master_Host") + "', MASTER_PORT=" + slave.get("Master_Port")
+              + ", MASTER_USER='" + slave.get("Master_User") + "', MASTER_PASSWORD='" + password.replace("'", "''")
+              + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=" + slave.get("Connect_Retry"),
+          "START SLAVE 'main'");
+      d.sql("primary", "INSERT INTO drill.t VALUES (2)");
+      d.awaitCaughtUp("replica-1", "primary");
+      assertTrue(d.replicaStatus("replica-1").isEmpty(), "the default connection is not configured");
+      SandboxDrill.Result down = d.run("planned-shutdown", "replicas=replica-1", "drainTimeout=20s");
+      assertEquals(0, down.exit(), "planned-shutdown exit code: " + down.out());
+
+      SandboxDrill.Result up = d.run("planned-startup", "replicas=replica-1");
+      assertEquals(0, up.exit(), "planned-startup exit code: " + up.out());
+      String resumed = FenceSandboxTest.succeeded(java.nio.file.Files.readAllLines(d.lastRunDir().resolve("journal.jsonl")),
+          "replicas[0]/replica-resume");
+      assertTrue(resumed.contains("\"connections\":[\"main\"]"), "the named connection was restarted: " + resumed);
+      Map<String, String> main = namedStatus(d, "replica-1", "main");
+      assertEquals("Yes", main.get("Slave_IO_Running"), main.toString());
+      assertEquals("Yes", main.get("Slave_SQL_Running"), main.toString());
+      d.sql("primary", "INSERT INTO drill.t VALUES (3)");
+      d.awaitCaughtUp("replica-1", "primary");
+      assertEquals("3", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"), "writes replicate again");
+    }
+  }
+
+  private static Map<String, String> namedStatus(SandboxDrill d, String host, String connection) throws SQLException {
+    try (Connection c = d.connect(host); var s = c.createStatement(); var rs = s.executeQuery("SHOW SLAVE '" + connection + "' STATUS")) {
+      Map<String, String> row = new java.util.TreeMap<>();
+      if (rs.next()) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+      }
+      return row;
+    }
+  }
+
   /** Whether the last run's journal has a step-started record of a top-level step. */
   private static boolean stepStarted(SandboxDrill d, String step) throws java.io.IOException {
     return java.nio.file.Files.readAllLines(d.lastRunDir().resolve("journal.jsonl")).stream()

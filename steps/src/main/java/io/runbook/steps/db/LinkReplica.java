@@ -13,6 +13,7 @@ import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Relinks the {@code on:} replica to a primary by GTID and waits until it has caught up. Before changing anything
  * it refuses an empty position and a position the primary's binlog cannot continue (the replica is ahead or has
- * transactions the primary never had). Re-running it ends in the same state.
+ * transactions the primary never had). Re-running it ends in the same state. The replica follows that primary and
+ * nothing else: a named (multi-source) connection, e.g. carried by a datadir copied from a primary that once replicated
+ * through CHANGE MASTER 'x', is stopped and forgotten first, and the output names what was dropped.
  */
-@Doc("Relink a replica to a primary by GTID (MASTER_USE_GTID=slave_pos) and wait until it has caught up")
+@Doc("Relink a replica to a primary by GTID (MASTER_USE_GTID=slave_pos) and wait until it has caught up; named"
+    + " (multi-source) connections are stopped and forgotten first, so it follows that primary only")
 public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplica.Output> {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
   static final int DEFAULT_CONNECT_RETRY = 10;
@@ -44,7 +48,9 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
   public record Output(
       @Doc("The GTID position the replica started from") String gtid,
       @Doc("The primary's @@gtid_binlog_pos the replica caught up to") String caughtUpTo,
-      @Doc("How long connecting and catching up took, in milliseconds") long waitedMs) {}
+      @Doc("How long connecting and catching up took, in milliseconds") long waitedMs,
+      @Doc("The named (multi-source) connections it stopped and forgot (RESET REPLICA 'name' ALL), each as name"
+          + " -> host:port; empty when there was none") List<String> dropped) {}
 
   /** Everything the link needs, resolved from inputs and inventory. */
   private record Target(Host primary, String address, int port, String user, SecretRef passwordRef) {}
@@ -67,7 +73,9 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     } catch (StepFailure f) {
       change = "CHANGE MASTER TO ... (" + f.getMessage() + ")";
     }
-    return Plan.sql(host, "STOP REPLICA").then(Plan.Kind.SQL, host, "RESET REPLICA")
+    return Plan.sql(host, "STOP ALL REPLICAS")
+        .then(Plan.Kind.SQL, host, "RESET REPLICA 'name' ALL  -- each named connection: it follows " + in.primary() + " only")
+        .then(Plan.Kind.SQL, host, "RESET REPLICA")
         .then(Plan.Kind.SQL, host, "SET GLOBAL gtid_slave_pos = " + SqlQuoting.withValues("?", List.of(gtid)))
         .then(Plan.Kind.SQL, host, change)
         .then(Plan.Kind.SQL, host, "START REPLICA")
@@ -121,7 +129,19 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
               + "; rebuild the replica from a copy of the primary's data");
     }
 
-    replica.execute("STOP REPLICA");
+    // A DR rebuild means "this replica follows the new primary and nothing else": a named connection left configured
+    // would show as a stopped connection in every health check after (or, started, replicate from elsewhere).
+    List<Map<String, String>> named = ReplicaState.all(replica).stream().filter(c -> !ReplicaState.name(c).isEmpty()).toList();
+    replica.execute("STOP ALL REPLICAS");
+    List<String> dropped = new ArrayList<>();
+    for (Map<String, String> c : named) {
+      replica.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
+      dropped.add(ReplicaState.name(c) + " -> " + c.get("Master_Host") + ":" + c.get("Master_Port"));
+    }
+    if (!dropped.isEmpty()) {
+      ctx.log().warn(replica.hostName() + ": stopped and forgot the named replication connection(s) " + String.join(", ", dropped)
+          + ": it follows " + t.primary().name() + " only");
+    }
     replica.execute("RESET REPLICA");
     replica.execute("SET GLOBAL gtid_slave_pos = ?", List.of(gtid.toString()));
     replica.execute(changeMaster, List.of(), changeMasterShown);
@@ -149,7 +169,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
           + ") within " + Durations.format(timeout) + ": " + ReplicaState.describe(last.get()), true,
           "replication is running; give the step a longer timeout if the replica is just slow, else see its error log", null);
     }
-    return new Output(gtid.toString(), done, Duration.between(start, Instant.now()).toMillis());
+    return new Output(gtid.toString(), done, Duration.between(start, Instant.now()).toMillis(), List.copyOf(dropped));
   }
 
   @Override
@@ -157,12 +177,15 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     try {
       MariaDbClient replica = MariaDbClient.forTarget(ctx);
       Target t = target(in, ctx);
-      Map<String, String> s = ReplicaState.read(replica);
+      List<Map<String, String>> all = ReplicaState.all(replica);
+      // A named connection still configured: the run was cut before it dropped them (or one was added since).
+      if (all.stream().anyMatch(c -> !ReplicaState.name(c).isEmpty())) return Reconciled.notDone();
+      Map<String, String> s = all.isEmpty() ? Map.of() : all.get(0);
       boolean linked = t.address().equals(s.get("Master_Host")) && String.valueOf(t.port()).equals(s.get("Master_Port"))
           && "Slave_Pos".equals(s.get("Using_Gtid")) && "Yes".equals(s.get("Slave_SQL_Running"));
       if (!linked) return Reconciled.notDone();
       String pos = replica.value("SELECT @@global.gtid_slave_pos");
-      return Reconciled.done(new Output(in.gtid().orElse(pos), pos, 0));
+      return Reconciled.done(new Output(in.gtid().orElse(pos), pos, 0, List.of()));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());
     }

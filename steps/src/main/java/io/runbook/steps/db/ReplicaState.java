@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Replication status of a server as column name to text. {@link #read} is the default connection (SHOW SLAVE
- * STATUS), which the steps that stop, reset or link replication act on; {@link #all} is every connection, the
- * default and the named ones of multi-source replication (CHANGE MASTER 'name' TO ...), for what a server is.
+ * STATUS), the one db.replica.link sets up and waits for; {@link #all} is every connection, the default and the named
+ * ones of multi-source replication (CHANGE MASTER 'name' TO ...), for what a server is and for the steps that stop,
+ * restart or forget replication.
  */
 final class ReplicaState {
   static final String ALL_SQL = "SHOW ALL SLAVES STATUS";

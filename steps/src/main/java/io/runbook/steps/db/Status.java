@@ -45,11 +45,13 @@ public final class Status implements StepType<Status.Input, Status.Output> {
       @Doc("Port of the primary the default connection follows (same rule as primaryHost)") Long primaryPort,
       @Doc("Last IO thread errors of the connections, joined by '; ' (a named connection's starts with connection 'name':)") String lastIoError,
       @Doc("Last SQL thread errors of the connections, joined by '; ' (a named connection's starts with connection 'name':)") String lastSqlError,
+      @Doc("The connections whose IO or SQL thread does not run, each named (the default connection or connection 'name')"
+          + " with both thread states, joined by '; '; null when every connection runs or the server is no replica") String notRunning,
       @Doc("Every replication connection (SHOW ALL SLAVES STATUS), the default one first") List<Connection> connections,
       @Doc("Client connections, not counting server and replication threads and the engine itself") Integer clientConnections) {
 
     static Output unreachable(String error) {
-      return new Output(false, error, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      return new Output(false, error, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
   }
 
@@ -118,6 +120,7 @@ public final class Status implements StepType<Status.Input, Status.Output> {
         main == null ? null : main.primaryPort(),
         errors(conns, Connection::lastIoError),
         errors(conns, Connection::lastSqlError),
+        notRunning(conns),
         conns,
         clients);
   }
@@ -142,6 +145,17 @@ public final class Status implements StepType<Status.Input, Status.Output> {
     for (Connection c : conns) {
       String e = error.apply(c);
       if (e != null) out.add(c.name().isEmpty() ? e : "connection '" + c.name() + "': " + e);
+    }
+    return out.isEmpty() ? null : String.join("; ", out);
+  }
+
+  /** Which connection stops the replica from being healthy: a stopped named one shows nowhere else (no error, no host). */
+  private static String notRunning(List<Connection> conns) {
+    List<String> out = new ArrayList<>();
+    for (Connection c : conns) {
+      if ("Yes".equals(c.ioRunning()) && "Yes".equals(c.sqlRunning())) continue;
+      out.add((c.name().isEmpty() ? "the default connection" : "connection '" + c.name() + "'") + " (IO thread "
+          + (c.ioRunning() == null ? "No" : c.ioRunning()) + ", SQL thread " + (c.sqlRunning() == null ? "No" : c.sqlRunning()) + ")");
     }
     return out.isEmpty() ? null : String.join("; ", out);
   }

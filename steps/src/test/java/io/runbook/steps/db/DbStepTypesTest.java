@@ -22,6 +22,7 @@ class DbStepTypesTest {
       Map.entry("db.read-only", Effect.CHANGES), Map.entry("db.drain", Effect.CHANGES),
       Map.entry("db.shutdown", Effect.DESTROYS), Map.entry("db.replica.link", Effect.CHANGES),
       Map.entry("db.replica.stop", Effect.CHANGES), Map.entry("db.replica.promote", Effect.CHANGES),
+      Map.entry("db.replica.restart", Effect.CHANGES),
       Map.entry("db.gtid.from-backup", Effect.READS), Map.entry("db.gtid.restore-binlog-state", Effect.DESTROYS),
       Map.entry("db.checksum", Effect.READS), Map.entry("db.replica.check", Effect.READS)));
 

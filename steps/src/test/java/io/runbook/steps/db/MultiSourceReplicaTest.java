@@ -75,6 +75,7 @@ class MultiSourceReplicaTest {
     assertEquals((long) primary.port(), s.primaryPort());
     assertNull(s.lastIoError());
     assertNull(s.lastSqlError());
+    assertNull(s.notRunning());
     assertEquals(1, s.connections().size());
     Status.Connection east = s.connections().get(0);
     assertEquals("east", east.name());
@@ -104,11 +105,32 @@ class MultiSourceReplicaTest {
   }
 
   /** One broken connection besides a working one: the replica is not healthy, and the error names the connection. */
+  /**
+   * planned-startup's replica-resume: STOP SLAVE / START SLAVE would touch the default connection only (START SLAVE
+   * fails with error 1200 here); the restart covers the named one and returns once its threads run.
+   */
   @Test
   @Order(2)
+  void restartRestartsTheNamedConnectionAndWaitsForItsThreads() throws Exception {
+    var in = new RestartReplica.Input(Optional.of(Duration.ofSeconds(20)));
+    assertEquals(Reconciled.Status.DONE, new RestartReplica().reconcile(in, onReplica).status(), "east runs");
+    replica.sql("STOP SLAVE 'east'");
+    assertEquals(Reconciled.Status.NOT_DONE, new RestartReplica().reconcile(in, onReplica).status(), "east is stopped");
+    var out = new RestartReplica().run(in, onReplica);
+    assertEquals(List.of("east"), out.connections());
+    var s = new Status().run(new Status.Input(), onReplica);
+    assertEquals("Yes", s.ioRunning(), "returned once the IO thread is connected, not while it is Connecting");
+    assertEquals("Yes", s.sqlRunning());
+    assertEquals(Reconciled.Status.DONE, new RestartReplica().reconcile(in, onReplica).status());
+    primary.sql("INSERT INTO app.t VALUES (2)");
+    String target = primary.queryValue("SELECT @@gtid_binlog_pos");
+    assertEquals("0", replica.queryValue("SELECT MASTER_GTID_WAIT('" + target + "', 30)"), "east replicates again");
+  }
+
+  @Test
+  @Order(3)
   void aBrokenSecondConnectionMakesTheReplicaUnhealthy() throws Exception {
-    int closed;
-    try (var sock = new java.net.ServerSocket(0)) { closed = sock.getLocalPort(); }
+    int closed = closedPort();
     replica.sql("CHANGE MASTER 'west' TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + closed + ", MASTER_USER='x',"
         + " MASTER_PASSWORD='y', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1", "START SLAVE 'west'");
     try {
@@ -123,6 +145,13 @@ class MultiSourceReplicaTest {
       assertFalse("Yes".equals(s.ioRunning()), s.ioRunning());
       assertEquals("Yes", s.sqlRunning());
       assertTrue(s.lastIoError().startsWith("connection 'west': "), s.lastIoError());
+      assertTrue(s.notRunning().startsWith("connection 'west' (IO thread "), "names the connection that does not run: "
+          + s.notRunning());
+      assertFalse(s.notRunning().contains("east"), s.notRunning());
+      StepFailure restart = assertThrows(StepFailure.class,
+          () -> new RestartReplica().run(new RestartReplica.Input(Optional.of(Duration.ofSeconds(2))), onReplica));
+      assertTrue(restart.getMessage().contains("did not all run within 2s") && restart.getMessage().contains("connection 'west'"),
+          restart.getMessage());
       assertNull(s.primaryHost(), "two named connections: no single primary");
       assertNull(s.secondsBehindMaster(), "west is not replicating");
     } finally {
@@ -132,7 +161,7 @@ class MultiSourceReplicaTest {
 
   /** A DR's hold-replicas: the named connection is drained, stopped and forgotten like the default one. */
   @Test
-  @Order(3)
+  @Order(4)
   void stopForgetsTheNamedConnectionToo() throws Exception {
     primary.sql("INSERT INTO app.t VALUES (3)");
     String target = primary.queryValue("SELECT @@gtid_binlog_pos");
@@ -147,7 +176,7 @@ class MultiSourceReplicaTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void promoteStopsTheNamedConnection() throws Exception {
     east(primary, replica);
     primary.sql("INSERT INTO app.t VALUES (4)");
@@ -159,5 +188,52 @@ class MultiSourceReplicaTest {
     assertNull(replica.queryValue("SHOW ALL SLAVES STATUS"), "promoted: no connection follows the old primary");
     assertEquals("", replica.queryValue("SELECT @@gtid_slave_pos"));
     assertEquals(Reconciled.Status.DONE, new PromoteReplica().reconcile(in, onReplica).status());
+  }
+
+  /**
+   * A rebuilt replica whose copied datadir carries named connections (one running, one not): link stops and forgets
+   * both before it links the default one, names them, and a resume cut before they were dropped runs it again.
+   */
+  @Test
+  @Order(6)
+  void linkDropsEveryNamedConnectionAndFollowsThePrimaryOnly() throws Exception {
+    int closed = closedPort();
+    replica.sql("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
+    east(primary, replica);
+    replica.sql(carried(closed));
+    primary.sql("INSERT INTO app.t VALUES (6)");
+    var in = new LinkReplica.Input("primary", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of(1), Optional.of(Duration.ofSeconds(30)));
+    assertEquals(Reconciled.Status.NOT_DONE, new LinkReplica().reconcile(in, onReplica).status());
+
+    var out = new LinkReplica().run(in, onReplica);
+    assertEquals(List.of("east -> 127.0.0.1:" + primary.port(), "x -> 127.0.0.1:" + closed),
+        out.dropped().stream().sorted().toList());
+    assertEquals(primary.queryValue("SELECT @@gtid_binlog_pos"), out.caughtUpTo());
+    var s = new Status().run(new Status.Input(), onReplica);
+    assertEquals(1, s.connections().size(), "only the default connection is left: " + s.connections());
+    assertEquals("", s.connections().get(0).name());
+    assertEquals((long) primary.port(), s.primaryPort());
+    assertEquals("Yes", s.ioRunning());
+    assertEquals("Yes", s.sqlRunning());
+    assertNull(s.notRunning(), "relink-replicas' health check passes");
+    assertEquals(Reconciled.Status.DONE, new LinkReplica().reconcile(in, onReplica).status());
+
+    replica.sql(carried(closed));
+    assertEquals(Reconciled.Status.NOT_DONE, new LinkReplica().reconcile(in, onReplica).status(),
+        "linked, but a named connection is still configured");
+    assertEquals(List.of("x -> 127.0.0.1:" + closed), new LinkReplica().run(in, onReplica).dropped());
+    assertEquals("", replica.queryValue("SHOW ALL SLAVES STATUS"), "x is forgotten, the default connection is left");
+    assertEquals(Reconciled.Status.DONE, new LinkReplica().reconcile(in, onReplica).status());
+  }
+
+  /** A named connection as a copied datadir carries it: configured, not started (the fenced boot). */
+  private static String carried(int port) {
+    return "CHANGE MASTER 'x' TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + port + ", MASTER_USER='x', MASTER_PASSWORD='y',"
+        + " MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
+  }
+
+  private static int closedPort() throws java.io.IOException {
+    try (var sock = new java.net.ServerSocket(0)) { return sock.getLocalPort(); }
   }
 }

@@ -135,12 +135,13 @@ class ReplicationStepsTest {
   @Order(3)
   void planShowsTheExactSqlWithThePasswordMasked() {
     List<String> sql = new LinkReplica().plan(link(Optional.of("0-1-5")), onReplica).actions().stream().map(Plan.Action::text).toList();
-    assertEquals("STOP REPLICA", sql.get(0));
-    assertEquals("RESET REPLICA", sql.get(1));
-    assertEquals("SET GLOBAL gtid_slave_pos = '0-1-5'", sql.get(2));
+    assertEquals("STOP ALL REPLICAS", sql.get(0));
+    assertEquals("RESET REPLICA 'name' ALL  -- each named connection: it follows primary only", sql.get(1));
+    assertEquals("RESET REPLICA", sql.get(2));
+    assertEquals("SET GLOBAL gtid_slave_pos = '0-1-5'", sql.get(3));
     assertEquals("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
-        + ", MASTER_USER='replicator', MASTER_PASSWORD='***', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1", sql.get(3));
-    assertEquals("START REPLICA", sql.get(4));
+        + ", MASTER_USER='replicator', MASTER_PASSWORD='***', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1", sql.get(4));
+    assertEquals("START REPLICA", sql.get(5));
     assertFalse(String.join("\n", sql).contains(TestDb.REPL_PASSWORD));
   }
 
