@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runbook.steps.cloud.CloudProvider.Snapshot;
 import io.runbook.steps.cloud.sandbox.VmServer;
+import io.runbook.steps.host.service.DbServiceStart;
+import io.runbook.steps.host.service.DbServiceStop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -181,7 +184,8 @@ class DrSnapshotRestoreSandboxTest {
    * relink. Killed right after its start, the run leaves it read-only, the configuration not started, the fence file
    * in place; the fence comes off only once relink has it replicating from the primary. The snapshot also carries a
    * named (multi-source) connection, 'old': relink stops and forgets it (the replica follows the primary and nothing
-   * else), else the health check would find it stopped.
+   * else), else the health check would find it stopped. The restored primary carries both too: forgotten while it is
+   * fenced, so a restart after the run does not turn it into a replica of replica-2.
    */
   @Test
   void theRebuiltReplicaBootsFencedUntilItReplicatesFromThePrimary() throws Exception {
@@ -200,6 +204,25 @@ class DrSnapshotRestoreSandboxTest {
       assertTrue(FenceSandboxTest.index(journal, "step-succeeded", "relink/each[0]/healthy")
           < FenceSandboxTest.index(journal, "step-started", "relink/each[0]/unfence"), "unfenced once replicating");
       assertFollowsThePrimaryUnfenced(d);
+
+      // The primary's own carried configuration is forgotten while it is fenced, before `open`, and named in the log.
+      String carried = "(default) -> 127.0.0.1:" + portOf(d, "replica-2") + ", old -> 127.0.0.1:1";
+      assertTrue(r.out().contains("primary: stopped and forgot the replication connection(s) " + carried), r.out());
+      assertTrue(FenceSandboxTest.succeeded(journal, "forget-replication").contains("\"forgotten\":[\""
+          + carried.replace(", ", "\",\"") + "\"]"), journal.toString());
+      assertTrue(FenceSandboxTest.index(journal, "step-succeeded", "forget-replication")
+          < FenceSandboxTest.index(journal, "step-started", "unfence"), "forgotten while fenced");
+      assertEquals(List.of(), connections(d, "primary"), "the restored primary is no replica");
+      // Its own configuration has no skip_slave_start: a restart would start whatever replication it still knew.
+      try (var base = d.estate.context(d.estate.inventory())) {
+        new DbServiceStop().run(new DbServiceStop.Input(Optional.of("2m"), Optional.empty()), base.forStep("by-hand", "primary"));
+        new DbServiceStart().run(new DbServiceStart.Input(Optional.empty(), Optional.of("2m"), Optional.empty(),
+            Optional.empty()), base.forStep("by-hand", "primary"));
+      }
+      assertEquals(List.of(), connections(d, "primary"), "still no replica after a restart");
+      d.sql("primary", "INSERT INTO drill.t VALUES (3)");
+      d.awaitCaughtUp("replica-1", "primary");
+      assertEquals("3", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"), "replica-1 still follows the primary");
     }
 
     int replicaStarted = FenceSandboxTest.index(journal, "step-succeeded", "rebuild[0]/replica-start");
@@ -246,10 +269,15 @@ class DrSnapshotRestoreSandboxTest {
     assertEquals("Yes", slave.get("Slave_IO_Running"), slave.toString());
     assertEquals("Yes", slave.get("Slave_SQL_Running"), slave.toString());
     assertEquals("2", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"));
-    try (var c = d.connect("replica-1"); var st = c.createStatement(); var rs = st.executeQuery("SHOW ALL SLAVES STATUS")) {
+    assertEquals(List.of(""), connections(d, "replica-1"), "the default connection only: the carried named one is forgotten");
+  }
+
+  /** The Connection_name of each row of SHOW ALL SLAVES STATUS ("" for the default connection). */
+  private static List<String> connections(SandboxDrill d, String host) throws Exception {
+    try (var c = d.connect(host); var st = c.createStatement(); var rs = st.executeQuery("SHOW ALL SLAVES STATUS")) {
       List<String> names = new java.util.ArrayList<>();
       while (rs.next()) names.add(rs.getString("Connection_name"));
-      assertEquals(List.of(""), names, "the default connection only: the carried named one is forgotten");
+      return names;
     }
   }
 

@@ -9,6 +9,7 @@ import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
 import io.runbook.engine.util.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,9 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
   public record Output(
       @Doc("Replication was configured when the step started") boolean wasReplica,
       @Doc("@@gtid_slave_pos when replication stopped (before any clearing)") String gtidSlavePos,
-      @Doc("The server answered (false only with skipUnreachable: nothing was changed on it)") boolean reachable) {}
+      @Doc("The server answered (false only with skipUnreachable: nothing was changed on it)") boolean reachable,
+      @Doc("The connections it stopped and forgot (RESET REPLICA ALL), each as name -> host:port, (default) for the"
+          + " default connection; empty when it was no replica (and after a resume that found the step done)") List<String> forgotten) {}
 
   @Override public String name() { return "db.replica.stop"; }
   @Override public Class<Input> inputType() { return Input.class; }
@@ -77,7 +80,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
         if (!f.retryable()) throw f;
         ctx.log().warn(db.where() + " does not answer (" + f.getMessage() + "): replication on it was not stopped;"
             + " it must be rebuilt before it follows the primary again");
-        return new Output(false, null, false);
+        return new Output(false, null, false, List.of());
       }
     }
     return stop(db, ctx, in.clearGtidSlavePos().orElse(false), in.applyTimeout().orElse(DEFAULT_APPLY_TIMEOUT),
@@ -108,9 +111,18 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
     }
     if (wasReplica) db.execute("STOP ALL REPLICAS");
     String pos = db.value("SELECT @@global.gtid_slave_pos");
-    for (Map<String, String> c : before) db.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
+    List<String> forgotten = new ArrayList<>();
+    for (Map<String, String> c : before) {
+      db.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
+      forgotten.add((ReplicaState.name(c).isEmpty() ? "(default)" : ReplicaState.name(c)) + " -> " + c.get("Master_Host")
+          + ":" + c.get("Master_Port"));
+    }
+    // Named in the run log: on a restored primary these came with the data (it once followed another server).
+    if (!forgotten.isEmpty()) {
+      ctx.log().info(db.hostName() + ": stopped and forgot the replication connection(s) " + String.join(", ", forgotten));
+    }
     if (clear) db.execute("SET GLOBAL gtid_slave_pos = ''");
-    return new Output(wasReplica, pos, true);
+    return new Output(wasReplica, pos, true, forgotten);
   }
 
   /** Each connection whose SQL thread ran has executed everything its IO thread wrote to the relay log. */
@@ -139,7 +151,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
       if (!ReplicaState.all(db).isEmpty()) return Reconciled.notDone();
       String pos = db.value("SELECT @@global.gtid_slave_pos");
       if (in.clearGtidSlavePos().orElse(false) && pos != null && !pos.isEmpty()) return Reconciled.notDone();
-      return Reconciled.done(new Output(true, pos, true));
+      return Reconciled.done(new Output(true, pos, true, List.of()));
     } catch (StepFailure f) {
       return Reconciled.unknown(f.getMessage());
     }

@@ -171,6 +171,7 @@ class MultiSourceReplicaTest {
     var out = new StopReplica().run(in, onReplica);
     assertTrue(out.wasReplica(), "a replica through a named connection was a replica");
     assertEquals(target, out.gtidSlavePos());
+    assertEquals(List.of("east -> 127.0.0.1:" + primary.port()), out.forgotten(), "named for the run log");
     assertNull(replica.queryValue("SHOW ALL SLAVES STATUS"), "no connection is left to follow the old primary");
     assertEquals(Reconciled.Status.DONE, new StopReplica().reconcile(in, onReplica).status());
   }

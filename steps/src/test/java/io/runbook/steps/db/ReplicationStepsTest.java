@@ -327,11 +327,13 @@ class ReplicationStepsTest {
     awaitReceived();
     var out = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.of(Duration.ofSeconds(20)), Optional.empty(), Optional.empty()), onReplica);
     assertTrue(out.wasReplica());
+    assertEquals(List.of("(default) -> 127.0.0.1:" + primary.port()), out.forgotten());
     assertEquals(primary.queryValue("SELECT @@gtid_binlog_pos"), out.gtidSlavePos(), "everything received was applied");
     assertTrue(ReplicationPair.replicaStatus(replica).isEmpty(), "RESET REPLICA ALL forgot the primary");
     assertEquals(out.gtidSlavePos(), replica.queryValue("SELECT @@gtid_slave_pos"), "kept unless asked to clear");
     var again = new StopReplica().run(new StopReplica.Input(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), onReplica);
     assertFalse(again.wasReplica(), "running it on a non-replica does nothing");
+    assertEquals(List.of(), again.forgotten());
     assertEquals(Reconciled.Status.DONE, new StopReplica().reconcile(new StopReplica.Input(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), onReplica).status());
     new LinkReplica().run(link(Optional.empty()), onReplica);
   }
