@@ -102,13 +102,15 @@ class BackupDiskDoorSandboxTest {
   /**
    * mariadb-backup --backup already writes the binlog info file, ibdata1 and mysql/, and an unprepared copy boots on
    * 10.11 (InnoDB's own crash recovery): dr-backup-disk must tell it by the checkpoints file and refuse before it starts
-   * the server. A new run from a prepared point (the vault's, taken when the estate was built) then restores.
+   * the server. A new run from a prepared point (the vault's, taken when the estate was built) then restores, once
+   * it is told where the old timeline ended (the refusal names it): the primary is down on the copy, so it cannot.
    */
   @Test
   void anUnpreparedBackupIsRefusedBeforeTheServerStartsAndAPreparedPointRestores() throws Exception {
     try (SandboxDrill d = SandboxDrill.up("backup-door-unprepared", 0)) {
       Map<String, Long> atBuild = d.checksums("primary", "shop");
       d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+      String oldTip = d.value("primary", "SELECT @@global.gtid_binlog_pos");
 
       // The backup disk gets a copy that was never prepared (a refresh that died between --backup and --prepare).
       Path target = d.estate.cloud().layout().diskFs("primary-backup").resolve("mysql");
@@ -122,6 +124,8 @@ class BackupDiskDoorSandboxTest {
       assertEquals(1, refused.exit(), refused.out());
       assertTrue(refused.out().contains("does not hold a prepared mariadb-backup (needed: backup_type = log-applied)")
           && refused.out().contains("Found: backup_type = full-backuped;"), refused.out());
+      assertTrue(refused.out().contains("-p unfinishedRun=true (this run left the copy attached) and -p oldTimelineEnd="
+          + oldTip + " (where the old timeline ended)"), "the refusal names the old timeline's end\n" + refused.out());
       assertFalse(d.answers("primary"), "the server was not started on the unprepared copy");
       String journal = Files.readString(d.lastRunDir().resolve("journal.jsonl"));
       assertFalse(journal.contains("\"step\":\"start-primary\""), "start-primary never began");
@@ -134,8 +138,19 @@ class BackupDiskDoorSandboxTest {
       assertEquals(3, stale.exit(), stale.out());
       assertTrue(stale.out().contains("update hosts.primary.dataDisk.name in the inventory to " + attached)
           && stale.out().contains("run again with -p unfinishedRun=true"), stale.out());
-      SandboxDrill.Result restored = d.run("dr-backup-disk", "unfinishedRun=true");
+      // The primary is down on the unprepared copy: nothing the new run reads knows where the old timeline ended, and
+      // without it the restored primary would hand the discarded GTIDs out again. Refused before anything changes.
+      SandboxDrill.Result noEnd = d.run("dr-backup-disk", "unfinishedRun=true");
+      assertEquals(3, noEnd.exit(), noEnd.out());
+      assertTrue(noEnd.out().contains("primary runs on " + attached + ", left by an earlier run that did not finish: its"
+          + " GTID position (not answering) is that disk's") && noEnd.out().contains("-p oldTimelineEnd=D-S-N"), noEnd.out());
+      assertEquals(attached, d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName(), "no disk swapped");
+      assertFalse(Files.readString(d.lastRunDir().resolve("journal.jsonl")).contains("\"step\":\"approve\""),
+          "stopped before the approval");
+      SandboxDrill.Result restored = d.run("dr-backup-disk", "unfinishedRun=true", "oldTimelineEnd=" + oldTip);
       assertEquals(0, restored.exit(), restored.out());
+      assertEquals(SandboxDrill.nextAfter(oldTip), d.value("primary", "SELECT @@global.gtid_binlog_pos"),
+          "moved past the old timeline's end");
       assertTrue(restored.out().contains("backup_type = log-applied; backup finished "), restored.out());
       assertEquals(atBuild, d.checksums("primary", "shop"), "the prepared point's data");
       assertEquals("0", d.value("primary", "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'drill'"));

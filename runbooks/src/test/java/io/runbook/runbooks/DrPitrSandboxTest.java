@@ -232,7 +232,7 @@ class DrPitrSandboxTest {
       assertTrue(refused.out().contains("-p oldTimelineEnd=D-S-N"), refused.out());
       JournalRecord failed = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
           .filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
-      assertEquals("old-timeline", failed.step(), failed.toString());
+      assertEquals("old-timeline/end-known", failed.step(), failed.toString());
       assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "the primary was not stopped");
       assertEquals(base, d.value("primary", "SELECT @@global.gtid_binlog_pos"));
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.engine.journal.JournalReader;
+import io.runbook.engine.journal.JournalRecord;
 import io.runbook.steps.cloud.CloudProvider.Snapshot;
 import io.runbook.steps.cloud.sandbox.VmServer;
 import io.runbook.steps.host.service.DbServiceStart;
@@ -170,6 +172,64 @@ class DrSnapshotRestoreSandboxTest {
       assertTrue(second.out().contains("primary runs on its inventory data disk " + newDisk), second.out());
       assertEquals(atNewSnapshot, d.checksums("primary", "drill"), "the new disk's snapshot, not the old disk's");
       assertEquals(atNewSnapshot, d.checksums("replica-1", "drill"));
+    }
+  }
+
+  /**
+   * A run killed right after the primary booted on the snapshot leaves it there (fenced, read-only), its disk
+   * detached and kept. A new run (-p unfinishedRun=true) would read the snapshot's GTID position as the old timeline's
+   * end and hand the discarded GTIDs out again: it is refused before anything changes until it gets -p oldTimelineEnd
+   * (the killed run's journal holds the value: step old-end), and then moves the restored primary past the real end.
+   */
+  @Test
+  void aNewRunAfterAnUnfinishedOneNeedsTheOldTimelinesEndAndMovesPastIt() throws Exception {
+    try (SandboxDrill d = SandboxDrill.up("snapshot-restore-unfinished", 0)) {
+      d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+      d.estate.snapshotNow();
+      // A finished run first: its journal says which record is the primary's start (where the next run is killed).
+      SandboxDrill.Result first = d.run("dr-snapshot-restore");
+      assertEquals(0, first.exit(), first.out());
+      int started = FenceSandboxTest.index(Files.readAllLines(d.lastRunDir().resolve("journal.jsonl")), "step-succeeded",
+          "start-primary");
+      d.adoptAttachedDataDisk("primary");
+
+      d.sql("primary", "INSERT INTO drill.t VALUES (2)");
+      d.estate.snapshotNow();
+      Map<String, Long> atSnapshot = d.checksums("primary", "drill");
+      String atSnapshotGtid = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+      d.sql("primary", "INSERT INTO drill.t VALUES (3)", "INSERT INTO drill.t VALUES (4)");
+      String oldTip = d.value("primary", "SELECT @@global.gtid_binlog_pos");
+
+      SandboxDrill.Result killed = d.runKilledAfterRecord(started, "dr-snapshot-restore");
+      assertEquals(137, killed.exit(), "the engine died right after the primary's start");
+      assertEquals(atSnapshotGtid, d.value("primary", "SELECT @@global.gtid_binlog_pos"), "the primary runs on the snapshot");
+      assertEquals("1", d.value("primary", "SELECT @@global.read_only"));
+      JournalRecord oldEnd = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
+          .filter(j -> JournalRecord.STEP_SUCCEEDED.equals(j.type()) && "old-end".equals(j.step())).findFirst().orElseThrow();
+      assertEquals("[\"" + oldTip + "\"]", oldEnd.get("outputs").get("values").get("gtids").toString(),
+          "the killed run's journal holds the old end");
+
+      // Without the old end the new run would move past the snapshot's position only: refused before anything changes.
+      long pid = new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow();
+      String lunDisk = d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName();
+      SandboxDrill.Result refused = d.run("dr-snapshot-restore", "unfinishedRun=true");
+      assertEquals(3, refused.exit(), refused.out());
+      assertTrue(refused.out().replace("\n", " ").contains("primary runs on " + lunDisk + ", left by an earlier run that did"
+          + " not finish: its GTID position " + atSnapshotGtid + " is that disk's, not where the old timeline ended"), refused.out());
+      assertTrue(refused.out().contains("-p oldTimelineEnd=D-S-N"), refused.out());
+      JournalRecord failed = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
+          .filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
+      assertEquals("old-timeline/end-known", failed.step(), failed.toString());
+      assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "the primary was not stopped");
+      assertEquals(lunDisk, d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName(), "no disk swapped");
+
+      SandboxDrill.Result r = d.run("dr-snapshot-restore", "unfinishedRun=true", "oldTimelineEnd=" + oldTip);
+      assertEquals(0, r.exit(), r.out());
+      assertTrue(r.out().contains("(the old timeline up to " + oldTip + ", given with -p oldTimelineEnd)"), "the approval names the old end\n" + r.out());
+      assertEquals(atSnapshot, d.checksums("primary", "drill"), "the snapshot's state");
+      assertEquals(SandboxDrill.nextAfter(oldTip), d.value("primary", "SELECT @@global.gtid_binlog_pos"),
+          "moved past the old timeline's end, not the snapshot's position");
+      assertEquals("0", d.value("primary", "SELECT @@global.read_only"));
     }
   }
 

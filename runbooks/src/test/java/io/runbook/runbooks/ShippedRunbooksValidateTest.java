@@ -36,7 +36,7 @@ class ShippedRunbooksValidateTest {
 
   /** The shared pieces, each written once and called with use: runbook (docs/runbooks/parts.md). */
   static final List<String> PARTS = List.of("safe-stop", "swap-data-disk", "relink-replicas", "data-disk-check", "remove-donor", "fence-check",
-      "non-innodb-check");
+      "non-innodb-check", "old-timeline");
 
   /** SQL that reads the tables' engines from information_schema.TABLES: what non-innodb-check does. */
   static final Pattern LISTS_ENGINES = Pattern.compile("(?is)information_schema\\.TABLES\\b.*\\bENGINE\\b");
@@ -123,10 +123,10 @@ class ShippedRunbooksValidateTest {
       case "planned-shutdown" -> List.of("safe-stop");
       // fence-check twice: the primary, then each rebuilt replica (dr-pitr: and the donor in between)
       case "dr-snapshot-restore", "dr-backup-disk" ->
-          List.of("data-disk-check", "fence-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check",
+          List.of("data-disk-check", "old-timeline", "fence-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check",
               "swap-data-disk", "relink-replicas");
       // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
-      case "dr-pitr" -> List.of("data-disk-check", "fence-check", "fence-check", "fence-check", "remove-donor", "safe-stop",
+      case "dr-pitr" -> List.of("data-disk-check", "old-timeline", "fence-check", "fence-check", "fence-check", "remove-donor", "safe-stop",
           "swap-data-disk", "non-innodb-check", "swap-data-disk", "relink-replicas", "remove-donor");
       default -> List.of();
     };
