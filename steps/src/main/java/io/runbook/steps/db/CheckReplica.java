@@ -68,12 +68,12 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
         .filter(c -> address.equals(c.get("Master_Host")) && String.valueOf(port).equals(c.get("Master_Port")))
         .findFirst().orElse(null);
     if (s == null) {
-      String sources = String.join(", ", conns.stream().map(c -> source(c)
+      String sources = String.join(", ", conns.stream().map(c -> ReplicaState.source(c)
           + (ReplicaState.name(c).isEmpty() ? "" : " (connection '" + ReplicaState.name(c) + "')")).toList());
       throw StepFailure.fatal(replica.where() + ": replicates from " + sources + ", not from " + in.primary() + " ("
           + address + ":" + port + ")", hint);
     }
-    String follows = source(s);
+    String follows = ReplicaState.source(s);
     Map<String, Object> pos = replica.row("SELECT @@global.gtid_slave_pos AS slave, @@global.gtid_binlog_pos AS bin", List.of());
     String slavePos = text(pos.get("slave"));
     String binlogPos = text(pos.get("bin"));
@@ -92,8 +92,6 @@ public final class CheckReplica implements StepType<CheckReplica.Input, CheckRep
         + ", not ahead of its " + primaryPos);
     return new Output(follows, slavePos, binlogPos, primaryPos);
   }
-
-  private static String source(Map<String, String> s) { return s.get("Master_Host") + ":" + s.get("Master_Port"); }
 
   private static String text(Object o) { return o == null ? "" : o.toString(); }
 }

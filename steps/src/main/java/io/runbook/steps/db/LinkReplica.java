@@ -136,7 +136,7 @@ public final class LinkReplica implements StepType<LinkReplica.Input, LinkReplic
     List<String> dropped = new ArrayList<>();
     for (Map<String, String> c : named) {
       replica.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
-      dropped.add(ReplicaState.name(c) + " -> " + c.get("Master_Host") + ":" + c.get("Master_Port"));
+      dropped.add(ReplicaState.summary(c)); // named only: "name -> host:port"
     }
     if (!dropped.isEmpty()) {
       ctx.log().warn(replica.hostName() + ": stopped and forgot the named replication connection(s) " + String.join(", ", dropped)

@@ -51,6 +51,19 @@ final class ReplicaState {
     return b.toString();
   }
 
+  /** {@link #describe} of each connection, joined by '; '. */
+  static String describe(List<Map<String, String>> conns) {
+    return conns.isEmpty() ? "not a replica" : String.join("; ", conns.stream().map(ReplicaState::describe).toList());
+  }
+
+  /** {@code host:port} of the primary the connection follows. */
+  static String source(Map<String, String> s) { return s.get("Master_Host") + ":" + s.get("Master_Port"); }
+
+  /** {@code name -> host:port}, {@code (default)} for the default connection: how steps name what they forgot. */
+  static String summary(Map<String, String> s) {
+    return (name(s).isEmpty() ? "(default)" : name(s)) + " -> " + source(s);
+  }
+
   static boolean blank(String s) { return s == null || s.isBlank() || s.equals("0"); }
 
   private static Map<String, String> text(Map<String, Object> row) {

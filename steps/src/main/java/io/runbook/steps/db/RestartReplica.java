@@ -75,12 +75,12 @@ public final class RestartReplica implements StepType<RestartReplica.Input, Rest
         }
       }
       if (all.stream().allMatch(RestartReplica::running)) return Boolean.TRUE;
-      ctx.log().progress(db.hostName() + ": " + describe(all));
+      ctx.log().progress(db.hostName() + ": " + ReplicaState.describe(all));
       return null;
     });
     if (running == null) {
       throw new StepFailure(db.where() + ": the replication threads did not all run within " + Durations.format(timeout)
-          + ": " + describe(last.get()), true,
+          + ": " + ReplicaState.describe(last.get()), true,
           "check that the primary is up and reachable from " + db.hostName() + " (SHOW ALL SLAVES STATUS), then run the step again",
           null);
     }
@@ -101,9 +101,5 @@ public final class RestartReplica implements StepType<RestartReplica.Input, Rest
 
   private static boolean running(Map<String, String> s) {
     return "Yes".equals(s.get("Slave_IO_Running")) && "Yes".equals(s.get("Slave_SQL_Running"));
-  }
-
-  private static String describe(List<Map<String, String>> all) {
-    return all.isEmpty() ? "not a replica" : String.join("; ", all.stream().map(ReplicaState::describe).toList());
   }
 }

@@ -105,7 +105,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
           () -> relayLogApplied(db, applying) ? Boolean.TRUE : null);
       if (applied == null) {
         throw StepFailure.fatal(db.where() + ": the SQL thread did not apply the received relay log within "
-                + Durations.format(applyTimeout) + ": " + describe(ReplicaState.all(db)),
+                + Durations.format(applyTimeout) + ": " + ReplicaState.describe(ReplicaState.all(db)),
             "the IO threads are stopped and nothing was reset; wait and run the step again, or fix the SQL thread's error");
       }
     }
@@ -114,8 +114,7 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
     List<String> forgotten = new ArrayList<>();
     for (Map<String, String> c : before) {
       db.execute("RESET REPLICA" + ReplicaState.inStatement(c) + " ALL");
-      forgotten.add((ReplicaState.name(c).isEmpty() ? "(default)" : ReplicaState.name(c)) + " -> " + c.get("Master_Host")
-          + ":" + c.get("Master_Port"));
+      forgotten.add(ReplicaState.summary(c));
     }
     // Named in the run log: on a restored primary these came with the data (it once followed another server).
     if (!forgotten.isEmpty()) {
@@ -138,10 +137,6 @@ public final class StopReplica implements StepType<StopReplica.Input, StopReplic
           && s.get("Read_Master_Log_Pos") != null && s.get("Read_Master_Log_Pos").equals(s.get("Exec_Master_Log_Pos"));
     }
     return all;
-  }
-
-  private static String describe(List<Map<String, String>> conns) {
-    return conns.isEmpty() ? "not a replica" : String.join("; ", conns.stream().map(ReplicaState::describe).toList());
   }
 
   @Override
