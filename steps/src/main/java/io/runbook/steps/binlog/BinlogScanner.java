@@ -303,9 +303,7 @@ public final class BinlogScanner {
             // an annotation that might match goes the full way; one without the regex's required literal cannot
             if (inTx && !tx.matched && required.in(buf, off + HEADER, (int) len - HEADER - (checksums ? 4 : 0))) return 0;
           } else if (type == EventType.GTID && !inTx) {
-            int body = off + HEADER;
-            tx.begin(name, u32(body + 8), u32(off + 5), buf.getLong(body), pos, u32(off), buf.get(body + 12) & 0xff);
-            inTx = true;
+            beginTransaction(off, pos);
           } else if (type == EventType.XID && inTx) {
             tx.end = end;
           } else if (type != EventType.QUERY || !inTx || !isBegin(off, (int) len)) {
@@ -328,6 +326,13 @@ public final class BinlogScanner {
       return (int) (((long) stretchEnd - filled) >>> 63);
     }
 
+    /** Starts the transaction of the GTID event at {@code off}: sequence, domain, flags; server id and time from the header. */
+    private void beginTransaction(int off, long pos) {
+      int body = off + HEADER;
+      tx.begin(name, u32(body + 8), u32(off + 5), buf.getLong(body), pos, u32(off), buf.get(body + 12) & 0xff);
+      inTx = true;
+    }
+
     /** Whether the QUERY event at {@code off} is a transaction's BEGIN (its text ends exactly where the event does). */
     private boolean isBegin(int off, int len) {
       int body = off + HEADER;
@@ -342,11 +347,7 @@ public final class BinlogScanner {
       switch (type) {
         case EventType.GTID -> {
           if (inTx) throw corrupt(pos, "GTID event inside transaction " + tx.gtid() + " which never ended");
-          long seq = buf.getLong(body);
-          long domain = u32(body + 8);
-          int flags = buf.get(body + 12) & 0xff;
-          tx.begin(name, domain, u32(off + 5), seq, pos, u32(off), flags);
-          inTx = true;
+          beginTransaction(off, pos);
         }
         case EventType.QUERY -> {
           if (inTx) query(pos, body, bodyLen);
