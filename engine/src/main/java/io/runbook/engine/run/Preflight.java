@@ -22,7 +22,7 @@ public final class Preflight {
     collect(rb, rb.steps(), "", registry, needInventory, needConfirm);
     if (!haveInventory && !needInventory.isEmpty()) return Optional.of(needInventory(needInventory));
     if (!needConfirm.isEmpty() && !yes && !operator.interactive()) {
-      return Optional.of("steps " + String.join(", ", needConfirm) + " need confirmation and there is no terminal to"
+      return Optional.of("steps " + listed(needConfirm) + " need confirmation and there is no terminal to"
           + " ask; nothing was run. Run again with --yes if they are meant to run");
     }
     return Optional.empty();
@@ -37,8 +37,16 @@ public final class Preflight {
   }
 
   private static String needInventory(List<String> steps) {
-    return "steps " + String.join(", ", steps) + " need hosts or a cloud: give an inventory with -i FILE";
+    return "steps " + listed(steps) + " need hosts or a cloud: give an inventory with -i FILE";
   }
+
+  /** The first few names and how many more: a shipped runbook has dozens, and one is enough to see why. */
+  static String listed(List<String> steps) {
+    if (steps.size() <= LISTED) return String.join(", ", steps);
+    return String.join(", ", steps.subList(0, LISTED)) + " and " + (steps.size() - LISTED) + " more";
+  }
+
+  private static final int LISTED = 5;
 
   private static void collect(Runbook rb, List<StepDecl> steps, String prefix, StepRegistry registry,
                               List<String> needInventory, List<String> needConfirm) {

@@ -45,4 +45,18 @@ class InventoryPreflightTest {
         + " with -i FILE"), o.message());
     assertEquals(List.of(), record.seen, "nothing ran");
   }
+
+  @Test
+  void aLongListOfStepsNeedingAnInventoryNamesTheFirstFiveAndCountsTheRest() throws Exception {
+    RunHarness h = new RunHarness(dir, record);
+    StringBuilder steps = new StringBuilder();
+    for (int i = 1; i <= 7; i++) steps.append("  - id: s").append(i).append("\n    use: test.record\n    on: db1\n    with: { value: x }\n");
+    RunOutcome o = h.start("runbook: many-hosts\nsteps:\n" + steps);
+    assertEquals(RunStatus.INVALID, o.status(), o.message());
+    assertTrue(o.message().startsWith("steps s1 (test.record, on: db1 at "), o.message());
+    assertTrue(o.message().contains("s5 (test.record, on: db1 at " + h.runbookFile + ":21:9) and 2 more need hosts or a"
+        + " cloud: give an inventory with -i FILE"), o.message());
+    assertTrue(!o.message().contains("s6"), "the sixth and later are counted, not listed: " + o.message());
+    assertEquals(List.of(), record.seen, "nothing ran");
+  }
 }
