@@ -176,7 +176,9 @@ public final class Planner implements StepVisitor {
   public void cannotPrepare(String path, StepDecl decl, String message) {
     undecidedIds.add(decl.id());
     boolean runTime = readsUndecided(message, path);
-    String note = runTime ? "decided at run time: it depends on " + dependsOn(message, path) + " (" + message + ")"
+    // the evaluation error ("'steps.vm' has no field 'lunDisk'", with the whole expression) is only the symptom of an
+    // output not known yet: a reviewer needs what the step waits for, not the expression
+    String note = runTime ? "decided at run time: it depends on " + dependsOn(message, path)
         : sketched(path) ? "decided at run time: it depends on the item, and the list is only known then (" + message + ")"
         : "cannot be prepared: " + message;
     add(path, decl, Disposition.UNRESOLVED, OutputSource.RUN_TIME, note);

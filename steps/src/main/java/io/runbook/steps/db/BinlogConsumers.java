@@ -46,8 +46,11 @@ public final class BinlogConsumers implements StepType<BinlogConsumers.Input, Bi
   @Override
   public Plan plan(Input in, StepContext ctx) {
     String host = ctx.target().map(h -> h.name()).orElse(null);
-    return Plan.sql(host, DUMPS).then(Plan.Kind.SQL, host, "SHOW SLAVE HOSTS")
-        .then(Plan.Kind.SQL, host, "on each of " + String.join(", ", in.replicas()) + ": SELECT @@server_id; " + ReplicaState.ALL_SQL);
+    Plan plan = Plan.sql(host, DUMPS).then(Plan.Kind.SQL, host, "SHOW SLAVE HOSTS");
+    for (String replica : in.replicas()) {
+      plan = plan.then(Plan.Kind.SQL, replica, "SELECT @@server_id; " + ReplicaState.ALL_SQL);
+    }
+    return plan;
   }
 
   @Override
