@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process wall time of `runbook validate` on the example runbooks (goal: <= 0.8 s on 2 cores),
-# next to a bare JVM start for scale. Needs the shaded jar: mvn -q -o -pl cli -am package -DskipTests
+# Whole-process wall time of `runbook validate` on the example runbooks (goal: <= 0.8 s on 2 cores) and of a run of
+# the small example hello.yaml (journal, run log, 6 steps), each with and without the launcher's class data sharing
+# archive, next to a bare JVM start for scale. Needs the shaded jar: mvn -q -o -pl cli -am package -DskipTests
 # Usage: bench/engine/startup.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,9 +20,17 @@ pairs=$(for _ in $(seq "$runs"); do
 done)
 val=$(cut -d' ' -f1 <<<"$pairs" | median)
 nocds=$(cut -d' ' -f2 <<<"$pairs" | median)
+state="$(mktemp -d)"; trap 'rm -rf "$state"' EXIT
+runs_pairs=$(for _ in $(seq "$runs"); do
+  echo "$(time_ms bin/runbook --state-dir "$state" run runbooks/examples/hello.yaml) $(time_ms env RUNBOOK_NO_CDS=1 bin/runbook --state-dir "$state" run runbooks/examples/hello.yaml)"
+done)
+run=$(cut -d' ' -f1 <<<"$runs_pairs" | median)
+run_nocds=$(cut -d' ' -f2 <<<"$runs_pairs" | median)
 help=$(for _ in $(seq "$runs"); do time_ms bin/runbook --help; done | median)
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)  runs: $runs (median)"
 echo "bare JVM start (java -version):          ${jvm} ms"
 echo "runbook --help:                          ${help} ms"
 echo "runbook validate runbooks/examples:      ${val} ms   (goal <= 800 ms)"
 echo "  the same without the CDS archive:      ${nocds} ms   (with/without: $(awk -v a="$val" -v b="$nocds" 'BEGIN {printf "%.2f", a / b}'))"
+echo "runbook run runbooks/examples/hello.yaml: ${run} ms"
+echo "  the same without the CDS archive:      ${run_nocds} ms   (with/without: $(awk -v a="$run" -v b="$run_nocds" 'BEGIN {printf "%.2f", a / b}'))"

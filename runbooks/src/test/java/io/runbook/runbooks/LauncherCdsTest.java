@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/runbook's class data sharing archive, on a copy of the launcher and the shaded jar (the jar exists once the cli
- * module is packaged: in {@code mvn verify} from the root, which CI runs). The archive is written once, used after
- * that, written again when the jar changes, never shows on stdout, and RUNBOOK_NO_CDS turns it off.
+ * module is packaged: in {@code mvn verify} from the root, which CI runs). The archive is written once (by a run of
+ * the example hello.yaml in a throw-away state folder), used after that, written again when the jar changes, never
+ * shows on stdout, and RUNBOOK_NO_CDS turns it off.
  */
 class LauncherCdsTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -64,9 +65,11 @@ class LauncherCdsTest {
     assertEquals(0, plain.exit(), plain.stderr());
     assertFalse(Files.exists(jsa), "RUNBOOK_NO_CDS: no archive");
 
-    Out first = launch(Map.of(), "--output", "json", "validate", examples);
+    Path operatorState = home.resolve("operator-state");
+    Out first = launch(Map.of("RUNBOOK_STATE_DIR", operatorState.toString()), "--output", "json", "validate", examples);
     assertEquals(0, first.exit(), first.stderr());
     assertTrue(Files.size(jsa) > 0, "the first run wrote the archive");
+    assertFalse(Files.exists(operatorState), "the archive's training run kept out of the operator's state folder");
     assertEquals(plain.stdout(), first.stdout(), "stdout is the command's alone");
     try (var files = Files.list(jsa.getParent())) {
       assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("runbook.jsa.")).toList(), "no temporary archive left");
@@ -76,9 +79,15 @@ class LauncherCdsTest {
     Out shared = launch(Map.of("RUNBOOK_JAVA_OPTS", "-Xshare:on"), "--output", "json", "validate", examples);
     assertEquals(0, shared.exit(), shared.stdout() + shared.stderr());
     assertEquals(plain.stdout(), shared.stdout());
-    Out run = launch(Map.of("RUNBOOK_JAVA_OPTS", "-Xshare:on"), "--state-dir", home.resolve("state").toString(),
-        "run", examples + "/hello.yaml", "--yes");
+    Path classes = home.resolve("classes.log");
+    Out run = launch(Map.of("RUNBOOK_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classes),
+        "--state-dir", home.resolve("state").toString(), "run", examples + "/hello.yaml", "--yes");
     assertEquals(0, run.exit(), "a run (other JIT settings) maps it too: " + run.stdout() + run.stderr());
+    // trained by a run, not a validate: what only a run loads (the step runner, the journal) comes from the archive
+    String loaded = Files.readString(classes);
+    for (String cls : List.of("io.runbook.engine.run.StepRunner", "io.runbook.engine.journal.Json")) {
+      assertTrue(loaded.contains(cls + " source: shared objects file"), cls + " not from the archive:\n" + loaded);
+    }
 
     // a rebuilt jar (the JVM would refuse the old archive for it): the next start writes a new archive
     FileTime before = Files.getLastModifiedTime(jsa);
