@@ -155,4 +155,18 @@ class ShippedRunbooksValidateTest {
     String readme = Files.readString(DIR.resolve("../README.md"));
     assertTrue(readme.contains("docs/runbooks/" + name + ".md"), "README links " + name);
   }
+
+  /**
+   * dr-pitr's beforeMatch is typed regex: a pattern that does not compile is a parameter error (exit 2, nothing
+   * planned), not a precondition that fails once the run has started.
+   */
+  @Test
+  void drPitrRefusesABeforeMatchThatIsNoRegexBeforePlanning() {
+    InProcessCli.Out out = InProcessCli.run(List.of("plan", "--offline", "-i", "inventories/azure-example.yaml",
+        "dr-pitr.yaml", "-p", "beforeMatch=DROP TABLE (orders", "-p", "bracketAt=2026-11-25T02:30:00Z"));
+    assertEquals(2, out.exit(), out.text());
+    assertTrue(out.text().contains("parameter 'beforeMatch': 'DROP TABLE (orders' is not a valid regular expression:"
+        + " Unclosed group at the end"), out.text());
+    assertTrue(out.text().contains("nothing was planned"), out.text());
+  }
 }

@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** A parameter's declared type (string, int, bool, duration, timestamp, enum, host, list&lt;T&gt;) and its conversions. */
+/**
+ * A parameter's declared type (string, int, bool, duration, timestamp, enum, host, regex, list&lt;T&gt;) and its conversions.
+ */
 public record ParamType(Kind kind, ParamType element) {
   /** The kinds a parameter may be declared as. */
-  public enum Kind { STRING, INT, BOOL, DURATION, TIMESTAMP, ENUM, HOST, LIST }
+  public enum Kind { STRING, INT, BOOL, DURATION, TIMESTAMP, ENUM, HOST, REGEX, LIST }
 
   public static final List<String> WRITTEN = List.of("string", "int", "bool", "duration", "timestamp", "enum", "host",
-      "list<string>", "list<int>", "list<host>", "...");
+      "regex", "list<string>", "list<int>", "list<host>", "...");
 
   /** The type as written in a runbook, or empty when it is not one. */
   public static Optional<ParamType> parse(String written) {
@@ -39,13 +41,13 @@ public record ParamType(Kind kind, ParamType element) {
   /** A hint for an unknown written type. */
   public static String suggest(String written) {
     return Spelling.hint(written == null ? "" : written, List.of("string", "int", "bool", "duration", "timestamp",
-        "enum", "host", "list<string>"));
+        "enum", "host", "regex", "list<string>"));
   }
 
   /** The type expressions see. */
   public Type exprType() {
     return switch (kind) {
-      case STRING, ENUM, HOST -> Type.STRING;
+      case STRING, ENUM, HOST, REGEX -> Type.STRING;
       case INT -> Type.INT;
       case BOOL -> Type.BOOL;
       case DURATION -> Type.DURATION;
@@ -129,6 +131,18 @@ public record ParamType(Kind kind, ParamType element) {
         && rules.inventory().host(s).isEmpty()) {
       throw new IllegalArgumentException("'" + s + "' is not a host of inventory '" + rules.inventory().inventory() + "'"
           + Spelling.hint(s, rules.inventory().hosts().keySet()) + "; " + rules.inventory().knownHosts());
+    }
+    if (kind == Kind.REGEX) {
+      // compiled as the steps that take a regex compile it (binlog.find-cut: case-insensitive), so a value that passes
+      // here cannot fail there after the run has changed something
+      try {
+        Pattern.compile(s, Pattern.CASE_INSENSITIVE);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new IllegalArgumentException("'" + s + "' is not a valid regular expression: " + e.getDescription()
+            + (e.getIndex() >= s.length() ? " at the end" : e.getIndex() >= 0 ? " at position " + (e.getIndex() + 1) : "")
+            + " (Java regex syntax; \\ escapes a"
+            + " special character such as ( or .)");
+      }
     }
     if (rules.pattern().isPresent() && !rules.pattern().get().matcher(s).matches()) {
       throw new IllegalArgumentException("'" + s + "' does not match the pattern " + rules.pattern().get().pattern());

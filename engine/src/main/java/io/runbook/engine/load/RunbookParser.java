@@ -284,7 +284,7 @@ final class RunbookParser {
     Optional<ParamType> type = ParamType.parse(written);
     if (type.isEmpty()) {
       problem(tree.valueAt(path + ".type"), prefix + "unknown type '" + written + "'" + ParamType.suggest(written)
-          + "; types: string, int, bool, duration, timestamp, enum, host, list<T>");
+          + "; types: string, int, bool, duration, timestamp, enum, host, regex, list<T>");
     }
     boolean required = bool(decl, path, "required");
     boolean secret = bool(decl, path, "secret");

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class JsonSchemas {
   public static final String DRAFT = "https://json-schema.org/draft/2020-12/schema";
-  static final String PARAM_TYPE = "^(string|int|bool|duration|timestamp|enum|host|list<\\s*(string|int|bool|duration|timestamp|enum|host)\\s*>)$";
+  static final String PARAM_TYPE = "^(string|int|bool|duration|timestamp|enum|host|regex|list<\\s*(string|int|bool|duration|timestamp|enum|host|regex)\\s*>)$";
   static final String ID = "^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*$";
 
   private JsonSchemas() {}
@@ -131,7 +131,7 @@ public final class JsonSchemas {
     ObjectNode decl = RecordSchema.F.objectNode();
     decl.put("type", "object");
     ObjectNode p = decl.putObject("properties");
-    p.set("type", typeName.deepCopy().put("description", "string, int, bool, duration, timestamp, enum, host or list<T>"));
+    p.set("type", typeName.deepCopy().put("description", "string, int, bool, duration, timestamp, enum, host, regex (checked to compile) or list<T>"));
     p.putObject("required").put("type", "boolean").put("description", "The operator must give it (no default)");
     p.putObject("default").put("description", "The value when none is given");
     p.putObject("pattern").put("type", "string").put("description", "A regular expression the value must match");

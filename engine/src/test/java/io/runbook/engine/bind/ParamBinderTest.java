@@ -128,4 +128,30 @@ class ParamBinderTest {
     assertTrue(ParamType.parse("float").isEmpty());
     assertEquals(" (did you mean 'timestamp'?)", ParamType.suggest("timestmp"));
   }
+
+  @Test
+  void aRegexParameterMustCompileAndKeepsItsText() throws Exception {
+    Path file = tmp.resolve("regex.yaml");
+    Files.writeString(file, """
+        runbook: regex-param
+        params:
+          match: { type: regex }
+          more:  { type: list<regex>, default: [] }
+        steps:
+          - id: a
+            use: test.note
+            with: { message: "${{ params.match }}" }
+        """);
+    Runbook rb = RunbookLoader.load(file, Note.registry());
+    Map<String, Object> v = ParamBinder.bind(rb, Map.of("match", "DROP\\s+TABLE"), Optional.empty(), Inventory.EMPTY, NOW);
+    assertEquals("DROP\\s+TABLE", v.get("match"), "a string, as written");
+
+    ValidationException e = assertThrows(ValidationException.class, () -> ParamBinder.bind(rb,
+        Map.of("match", "DROP(", "more", "ok, [a-"), Optional.empty(), Inventory.EMPTY, NOW));
+    String all = e.getMessage();
+    assertTrue(all.contains("parameter 'match': 'DROP(' is not a valid regular expression: Unclosed group at the end"), all);
+    assertTrue(all.contains("parameter 'more': item 2 '[a-' is not a valid regular expression"), all);
+    assertEquals(2, e.problems().size(), all);
+    assertEquals(" (did you mean 'regex'?)", ParamType.suggest("regexp"));
+  }
 }
