@@ -164,7 +164,7 @@ final class DrillCommand implements Callable<Integer> {
         Map<String, Object> vars = replay.endVars(l.runbook(), registry, l.inventory(), l.params());
         Inventory inv = l.inventory();
         try (StandaloneStepContext ctx = estate.context(inv)) {
-          results = VerifyChecks.evaluate(l.runbook().verify(), vars, inv, ctx);
+          results = VerifyChecks.evaluate(l.runbook().verify(), vars, inv, ctx, registry);
         }
         window = DataLossWindow.describe(replay);
       } catch (IOException e) {

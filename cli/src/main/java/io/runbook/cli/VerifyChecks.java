@@ -1,33 +1,57 @@
 package io.runbook.cli;
 
+import io.runbook.engine.bind.InputBinder;
+import io.runbook.engine.bind.Values;
 import io.runbook.engine.expr.Templates;
 import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.VerifyCheck;
+import io.runbook.engine.registry.StepRegistry;
+import io.runbook.engine.run.JournalReplay;
 import io.runbook.engine.run.StandaloneStepContext;
 import io.runbook.engine.spi.StepFailure;
+import io.runbook.engine.spi.StepType;
 import io.runbook.steps.db.MariaDbClient;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Evaluates a runbook's {@code verify:} checks after a run: a SQL check runs its query on the host's database (on
  * each host, when {@code on} gives a list) and compares the first column of the first row, as text, with
- * {@code expect} (true/false also match 1/0, as MariaDB answers a condition); an expression check must come to true.
- * A check that cannot be evaluated fails with why.
+ * {@code expect} (true/false also match 1/0, as MariaDB answers a condition); an expression check must come to true;
+ * a step check runs its read-only step type on each host and its {@code that} must come to true over the outputs
+ * ({@code result}). A check that cannot be evaluated fails with why. Public for tests that judge a run on an estate
+ * they built themselves (a drill builds its own).
  */
-final class VerifyChecks {
+public final class VerifyChecks {
   /** The verdict on one check; {@code detail} says what was found when it failed. */
-  record Result(VerifyCheck check, String what, boolean passed, String detail) {}
+  public record Result(VerifyCheck check, String what, boolean passed, String detail) {}
 
   private VerifyChecks() {}
 
-  static List<Result> evaluate(List<VerifyCheck> checks, Map<String, Object> vars, Inventory inventory,
-                               StandaloneStepContext ctx) {
+  /** The verdict on a finished run's checks: step outputs from its journal (runDir), the hosts' state as it is now. */
+  public static List<Result> ofRun(Path runDir, Runbook rb, StepRegistry registry, Inventory inventory,
+                                   Map<String, Object> params, StandaloneStepContext ctx) throws IOException {
+    Map<String, Object> vars = JournalReplay.of(runDir).endVars(rb, registry, inventory, params);
+    return evaluate(rb.verify(), vars, inventory, ctx, registry);
+  }
+
+  public static List<Result> evaluate(List<VerifyCheck> checks, Map<String, Object> vars, Inventory inventory,
+                               StandaloneStepContext ctx, StepRegistry registry) {
     List<Result> out = new ArrayList<>();
-    for (VerifyCheck c : checks) out.add(c.isSql() ? sql(c, vars, inventory, ctx) : that(c, vars));
+    for (VerifyCheck c : checks) {
+      out.add(c.isSql() ? sql(c, vars, inventory, ctx) : c.isStep() ? step(c, vars, inventory, ctx, registry) : that(c, vars));
+    }
     return out;
   }
 
@@ -40,6 +64,63 @@ final class VerifyChecks {
     } catch (RuntimeException e) {
       return new Result(c, expr, false, "could not be evaluated: " + e.getMessage());
     }
+  }
+
+  /** Runs the step type on each host of 'on' and judges its outputs there; the failures name the host and the values. */
+  private static Result step(VerifyCheck c, Map<String, Object> vars, Inventory inventory, StandaloneStepContext ctx,
+                             StepRegistry registry) {
+    String use = c.use().orElseThrow();
+    String expr = c.that().orElseThrow();
+    String what = use + " on " + c.on().orElse("?") + ": " + expr;
+    try {
+      Object on = Templates.render(c.on().orElseThrow(), vars);
+      List<String> hosts = on instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(on));
+      what = use + " on " + (hosts.isEmpty() ? "no hosts (nothing to check)" : String.join(", ", hosts)) + ": " + expr;
+      StepType<?, ?> type = registry.find(use).orElseThrow(() -> new IllegalStateException("unknown step type " + use));
+      List<String> failures = new ArrayList<>();
+      for (String hostName : hosts) {
+        String prefix = hosts.size() == 1 && !(on instanceof List<?>) ? "" : hostName + ": ";
+        if (inventory.host(hostName).isEmpty()) {
+          failures.add("host '" + hostName + "' is not in the inventory");
+          continue;
+        }
+        try {
+          Object result = Values.of(runAlone(type, ctx.forStep("verify", hostName)));
+          Map<String, Object> scope = new HashMap<>(vars);
+          scope.put(VerifyCheck.RESULT, result);
+          Object v = Templates.evaluate(expr, scope);
+          if (!Boolean.TRUE.equals(v) && !"true".equals(v)) failures.add(prefix + "it is " + v + referenced(expr, result));
+        } catch (StepFailure e) {
+          failures.add(prefix + e.getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failures.add(prefix + "interrupted");
+        }
+      }
+      return new Result(c, what, failures.isEmpty(), ctx.redactor().redact(String.join("; ", failures)));
+    } catch (RuntimeException e) {
+      return new Result(c, what, false, "could not be evaluated: " + e.getMessage());
+    }
+  }
+
+  private static <I, O> O runAlone(StepType<I, O> type, StandaloneStepContext ctx) throws StepFailure, InterruptedException {
+    return type.run(InputBinder.bind(null, type.inputType()), ctx);
+  }
+
+  private static final Pattern RESULT_FIELD = Pattern.compile("\\b" + VerifyCheck.RESULT + "\\.([A-Za-z_][A-Za-z0-9_]*)");
+
+  /** The values of the {@code result.x} fields the expression reads, to say why it is false: " (result.x = 'v', ...)". */
+  private static String referenced(String expr, Object result) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher m = RESULT_FIELD.matcher(expr);
+    while (m.find()) names.add(m.group(1));
+    if (names.isEmpty() || !(result instanceof Map<?, ?> fields)) return "";
+    List<String> parts = new ArrayList<>();
+    for (String n : names) {
+      Object v = fields.get(n);
+      parts.add(VerifyCheck.RESULT + "." + n + " = " + (v instanceof String str ? "'" + str + "'" : String.valueOf(v)));
+    }
+    return " (" + String.join(", ", parts) + ")";
   }
 
   private static Result sql(VerifyCheck c, Map<String, Object> vars, Inventory inventory, StandaloneStepContext ctx) {

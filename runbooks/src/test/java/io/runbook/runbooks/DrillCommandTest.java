@@ -30,9 +30,12 @@ class DrillCommandTest {
     Drill d = drill("snapshot-restore", "dr-snapshot-restore.yaml", "-p", "replicas=replica-1");
     assertEquals(0, d.exit(), d.out());
     assertTrue(d.out().contains("PASS  the restored primary takes writes again (read_only = 0)"), d.out());
-    assertTrue(d.out().contains("PASS  every rebuilt replica replicates from the restored primary"), d.out());
+    assertTrue(d.out().contains("PASS  every rebuilt replica replicates from the restored primary through every replication"
+        + " connection (Slave_IO_Running and Slave_SQL_Running = Yes)\n        db.status on replica-1: ${{ "), d.out());
+    assertTrue(d.out().contains("PASS  without replicas, the primary replicates from no other server (no replication thread"
+        + " runs)\n        SELECT COUNT(*) FROM information_schema.PROCESSLIST"), d.out());
     assertFalse(d.out().contains("FAIL "), d.out());
-    assertTrue(d.out().contains("DRILL PASSED: the run succeeded and all 5 check(s) hold"), d.out());
+    assertTrue(d.out().contains("DRILL PASSED: the run succeeded and all 6 check(s) hold"), d.out());
     for (String phase : List.of("estate", "run", "verify")) {
       assertTrue(Pattern.compile("(?m)^  " + phase + " +\\d+\\.\\d s$").matcher(d.out()).find(), phase + " measured\n" + d.out());
     }
@@ -97,6 +100,10 @@ class DrillCommandTest {
             on: ${{ params.none }}
             expect: 1
             because: no host, nothing to check
+          - use: db.status
+            on: ${{ params.replicas }}
+            that: ${{ result.replica == true && result.notRunning == null }}
+            because: every replica replicates through every connection
         """);
     Drill d = drill("replica-checks", rb.toString(), "--replicas", "2");
     assertEquals(1, d.exit(), d.out());
@@ -104,7 +111,11 @@ class DrillCommandTest {
         + " WHERE VARIABLE_NAME = 'SLAVE_RUNNING' on replica-1, replica-2 = ON: replica-2: it returned 'OFF'\n"), d.out());
     assertTrue(d.out().contains("PASS  the first replica replicates\n"), d.out());
     assertTrue(d.out().contains("PASS  no host, nothing to check\n        SELECT 1 on no hosts (nothing to check) = 1\n"), d.out());
-    assertTrue(d.out().contains("DRILL FAILED: 1 of 3 check(s) failed"), d.out());
+    // A step check runs db.status on each replica now and names the fields that made it false.
+    assertTrue(d.out().contains("FAIL  every replica replicates through every connection\n        db.status on replica-1, replica-2:"
+        + " ${{ result.replica == true && result.notRunning == null }}: replica-2: it is false (result.replica = false,"
+        + " result.notRunning = null)\n"), d.out());
+    assertTrue(d.out().contains("DRILL FAILED: 2 of 4 check(s) failed"), d.out());
   }
   /**
    * Bad parameters are refused before anything is built, as a broken runbook is: an undeclared one, a host the

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runbook.cli.VerifyChecks;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -98,10 +100,26 @@ class PlannedShutdownStartupSandboxTest {
       Map<String, String> main = namedStatus(d, "replica-1", "main");
       assertEquals("Yes", main.get("Slave_IO_Running"), main.toString());
       assertEquals("Yes", main.get("Slave_SQL_Running"), main.toString());
+      // What a drill promises holds through the named connection (Slave_running, the default one's, is OFF here).
+      List<VerifyChecks.Result> verdict = d.verify("planned-startup", "replicas=replica-1");
+      assertTrue(verdict.stream().allMatch(VerifyChecks.Result::passed), "every check holds: " + verdict);
+      d.sql("replica-1", "STOP SLAVE 'main'");
+      VerifyChecks.Result replicating = verdict(d.verify("planned-startup", "replicas=replica-1"), "every replica replicates");
+      assertFalse(replicating.passed(), "a stopped named connection fails the check: " + replicating);
+      assertTrue(replicating.what().startsWith("db.status on replica-1: "), replicating.what());
+      assertTrue(replicating.detail().startsWith("replica-1: it is false (")
+          && replicating.detail().contains("result.notRunning = 'connection 'main' (IO thread No, SQL thread No)'"), replicating.detail());
+      d.sql("replica-1", "START SLAVE 'main'");
       d.sql("primary", "INSERT INTO drill.t VALUES (3)");
       d.awaitCaughtUp("replica-1", "primary");
       assertEquals("3", d.value("replica-1", "SELECT COUNT(*) FROM drill.t"), "writes replicate again");
     }
+  }
+
+  /** The verdict on the check whose promise starts with {@code because}. */
+  private static VerifyChecks.Result verdict(List<VerifyChecks.Result> results, String because) {
+    return results.stream().filter(r -> r.check().because().startsWith(because)).findFirst()
+        .orElseThrow(() -> new AssertionError("no check '" + because + "' in " + results));
   }
 
   private static Map<String, String> namedStatus(SandboxDrill d, String host, String connection) throws SQLException {

@@ -126,6 +126,23 @@ final class SandboxDrill implements AutoCloseable {
   }
 
   /**
+   * The runbook's {@code verify:} checks on the last run, as {@code runbook drill} judges them after its run: step
+   * outputs from that run's journal, the servers as they are now. {@code params} as for {@link #run}.
+   */
+  List<io.runbook.cli.VerifyChecks.Result> verify(String runbook, String... params) throws Exception {
+    var inv = io.runbook.engine.load.InventoryLoader.load(inventory);
+    var registry = io.runbook.engine.registry.StepRegistry.load(io.runbook.cli.Main.class.getClassLoader());
+    var rb = io.runbook.engine.load.RunbookLoader.load(Path.of(runbook + ".yaml"), registry, java.util.Optional.of(inv));
+    Map<String, String> given = new LinkedHashMap<>();
+    for (String p : params) given.put(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1));
+    Map<String, Object> bound = io.runbook.engine.bind.ParamBinder.bind(rb, given, java.util.Optional.empty(), inv,
+        java.time.Instant.now());
+    try (var ctx = estate.context(inv)) {
+      return io.runbook.cli.VerifyChecks.ofRun(lastRunDir(), rb, registry, inv, bound, ctx);
+    }
+  }
+
+  /**
    * Runs {@code runbook run FILE -i INVENTORY --yes -p ...} in a JVM of its own that halts right after journal record
    * {@code k} is on disk (a crash); returns its exit code (137 for the halt) and the journal's records.
    */

@@ -36,7 +36,7 @@ final class RunbookParser {
       "foreach", "as", "parallel", "maxParallel", "steps", "confirm");
   static final List<String> PARAM_KEYS = List.of("type", "required", "default", "pattern", "description", "secret",
       "values");
-  static final List<String> VERIFY_KEYS = List.of("sql", "params", "on", "expect", "that", "because");
+  static final List<String> VERIFY_KEYS = List.of("sql", "params", "on", "expect", "that", "use", "because");
   static final Map<String, String> LATER = Map.of();
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*");
 
@@ -74,22 +74,23 @@ final class RunbookParser {
   }
 
   /**
-   * {@code verify:} is a list of checks, each {@code {sql, on, expect, because}} or {@code {that, because}}; their
-   * expressions are type-checked by the validator.
+   * {@code verify:} is a list of checks, each {@code {sql, on, expect, because}}, {@code {that, because}} or
+   * {@code {use, on, that, because}}; their expressions and step types are checked by the validator.
    */
   private List<VerifyCheck> verify(Object node) {
     List<VerifyCheck> out = new ArrayList<>();
     if (node == null) return out;
     if (!(node instanceof List<?> list)) {
       problem(tree.valueAt("verify"), "'verify' must be a list of checks, each {sql: ..., on: HOST, expect: ..., "
-          + "because: ...} or {that: \"${{ ... }}\", because: ...}");
+          + "because: ...}, {that: \"${{ ... }}\", because: ...} or {use: STEP_TYPE, on: HOST, that: \"${{ result... }}\", because: ...}");
       return out;
     }
     for (int i = 0; i < list.size(); i++) {
       String p = "verify[" + i + "]";
       SourcePos pos = tree.valueAt(p);
       if (!(list.get(i) instanceof Map<?, ?>)) {
-        problem(pos, "verify check " + (i + 1) + " must be a map with 'sql' (and 'on', 'expect') or 'that', and 'because'");
+        problem(pos, "verify check " + (i + 1) + " must be a map with 'sql' (and 'on', 'expect'), 'that', or 'use' (and 'on',"
+            + " 'that'), and 'because'");
         continue;
       }
       Map<String, Object> m = map(list.get(i));
@@ -116,10 +117,22 @@ final class RunbookParser {
       }
       Optional<String> expect = string(m, p, "expect", false);
       Optional<String> that = string(m, p, "that", false);
+      Optional<String> use = string(m, p, "use", false);
       Optional<String> because = string(m, p, "because", true);
-      if (m.containsKey("sql") == m.containsKey("that")) {
-        problem(pos, "give either 'sql' (a query on a host) or 'that' (an expression), not "
-            + (m.containsKey("sql") ? "both" : "neither"));
+      if (m.containsKey("use")) {
+        // A step check: the step type reads the state on each host of 'on'; 'that' judges its outputs (result).
+        if (m.containsKey("sql")) problem(pos, "give either 'sql' (a query on a host) or 'use' (a step type), not both");
+        if (!m.containsKey("on")) problem(pos, "missing 'on': the host (or list of hosts) the step type '" + use.orElse("")
+            + "' reads");
+        if (!m.containsKey("that")) problem(pos, "missing 'that': the condition on the step's outputs, e.g. that: \"${{ "
+            + VerifyCheck.RESULT + ".readOnly == false }}\"");
+        for (String k : List.of("expect", "params")) {
+          if (m.containsKey(k)) problem(tree.keyAt(PlainTree.join(p, k)), "'" + k + "' belongs to a 'sql' check; a step "
+              + "check is {use: STEP_TYPE, on: HOST, that: \"${{ " + VerifyCheck.RESULT + "... }}\", because: ...}");
+        }
+      } else if (m.containsKey("sql") == m.containsKey("that")) {
+        problem(pos, m.containsKey("sql") ? "give either 'sql' (a query on a host) or 'that' (an expression), not both"
+            : "give 'sql' (a query on a host), 'that' (an expression) or 'use' and 'that' (a step type's outputs)");
       } else if (m.containsKey("sql")) {
         if (!m.containsKey("on")) problem(pos, "missing 'on': the host whose database 'sql' runs on");
         if (!m.containsKey("expect")) problem(pos, "missing 'expect': the value the first column of the first row must have");
@@ -130,7 +143,7 @@ final class RunbookParser {
         }
       }
       context = saved;
-      out.add(new VerifyCheck(sql, List.copyOf(sqlParams), on, expect, that, because.orElse(""), pos, positions));
+      out.add(new VerifyCheck(sql, List.copyOf(sqlParams), on, expect, that, use, because.orElse(""), pos, positions));
     }
     return out;
   }

@@ -107,7 +107,7 @@ public final class JsonSchemas {
     return in;
   }
 
-  /** One verify check: {sql, on, expect, because} or {that, because}. */
+  /** One verify check: {sql, on, expect, because}, {that, because} or {use, on, that, because}. */
   private static ObjectNode verify() {
     ObjectNode v = RecordSchema.F.objectNode();
     v.put("type", "object").put("additionalProperties", false);
@@ -117,12 +117,18 @@ public final class JsonSchemas {
     p.putObject("on").put("type", "string").put("description",
         "The host whose database the query runs on, or an expression giving a list of hosts: the check must hold on each");
     p.putObject("expect").put("description", "The value the query must return (a literal or ${{ expression }})");
-    p.putObject("that").put("type", "string").put("description", "An expression over params and step outputs that must be true");
+    p.putObject("that").put("type", "string").put("description",
+        "An expression over params and step outputs (with use: also the step's outputs, as result) that must be true");
+    p.putObject("use").put("type", "string").put("description",
+        "A read-only step type run without inputs on each host of on (e.g. db.status); that judges its outputs");
     p.putObject("because").put("type", "string").put("description", "The promise this check stands for, printed in the drill report");
     v.putArray("required").add("because");
     ArrayNode oneOf = v.putArray("oneOf");
     oneOf.addObject().putArray("required").add("sql").add("on").add("expect");
-    oneOf.addObject().putArray("required").add("that");
+    ObjectNode expression = oneOf.addObject();
+    expression.putArray("required").add("that");
+    expression.putObject("not").putArray("required").add("use");
+    oneOf.addObject().putArray("required").add("use").add("on").add("that");
     return v;
   }
 

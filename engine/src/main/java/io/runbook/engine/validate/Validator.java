@@ -79,7 +79,8 @@ public final class Validator {
 
   /** A verify check sees what the runbook's outputs see: params and every step's outputs after the last step. */
   private void verifyCheck(VerifyCheck c, String label, Type.RecordOf end) {
-    c.that().ifPresent(t -> expectType(t, true, Type.BOOL, c.posOf("that"), label + ": 'that'", end));
+    Type.RecordOf scope = c.use().map(use -> withResult(c, use, label, end)).orElse(end);
+    c.that().ifPresent(t -> expectType(t, true, Type.BOOL, c.posOf("that"), label + ": 'that'", scope));
     c.sql().filter(Templates::hasTemplate).ifPresent(q -> problem(c.posOf("sql"), label + ": 'sql' is sent as written; "
         + "put a ? mark where a value goes and give the value in params: [\"${{ ... }}\"]"));
     for (String v : c.sqlParams()) typeOf(v, false, c.posOf("params"), label + ": 'params'", end);
@@ -95,6 +96,38 @@ public final class Validator {
         problem(c.posOf("on"), label + ": " + inventory.get().unknownHost(on));
       }
     });
+  }
+
+  /**
+   * A step check runs its step type after the run, outside it, on each host: only a type that reads (the drill's
+   * verdict must not change what it judges) and takes no input (a check has no 'with:'). Its 'that' also sees the
+   * step's outputs as {@code result}.
+   */
+  private Type.RecordOf withResult(VerifyCheck c, String use, String label, Type.RecordOf end) {
+    Optional<StepType<?, ?>> type = registry.find(use);
+    Map<String, Type> fields = new LinkedHashMap<>(end.fields());
+    fields.put(VerifyCheck.RESULT, Type.DYN);
+    if (type.isEmpty()) {
+      List<String> close = Spelling.close(use, registry.names());
+      problem(c.posOf("use"), label + ": unknown step type '" + use + "'" + (close.isEmpty() ? ""
+          : " (did you mean " + String.join(" or ", close.stream().limit(3).map(n -> "'" + n + "'").toList()) + "?)"));
+      return new Type.RecordOf("scope", fields);
+    }
+    StepType<?, ?> t = type.get();
+    if (t.effect() != io.runbook.engine.spi.Effect.READS) {
+      problem(c.posOf("use"), label + ": step type " + use + " " + t.effect().name().toLowerCase() + " the world; a verify "
+          + "check may only read (use a READS step type such as db.status, or a 'sql' check)");
+    }
+    try {
+      io.runbook.engine.bind.InputBinder.bind(null, t.inputType());
+    } catch (IllegalArgumentException e) {
+      problem(c.posOf("use"), label + ": step type " + use + " needs inputs (" + e.getMessage() + "); a verify check "
+          + "runs it without 'with:': use a 'sql' check instead");
+    }
+    Class<?> out = t.outputType();
+    fields.put(VerifyCheck.RESULT, out == null || out == Void.class ? new Type.RecordOf(use, Map.of())
+        : io.runbook.engine.expr.JavaTypes.of(out));
+    return new Type.RecordOf("scope", fields);
   }
 
   /** Host parameters' defaults must name hosts of the inventory the run is checked against. */
