@@ -116,9 +116,17 @@ public final class DbServiceStart implements StepType<DbServiceStart.Input, DbSe
     }
   }
 
+  /**
+   * The replication threads of every connection: Slaves_running counts SQL threads only, and an IO thread that has
+   * not reached its primary yet shows as Connect. PROCESSLIST shows them with the PROCESS privilege, which db.status's
+   * client count already needs (without it the count is 0 and Slaves_running still sees the SQL threads).
+   */
+  static final String REPLICATION_THREADS = "(SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'system user'"
+      + " AND COMMAND IN ('Slave_IO', 'Slave_SQL', 'Connect')) + (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+      + " WHERE VARIABLE_NAME = 'SLAVES_RUNNING')";
+
   /** read_only, and no replication thread running (skip_slave_start has no system variable to read in 10.11). */
-  static final String FENCE_CHECK = "SELECT @@global.read_only, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-      + "WHERE VARIABLE_NAME = 'SLAVES_RUNNING')";
+  static final String FENCE_CHECK = "SELECT @@global.read_only, " + REPLICATION_THREADS;
 
   private static Fence fence(Host host, ServiceController service, StepContext ctx, Input in) throws StepFailure {
     if (host.db().isEmpty()) {
@@ -129,8 +137,7 @@ public final class DbServiceStart implements StepType<DbServiceStart.Input, DbSe
   }
 
   private static boolean fenceHolds(MariaDbClient db) throws StepFailure {
-    return "1".equals(db.value("SELECT CONCAT(@@global.read_only = 1 AND (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-        + "WHERE VARIABLE_NAME = 'SLAVES_RUNNING') = '0')"));
+    return "1".equals(db.value("SELECT CONCAT(@@global.read_only = 1 AND " + REPLICATION_THREADS + " = 0)"));
   }
 
   /** The first query after the start: a server that is not read-only was not fenced, whatever the file says. */

@@ -144,6 +144,15 @@ class DbServiceCustomTest {
           assertTrue(running.getMessage().contains("the fence did not take") && running.getMessage().contains("already running"),
               running.getMessage());
           assertEquals(Reconciled.Status.NOT_DONE, start.reconcile(fencedIn(), c).status());
+
+          // Read-only, but a replication connection's IO thread runs (still connecting, so no SQL thread counts it in
+          // Slaves_running): not fenced either.
+          server.sql("SET GLOBAL read_only = ON", "CHANGE MASTER 'stale' TO MASTER_HOST = '127.0.0.1', MASTER_PORT = 9,"
+              + " MASTER_USER = 'x', MASTER_PASSWORD = 'x', MASTER_CONNECT_RETRY = 60", "START SLAVE 'stale' IO_THREAD");
+          StepFailure ioOnly = assertThrows(StepFailure.class, () -> start.run(fencedIn(), c));
+          assertTrue(ioOnly.getMessage().contains("the fence did not take"), ioOnly.getMessage());
+          assertEquals(Reconciled.Status.NOT_DONE, start.reconcile(fencedIn(), c).status());
+          server.sql("STOP SLAVE 'stale'", "RESET SLAVE 'stale' ALL", "SET GLOBAL read_only = OFF");
           assertTrue(stop.run(stopIn(), c).stopped());
           Files.deleteIfExists(fenceFile);
         }
