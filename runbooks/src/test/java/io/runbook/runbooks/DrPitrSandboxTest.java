@@ -196,12 +196,15 @@ class DrPitrSandboxTest {
 
   /**
    * A run stopped at cut-found (the rule also matches a DROP that T0 already holds) leaves the primary on its T0 base,
-   * read-only. The new run (-p unfinishedRun=true) would read the base's GTID position as the old timeline's end and
-   * hand the discarded GTIDs out again; it is refused before anything changes until it gets -p oldTimelineEnd, whose
-   * value the stopped run's refusal names, and then moves the recovered primary past the real old end.
+   * read-only, and its donor on the scratch host. The new run is refused before anything changes, naming the
+   * parameter that removes that donor (-p leftoverDonor=DISK); a disk that is not a dr-pitr donor (the inventory's
+   * data disk, the disk the primary runs on) is refused under that parameter, before anything changes. Without -p
+   * oldTimelineEnd the new run would read the base's GTID position as the old timeline's end and hand the discarded
+   * GTIDs out again: refused before anything changes (the donor still attached). With both, the run deletes exactly
+   * the earlier donor, recovers, and moves the primary past the real old end.
    */
   @Test
-  void aNewRunAfterAStopAtCutFoundNeedsTheOldTimelinesEndAndMovesPastIt() throws Exception {
+  void aNewRunAfterAStopAtCutFoundRemovesTheLeftoverDonorNeedsTheOldTimelinesEndAndMovesPastIt() throws Exception {
     try (SandboxDrill d = SandboxDrill.up("pitr-unfinished", 1)) {
       d.sql("primary", "CREATE DATABASE early", "CREATE TABLE early.t (id INT PRIMARY KEY)", "DROP TABLE early.t");
       Incident incident = stage(d);
@@ -213,35 +216,74 @@ class DrPitrSandboxTest {
       java.util.regex.Matcher named = java.util.regex.Pattern.compile("-p oldTimelineEnd=(\\S+) ").matcher(stopped.out());
       assertTrue(named.find(), "the refusal names the old timeline's end\n" + stopped.out());
       assertEquals(incident.oldTip(), named.group(1), "the old primary's position at its stop");
+      String donor = "scratch-donor-" + d.lastRunDir().getFileName();
+      assertTrue(stopped.out().contains("-p leftoverDonor=" + donor + " ("), "the refusal names the donor to remove\n" + stopped.out());
       String base = d.value("primary", "SELECT @@global.gtid_binlog_pos");
       assertNotEquals(incident.oldTip(), base, "the primary runs on its T0 base, behind the old tip");
       assertEquals("1", d.value("primary", "SELECT @@global.read_only"));
+      String t0Disk = d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName();
+      assertEquals(donor, d.estate.cloud().vm("scratch").atLun(9).orElseThrow().diskName(), "the donor stayed behind");
 
-      // What the refusal says to do: take the donor off the scratch host (the part stops, unmounts and detaches; its
-      // delete refuses a disk another run made, so that one is done through the cloud, as by hand in the portal).
-      String donor = "scratch-donor-" + d.lastRunDir().getFileName();
-      SandboxDrill.Result removed = d.run("parts/remove-donor", "host=scratch", "disk=" + donor, "lun=9");
-      assertTrue(removed.out().contains("ok detach"), removed.out());
-      d.estate.cloud().deleteDisk(d.estate.cloud().findDisk(donor).orElseThrow(), d.estate.context(d.estate.inventory()));
-
-      // Without the old end the new run would move past the base's position only: refused before anything changes.
+      // The new run: refused at the scratch VM, before anything changes, with the command that removes that donor.
       long pid = new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow();
-      SandboxDrill.Result refused = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
+      List<String> again = List.of("beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
           "unfinishedRun=true", "replicas=replica-1", "workdir=" + work);
+      SandboxDrill.Result busy = d.run("dr-pitr", again.toArray(String[]::new));
+      assertEquals(3, busy.exit(), busy.out());
+      assertTrue(busy.out().contains("but it has " + donor + " at LUN 9")
+          && busy.out().contains("bin/runbook run dr-pitr -i INVENTORY <the same parameters> -p leftoverDonor=" + donor + ")"),
+          "the refusal names the disk and the parameter\n" + busy.out());
+      assertEquals("primary-before", firstFailed(d).step());
+
+      // Under leftoverDonor only a dr-pitr donor is taken: the inventory's data disk (kept, detached) and the disk the
+      // primary runs on (made by the stopped run, but by its swap, and attached to the primary) are refused.
+      SandboxDrill.Result inventoryDisk = d.run("dr-pitr", with(again, "leftoverDonor=primary-data"));
+      assertEquals(3, inventoryDisk.exit(), inventoryDisk.out());
+      assertTrue(inventoryDisk.out().contains("leftoverDonor: primary-data is the inventory's primary dataDisk, never a donor"),
+          inventoryDisk.out());
+      assertEquals("leftover-check", firstFailed(d).step());
+      SandboxDrill.Result primaryDisk = d.run("dr-pitr", with(again, "leftoverDonor=" + t0Disk));
+      assertEquals(3, primaryDisk.exit(), primaryDisk.out());
+      assertTrue(primaryDisk.out().contains("leftoverDonor: " + t0Disk + " is not a donor disk a dr-pitr run made"),
+          primaryDisk.out());
+      assertEquals("leftover-check", firstFailed(d).step());
+      assertTrue(d.estate.cloud().findDisk("primary-data").isPresent(), "the inventory's disk is kept");
+      assertEquals(t0Disk, d.estate.cloud().vm("primary").atLun(9).orElseThrow().diskName(), "the primary's disk is untouched");
+      assertEquals(donor, d.estate.cloud().vm("scratch").atLun(9).orElseThrow().diskName(), "the donor is untouched");
+
+      // Without the old end the new run would move past the base's position only: refused before anything changes,
+      // the leftover donor included (it is removed only once every precondition holds).
+      SandboxDrill.Result refused = d.run("dr-pitr", with(again, "leftoverDonor=" + donor));
       assertEquals(3, refused.exit(), refused.out());
       assertTrue(refused.out().contains("-p oldTimelineEnd=D-S-N"), refused.out());
-      JournalRecord failed = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
-          .filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
-      assertEquals("old-timeline/end-known", failed.step(), failed.toString());
+      assertEquals("old-timeline/end-known", firstFailed(d).step());
       assertEquals(pid, new VmServer(d.estate.cloud().layout(), "primary").pid().orElseThrow(), "the primary was not stopped");
       assertEquals(base, d.value("primary", "SELECT @@global.gtid_binlog_pos"));
+      assertEquals(donor, d.estate.cloud().vm("scratch").atLun(9).orElseThrow().diskName(), "the donor is still there");
 
-      SandboxDrill.Result r = d.run("dr-pitr", "beforeGtid=" + incident.dropGtid(), "bracketAt=" + incident.bracketAt(),
-          "unfinishedRun=true", "oldTimelineEnd=" + named.group(1), "replicas=replica-1", "workdir=" + work);
+      SandboxDrill.Result r = d.run("dr-pitr", with(again, "leftoverDonor=" + donor, "oldTimelineEnd=" + named.group(1)));
       assertEquals(0, r.exit(), "dr-pitr exit code\n" + r.out());
+      List<String> started = JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
+          .filter(j -> JournalRecord.STEP_STARTED.equals(j.type())).map(JournalRecord::step).toList();
+      assertTrue(started.indexOf("leftover-donor/delete") >= 0 && started.indexOf("leftover-donor/delete") < started.indexOf("donor-attach"),
+          "the leftover donor is deleted before this run attaches its own: " + started);
+      assertTrue(d.estate.cloud().findDisk(donor).isEmpty(), "the stopped run's donor is deleted");
+      assertTrue(d.estate.cloud().findDisk("primary-data").isPresent() && d.estate.cloud().findDisk(t0Disk).isPresent(),
+          "no other disk of the stopped run is deleted");
       assertTrue(r.out().contains("the old timeline up to " + incident.oldTip()), "the approval names the old end");
       assertRecovered(d, incident);
     }
+  }
+
+  private static String[] with(List<String> params, String... more) {
+    List<String> all = new java.util.ArrayList<>(params);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static JournalRecord firstFailed(SandboxDrill d) throws Exception {
+    return JournalReader.read(d.lastRunDir().resolve("journal.jsonl")).records().stream()
+        .filter(j -> JournalRecord.STEP_FAILED.equals(j.type())).findFirst().orElseThrow();
   }
 
   /**

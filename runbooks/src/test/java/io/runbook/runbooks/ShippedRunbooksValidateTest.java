@@ -125,8 +125,9 @@ class ShippedRunbooksValidateTest {
       case "dr-snapshot-restore", "dr-backup-disk" ->
           List.of("data-disk-check", "old-timeline", "fence-check", "fence-check", "safe-stop", "swap-data-disk", "non-innodb-check",
               "swap-data-disk", "relink-replicas");
-      // remove-donor twice: when the cut is not found (before the primary changes) and at the clean-up
-      case "dr-pitr" -> List.of("data-disk-check", "old-timeline", "fence-check", "fence-check", "fence-check", "remove-donor", "safe-stop",
+      // remove-donor three times: an earlier run's leftover donor (-p leftoverDonor), when the cut is not found (before
+      // the primary changes) and at the clean-up
+      case "dr-pitr" -> List.of("data-disk-check", "old-timeline", "fence-check", "fence-check", "fence-check", "remove-donor", "remove-donor", "safe-stop",
           "swap-data-disk", "non-innodb-check", "swap-data-disk", "relink-replicas", "remove-donor");
       default -> List.of();
     };

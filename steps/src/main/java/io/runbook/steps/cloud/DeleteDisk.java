@@ -8,19 +8,28 @@ import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
 import io.runbook.engine.spi.StepType;
 import io.runbook.steps.cloud.CloudProvider.Disk;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Deletes a managed disk, which DESTROYS its data. Refuses a disk that is attached to a VM, and one this run did
- * not make (no {@code runbook-run} tag with this run's id) unless {@code force}.
+ * not make (no {@code runbook-run} tag with this run's id) unless {@code force}, or unless {@code madeBy} names the
+ * earlier run and step its tags carry: narrower than force, it takes one step's disk of one run (dr-pitr's leftover
+ * donor, which the operator named and the runbook checked) and still refuses every other disk.
  */
-@Doc("Delete a managed disk (destroys its data); refuses attached disks, and disks this run did not make unless forced")
+@Doc("Delete a managed disk (destroys its data); refuses attached disks, and disks this run did not make unless forced"
+    + " or made by the earlier run and step named in madeBy")
 public final class DeleteDisk implements StepType<DeleteDisk.Input, DeleteDisk.Output> {
 
   @Doc("Which disk")
   public record Input(
       @Doc("Disk name or id") String disk,
-      @Doc(value = "Delete even a disk this run did not make", defaultValue = "false") Optional<Boolean> force) {}
+      @Doc(value = "Delete even a disk this run did not make", defaultValue = "false") Optional<Boolean> force,
+      @Doc("Also delete a disk an earlier run made, when its tags name exactly this run and step: RUN-ID/STEP-ID"
+          + " (runbook-run / runbook-step)") Optional<String> madeBy) {
+
+    public Input(String disk, Optional<Boolean> force) { this(disk, force, Optional.empty()); }
+  }
 
   @Doc("What happened")
   public record Output(
@@ -58,10 +67,17 @@ public final class DeleteDisk implements StepType<DeleteDisk.Input, DeleteDisk.O
       throw StepFailure.fatal("step " + ctx.stepId() + ": refusing to delete disk " + disk.name() + ": it is attached to "
           + disk.attachedTo(), "detach it first (cloud.vm.detach-disk) if it really is no longer needed");
     }
-    if (!RunTags.madeByThisRun(disk.tags(), ctx) && !in.force().orElse(false)) {
+    Map<String, String> tags = disk.tags() == null ? Map.of() : disk.tags();
+    if (!in.force().orElse(false) && in.madeBy().isPresent() && !RunTags.madeBy(tags, in.madeBy().get())) {
+      throw StepFailure.fatal("step " + ctx.stepId() + ": refusing to delete disk " + disk.name() + " (" + disk.id()
+              + "): it is not a disk " + in.madeBy().get() + " made (tag " + RunTags.RUN + " is "
+              + tags.getOrDefault(RunTags.RUN, "absent") + ", " + RunTags.STEP + " is " + tags.getOrDefault(RunTags.STEP, "absent") + ")",
+          "check the disk name: madeBy takes only a disk whose tags name that run and step");
+    }
+    if (!in.force().orElse(false) && in.madeBy().isEmpty() && !RunTags.madeByThisRun(tags, ctx)) {
       throw StepFailure.fatal("step " + ctx.stepId() + ": refusing to delete disk " + disk.name() + " (" + disk.id()
               + "): this run did not make it (tag " + RunTags.RUN + " is "
-              + disk.tags().getOrDefault(RunTags.RUN, "absent") + ")",
+              + tags.getOrDefault(RunTags.RUN, "absent") + ")",
           "if it really must go, set `force: true` on the step; take a snapshot first if in doubt");
     }
     cloud.deleteDisk(disk, ctx);

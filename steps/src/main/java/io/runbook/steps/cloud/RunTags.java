@@ -23,6 +23,13 @@ public final class RunTags {
     return tags != null && ctx.runId().equals(tags.get(RUN));
   }
 
+  /** Whether the tags name exactly {@code runAndStep} ({@code RUN-ID/STEP-ID}, split at the first '/'). */
+  public static boolean madeBy(Map<String, String> tags, String runAndStep) {
+    int slash = runAndStep.indexOf('/');
+    if (tags == null || slash <= 0 || slash == runAndStep.length() - 1) return false;
+    return runAndStep.substring(0, slash).equals(tags.get(RUN)) && runAndStep.substring(slash + 1).equals(tags.get(STEP));
+  }
+
   /**
    * {@code <base>-<runId>}, cut to the 80 characters Azure allows (keeping the run id end) and limited to letters, digits, '-', '_' and '.':
    * the same run (a retry, a resume) always derives the same name, so it never makes a second resource.

@@ -243,4 +243,42 @@ class DiskAndVmStepsTest {
           "a disk this run made needs no force");
     }
   }
+
+  /**
+   * dr-pitr's leftoverDonor: cloud.disk.status reads which run and step made a disk, where it is attached and whether
+   * the inventory names it; cloud.disk.delete with madeBy takes that run's step's disk and refuses any other.
+   */
+  @Test
+  void diskStatusNamesTheRunAndStepThatMadeADiskAndDeleteWithMadeByTakesOnlyThatDisk() throws Exception {
+    String made;
+    try (var ctx = ctx("r10", "db1")) {
+      made = new CreateDiskFromSnapshot().run(new CreateDiskFromSnapshot.Input("db1-snap", "db1-donor-r10", Optional.empty()),
+          ctx.forStep("donor-disk", "db1")).disk();
+    }
+    try (var ctx = ctx("r11", null)) {
+      DiskStatus.Output donor = new DiskStatus().run(new DiskStatus.Input(made), ctx);
+      assertTrue(donor.exists());
+      assertFalse(donor.attached());
+      assertEquals("r10", donor.madeByRun());
+      assertEquals("donor-disk", donor.madeByStep());
+      assertNull(donor.inventoryUse());
+
+      DiskStatus.Output data = new DiskStatus().run(new DiskStatus.Input("db1-data"), ctx);
+      assertTrue(data.attached());
+      assertEquals("db1-vm", data.attachedVm());
+      assertEquals("db1 dataDisk", data.inventoryUse());
+      assertNull(data.madeByRun());
+      assertFalse(new DiskStatus().run(new DiskStatus.Input("no-such-disk"), ctx).exists());
+
+      for (String wrong : List.of("r10/swap", "r9/donor-disk", "r10", "/donor-disk")) {
+        StepFailure f = assertThrows(StepFailure.class, () ->
+            new DeleteDisk().run(new DeleteDisk.Input(made, Optional.empty(), Optional.of(wrong)), ctx), wrong);
+        assertTrue(f.getMessage().contains("it is not a disk " + wrong + " made (tag runbook-run is r10, runbook-step is donor-disk)"),
+            f.getMessage());
+      }
+      assertEquals(0, arm.requests("DELETE", "/disks/").size());
+      assertTrue(new DeleteDisk().run(new DeleteDisk.Input(made, Optional.empty(), Optional.of("r10/donor-disk")), ctx).deleted());
+      assertNull(arm.resource(arm.diskId(RG, made)));
+    }
+  }
 }

@@ -20,7 +20,7 @@ class PlanLoadsNoSdkTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out.lines().filter(l -> !l.contains("[class,load]")).toList().toString());
-    assertTrue(out.contains("planned 12"), "all 12 cloud step types planned");
+    assertTrue(out.contains("planned 13"), "all 13 cloud step types planned");
     List<String> azure = out.lines().filter(l -> l.contains("[class,load] com.azure.")).toList();
     assertEquals(List.of(), azure, "Azure SDK classes loaded while planning");
   }

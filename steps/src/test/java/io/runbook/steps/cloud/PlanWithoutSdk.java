@@ -45,6 +45,7 @@ public final class PlanWithoutSdk {
         Map.entry("cloud.vm.start", new StartVm.Input()),
         Map.entry("cloud.vm.stop", new StopVm.Input(Optional.of(true))),
         Map.entry("cloud.disk.delete", new DeleteDisk.Input("d", Optional.empty())),
+        Map.entry("cloud.disk.status", new DiskStatus.Input("d")),
         Map.entry("cloud.recovery-point.list", new ListRecoveryPoints.Input(Optional.empty())),
         Map.entry("cloud.recovery-point.restore-disk", new RestoreDiskFromRecoveryPoint.Input(Optional.empty(), "rp", "d")));
     int planned = 0;
