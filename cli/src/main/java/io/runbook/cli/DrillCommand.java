@@ -187,15 +187,7 @@ final class DrillCommand implements Callable<Integer> {
     text.append("run: ").append(outcome.status().name().toLowerCase())
         .append(outcome.runId() == null ? "" : " (run " + outcome.runId() + ")")
         .append(ran || outcome.message() == null ? "" : ": " + outcome.message()).append('\n');
-    text.append("checks:\n");
-    if (results.isEmpty()) text.append("  (none)\n");
-    List<Map<String, Object>> checks = new ArrayList<>();
-    for (VerifyChecks.Result r : results) {
-      text.append("  ").append(r.passed() ? "PASS" : "FAIL").append("  ").append(r.check().because()).append('\n');
-      text.append("        ").append(r.what()).append(r.passed() ? "" : ": " + r.detail()).append('\n');
-      checks.add(Console.fields("because", r.check().because(), "check", r.what(), "passed", r.passed(),
-          "detail", r.passed() ? null : r.detail()));
-    }
+    List<Map<String, Object>> checks = VerifyChecks.report(results, text);
     text.append("phases:\n");
     List<Map<String, Object>> phaseList = new ArrayList<>();
     phases.forEach((name, d) -> {

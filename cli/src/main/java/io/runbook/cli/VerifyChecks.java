@@ -5,6 +5,7 @@ import io.runbook.engine.bind.Values;
 import io.runbook.engine.expr.Templates;
 import io.runbook.engine.inventory.Host;
 import io.runbook.engine.inventory.Inventory;
+import io.runbook.engine.model.Problem;
 import io.runbook.engine.model.Runbook;
 import io.runbook.engine.model.VerifyCheck;
 import io.runbook.engine.registry.StepRegistry;
@@ -30,8 +31,10 @@ import java.util.regex.Pattern;
  * each host, when {@code on} gives a list) and compares the first column of the first row, as text, with
  * {@code expect} (true/false also match 1/0, as MariaDB answers a condition); an expression check must come to true;
  * a step check runs its read-only step type on each host and its {@code that} must come to true over the outputs
- * ({@code result}). A check that cannot be evaluated fails with why. Public for tests that judge a run on an estate
- * they built themselves (a drill builds its own).
+ * ({@code result}). A check that cannot be evaluated fails with why. Nothing here changes what it judges: SQL runs in
+ * a READ ONLY transaction, step checks use READS types only. {@code runbook drill} and {@code runbook verify} judge
+ * with it and print the verdicts with {@link #report}. Public for tests that judge a run on an estate they built
+ * themselves (a drill builds its own).
  */
 public final class VerifyChecks {
   /** The verdict on one check; {@code detail} says what was found when it failed. */
@@ -50,9 +53,58 @@ public final class VerifyChecks {
                                StandaloneStepContext ctx, StepRegistry registry) {
     List<Result> out = new ArrayList<>();
     for (VerifyCheck c : checks) {
-      out.add(c.isSql() ? sql(c, vars, inventory, ctx) : c.isStep() ? step(c, vars, inventory, ctx, registry) : that(c, vars));
+      Result r = c.isSql() ? sql(c, vars, inventory, ctx) : c.isStep() ? step(c, vars, inventory, ctx, registry) : that(c, vars);
+      // What was evaluated and found may quote a secret parameter's value or a server's error about a password.
+      out.add(new Result(r.check(), ctx.redactor().redact(r.what()), r.passed(), ctx.redactor().redact(r.detail())));
     }
     return out;
+  }
+
+  /** Statements a SQL check may send: a query (after any comments), never one that writes a file. */
+  private static final Pattern READ_SQL = Pattern.compile(
+      "(?is)\\A\\s*(?:(?:--[^\\n]*(?:\\n|\\z)|#[^\\n]*(?:\\n|\\z)|/\\*.*?\\*/)\\s*)*(?:SELECT|SHOW|WITH)\\b");
+  private static final Pattern WRITES_FILE = Pattern.compile("(?i)\\bINTO\\s+(?:OUT|DUMP)FILE\\b");
+
+  /**
+   * The checks that could change what they judge, one line each naming the check and why: a SQL check that is not
+   * a SELECT, SHOW or WITH query (or writes a file), a step check whose type does more than read. Empty when every
+   * check only reads. (A write inside a query still fails: SQL checks run in a READ ONLY transaction.)
+   */
+  public static List<Problem> notReadOnly(List<VerifyCheck> checks, StepRegistry registry) {
+    List<Problem> out = new ArrayList<>();
+    for (VerifyCheck c : checks) {
+      String what = "verify check '" + c.because() + "': ";
+      if (c.isSql() && (!READ_SQL.matcher(c.sql().get()).find() || WRITES_FILE.matcher(c.sql().get()).find())) {
+        out.add(new Problem(c.posOf("sql"), what + "'" + c.sql().get() + "' is not a query that only reads; use a"
+            + " SELECT or SHOW statement"));
+      }
+      if (c.isStep()) {
+        Optional<StepType<?, ?>> type = registry.find(c.use().get());
+        if (type.isEmpty() || type.get().effect() != io.runbook.engine.spi.Effect.READS) {
+          out.add(new Problem(c.posOf("use"), what + "step type " + c.use().get()
+              + (type.isEmpty() ? " is unknown" : " does more than read")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The verdicts as drill and verify print them: per check "PASS|FAIL  because", then what was evaluated (and what
+   * was found when it failed), into {@code text}; returns the same as the {@code checks} field of their JSON event
+   * ({@code because}, {@code check}, {@code passed}, {@code detail}; docs/json-output.md).
+   */
+  static List<Map<String, Object>> report(List<Result> results, StringBuilder text) {
+    text.append("checks:\n");
+    if (results.isEmpty()) text.append("  (none)\n");
+    List<Map<String, Object>> checks = new ArrayList<>();
+    for (Result r : results) {
+      text.append("  ").append(r.passed() ? "PASS" : "FAIL").append("  ").append(r.check().because()).append('\n');
+      text.append("        ").append(r.what()).append(r.passed() ? "" : ": " + r.detail()).append('\n');
+      checks.add(Console.fields("because", r.check().because(), "check", r.what(), "passed", r.passed(),
+          "detail", r.passed() ? null : r.detail()));
+    }
+    return checks;
   }
 
   private static Result that(VerifyCheck c, Map<String, Object> vars) {
@@ -144,7 +196,7 @@ public final class VerifyChecks {
           continue;
         }
         try {
-          String actual = MariaDbClient.of(ctx, host.get()).value(query, bound);
+          String actual = firstValue(MariaDbClient.of(ctx, host.get()).readOnly(query, bound));
           if (!same(expected, actual)) failures.add(prefix + "it returned " + (actual == null ? "no row" : "'" + actual + "'"));
         } catch (StepFailure e) {
           failures.add(prefix.isEmpty() ? e.getMessage() : prefix + e.getMessage());
@@ -154,6 +206,13 @@ public final class VerifyChecks {
     } catch (RuntimeException e) {
       return new Result(c, what, false, "could not be evaluated: " + e.getMessage());
     }
+  }
+
+  /** The first column of the first row as text, or null when there is no row (as {@link MariaDbClient#value}). */
+  private static String firstValue(List<Map<String, Object>> rows) {
+    if (rows.isEmpty() || rows.get(0).isEmpty()) return null;
+    Object v = rows.get(0).values().iterator().next();
+    return v == null ? null : v.toString();
   }
 
   static boolean same(String expected, String actual) {

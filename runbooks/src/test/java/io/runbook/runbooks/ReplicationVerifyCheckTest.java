@@ -178,6 +178,29 @@ class ReplicationVerifyCheckTest {
     assertTrue(stopped.passed(), "a stopped connection runs nothing: " + stopped);
   }
 
+  /**
+   * A SQL check judges, it does not act: it runs in a READ ONLY transaction, so a query that would write (here through
+   * a stored function) fails the check and leaves the server as it was. runbook verify runs these on real hosts.
+   */
+  @Test
+  @Order(5)
+  void aSqlCheckThatWouldWriteFailsAndChangesNothing() throws Exception {
+    primary.sql("CREATE DATABASE verify_ro", "CREATE TABLE verify_ro.t (id INT PRIMARY KEY AUTO_INCREMENT)",
+        "CREATE FUNCTION verify_ro.touch() RETURNS INT DETERMINISTIC BEGIN INSERT INTO verify_ro.t VALUES (NULL); RETURN 1; END");
+    VerifyCheck writes = new VerifyCheck(java.util.Optional.of("SELECT verify_ro.touch()"), List.of(),
+        java.util.Optional.of("primary"), java.util.Optional.of("1"), java.util.Optional.empty(), java.util.Optional.empty(),
+        "a query that writes", io.runbook.engine.model.SourcePos.UNKNOWN, Map.of());
+    Map<String, Object> vars = Map.of("params", Map.of());
+    List<VerifyChecks.Result> r;
+    try (StandaloneStepContext ctx = StandaloneStepContext.builder().inventory(inventory)
+        .env(Map.of(PASSWORD_ENV, PASSWORD)).build()) {
+      r = VerifyChecks.evaluate(List.of(writes), vars, inventory, ctx, registry);
+    }
+    assertFalse(r.get(0).passed(), r.toString());
+    assertTrue(r.get(0).detail().contains("READ ONLY transaction"), r.get(0).detail());
+    assertEquals("0", primary.queryValue("SELECT COUNT(*) FROM verify_ro.t"), "nothing was written");
+  }
+
   private static List<VerifyChecks.Result> verify(String primaryHost, List<String> replicas) {
     Map<String, Object> vars = Map.of("params", Map.of("primary", primaryHost, "replicas", replicas));
     try (StandaloneStepContext ctx = StandaloneStepContext.builder().inventory(inventory)

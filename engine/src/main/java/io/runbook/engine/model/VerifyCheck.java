@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One check of a runbook's {@code verify:} section, evaluated by {@code runbook drill} after the run (never by
- * {@code runbook run}). A SQL condition ({@code sql} on host {@code on}, its {@code ?} marks bound to {@code params}:
+ * One check of a runbook's {@code verify:} section, evaluated by {@code runbook drill} after the run and by
+ * {@code runbook verify RUN_ID} after a real one (never by {@code runbook run}). A SQL condition ({@code sql} on host {@code on}, its {@code ?} marks bound to {@code params}:
  * the first column of the first row must equal {@code expect}, a literal or a template); an expression ({@code that},
  * a template over the runbook's params and step outputs that must come to true); or a step check ({@code use}: a
  * read-only step type run on each host of {@code on} without inputs, then {@code that} over its outputs, named
