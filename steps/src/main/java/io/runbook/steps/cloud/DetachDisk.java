@@ -11,12 +11,19 @@ import io.runbook.steps.cloud.CloudProvider.AttachedDisk;
 import io.runbook.steps.cloud.CloudProvider.Vm;
 import java.util.Optional;
 
-/** Detaches the disk at a LUN of the {@code on:} host's VM (the disk itself is kept). */
+/**
+ * Detaches the disk at a LUN of the {@code on:} host's VM (the disk itself is kept). With {@code expectDisk} it
+ * refuses, before any change, when another disk sits at that LUN (a part run on its own, an estate changed by hand):
+ * a LUN says where, not which disk. An empty LUN stays fine either way, so a resumed run whose detach happened goes on.
+ */
 @Doc("Detach the disk at a LUN of the host's VM; the disk is kept and its id output")
 public final class DetachDisk implements StepType<DetachDisk.Input, DetachDisk.Output> {
 
   @Doc("Which LUN")
-  public record Input(@Doc("LUN to empty") int lun) {}
+  public record Input(
+      @Doc("LUN to empty") int lun,
+      @Doc("The disk (name or id) meant to be at that LUN: any other disk there is refused before anything changes;"
+          + " an empty LUN is still fine (already detached)") Optional<String> expectDisk) {}
 
   @Doc("What was detached")
   public record Output(
@@ -38,7 +45,12 @@ public final class DetachDisk implements StepType<DetachDisk.Input, DetachDisk.O
     try {
       String vm = ctx.requireTarget().vmName();
       CloudPlanner p = CloudProviders.planner(ctx);
-      return p.getVm(vm).then(p.detachDisk(vm, null, in.lun()));
+      Plan plan = p.getVm(vm);
+      if (in.expectDisk().isPresent()) {
+        plan = plan.then(Plan.note("refuses unless the disk at LUN " + in.lun() + " of VM " + vm + " is "
+            + in.expectDisk().get() + " (an empty LUN is fine: already detached)"));
+      }
+      return plan.then(p.detachDisk(vm, in.expectDisk().orElse(null), in.lun()));
     } catch (StepFailure f) {
       return Plan.note(f.getMessage());
     }
@@ -52,6 +64,9 @@ public final class DetachDisk implements StepType<DetachDisk.Input, DetachDisk.O
     if (at.isEmpty()) {
       ctx.log().warn("LUN " + in.lun() + " of VM " + vm.name() + " is already empty; nothing to detach");
       return new Output(vm.name(), in.lun(), null, null);
+    }
+    if (in.expectDisk().isPresent() && !ExpectedDisk.holds(at.get(), in.expectDisk().get())) {
+      throw ExpectedDisk.refusal(ctx, vm, at.get(), in.expectDisk().get());
     }
     cloud.detachDisk(vm, at.get(), ctx);
     return new Output(vm.name(), in.lun(), at.get().diskName(), at.get().diskId());

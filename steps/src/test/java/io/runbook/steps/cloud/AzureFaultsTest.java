@@ -55,7 +55,7 @@ class AzureFaultsTest {
     arm.inject(Fault.throttle("GET", VM_PATH, 1, 1));
     try (var ctx = ctx(null)) {
       long t0 = System.nanoTime();
-      assertEquals("running", new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx).powerState());
+      assertEquals("running", new VmStatus().run(new VmStatus.Input(java.util.Optional.empty(), java.util.Optional.empty()), ctx).powerState());
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       assertTrue(took.toMillis() >= 950, "waited Retry-After (1 s), took " + took.toMillis() + " ms");
     }
@@ -78,7 +78,7 @@ class AzureFaultsTest {
   void aResetConnectionIsRetried() throws Exception {
     arm.inject(Fault.reset("GET", VM_PATH, 1));
     try (var ctx = ctx(null)) {
-      assertEquals("db1-vm", new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx).vm());
+      assertEquals("db1-vm", new VmStatus().run(new VmStatus.Input(java.util.Optional.empty(), java.util.Optional.empty()), ctx).vm());
     }
     assertEquals(2, arm.requests("GET", VM_PATH).size());
   }
@@ -87,7 +87,7 @@ class AzureFaultsTest {
   void persistent503FailsRetryablyWithAzuresCodeAndTheResource() throws Exception {
     arm.inject(Fault.status("GET", VM_PATH, 10, 503));
     try (var ctx = ctx(null)) {
-      StepFailure f = assertThrows(StepFailure.class, () -> new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx));
+      StepFailure f = assertThrows(StepFailure.class, () -> new VmStatus().run(new VmStatus.Input(java.util.Optional.empty(), java.util.Optional.empty()), ctx));
       assertTrue(f.getMessage().contains("HTTP 503 ServiceUnavailable"), f.getMessage());
       assertTrue(f.getMessage().contains(arm.vmId(RG, "db1-vm")), f.getMessage());
       assertTrue(f.retryable());
@@ -99,7 +99,7 @@ class AzureFaultsTest {
   void persistentConnectionResetsFailRetryably() throws Exception {
     arm.inject(Fault.reset("GET", VM_PATH, 10));
     try (var ctx = ctx(null)) {
-      StepFailure f = assertThrows(StepFailure.class, () -> new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx));
+      StepFailure f = assertThrows(StepFailure.class, () -> new VmStatus().run(new VmStatus.Input(java.util.Optional.empty(), java.util.Optional.empty()), ctx));
       assertTrue(f.getMessage().contains("could not talk to Azure Resource Manager"), f.getMessage());
       assertTrue(f.retryable());
       assertNotNull(f.hint());
@@ -115,7 +115,7 @@ class AzureFaultsTest {
   void aDetachWhoseAnswerWasLostIsTakenAsDoneWhenTheVmShowsItAndAFailedOneStillFails() throws Exception {
     arm.inject(Fault.resetAfterApplying("POST", "/virtualMachines/db1-vm/attachDetachDataDisks$", 1));
     try (var ctx = ctx(null)) {
-      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9, Optional.empty()), ctx);
       assertEquals("db1-data", out.disk());
       assertEquals(2, arm.requests("POST", "/attachDetachDataDisks$").size(), "sent again after the reset");
       assertTrue(log.has("warn:", "shows the change made"), log.lines.toString());

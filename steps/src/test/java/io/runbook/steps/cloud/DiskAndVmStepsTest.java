@@ -178,29 +178,92 @@ class DiskAndVmStepsTest {
   @Test
   void detachEmptiesTheLunAndIsIdempotent() throws Exception {
     try (var ctx = ctx("r6", "db1")) {
-      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9, Optional.empty()), ctx);
       assertEquals("db1-data", out.disk());
       assertEquals(0, vmDisks("db1-vm").size());
-      DetachDisk.Output again = new DetachDisk().run(new DetachDisk.Input(9), ctx);
+      DetachDisk.Output again = new DetachDisk().run(new DetachDisk.Input(9, Optional.empty()), ctx);
       assertNull(again.diskId());
       assertTrue(log.has("warn:", "already empty"));
-      assertEquals(Reconciled.Status.DONE, new DetachDisk().reconcile(new DetachDisk.Input(9), ctx).status());
+      assertEquals(Reconciled.Status.DONE, new DetachDisk().reconcile(new DetachDisk.Input(9, Optional.empty()), ctx).status());
+    }
+  }
+
+  /** A LUN says where, not which disk: with expectDisk another disk there is refused and nothing is detached. */
+  @Test
+  void detachWithExpectDiskRefusesAnotherDiskAtTheLunAndDetachesNothing() throws Exception {
+    arm.addDisk(RG, "db1-donor", "westeurope", "1", 64);
+    try (var ctx = ctx("r6", "db1")) {
+      var in = new DetachDisk.Input(9, Optional.of("db1-donor"));
+      StepFailure f = assertThrows(StepFailure.class, () -> new DetachDisk().run(in, ctx));
+      assertTrue(f.getMessage().contains("LUN 9 of VM db1-vm holds disk db1-data, not the expected db1-donor"),
+          f.getMessage());
+      assertTrue(f.hint().contains("take it off by hand (stop what uses it, unmount it, then the portal or az vm disk detach)"), f.hint());
+      assertFalse(f.retryable());
+      // the same name in another resource group is another disk: an id compares whole
+      String elsewhere = arm.diskId("rg-other", "db1-data");
+      StepFailure byId = assertThrows(StepFailure.class, () ->
+          new DetachDisk().run(new DetachDisk.Input(9, Optional.of(elsewhere)), ctx));
+      assertTrue(byId.getMessage().contains("holds disk db1-data (" + arm.diskId(RG, "db1-data") + "), not the expected "
+          + elsewhere), byId.getMessage());
+      assertEquals(0, arm.requests("POST", "/attachDetachDataDisks$").size(), "refused before asking Azure");
+      assertEquals("db1-data", vmDisks("db1-vm").get(0).path("name").asText());
+      // a resume sees the wrong disk still there: not done, so the step runs (and refuses) again
+      assertEquals(Reconciled.Status.NOT_DONE, new DetachDisk().reconcile(in, ctx).status());
+    }
+  }
+
+  @Test
+  void detachWithExpectDiskDetachesThatDiskByNameOrId() throws Exception {
+    try (var ctx = ctx("r6", "db1")) {
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9, Optional.of("DB1-data")), ctx);
+      assertEquals("db1-data", out.disk());
+      assertEquals(0, vmDisks("db1-vm").size());
+    }
+    // Azure ids are case-insensitive, and the VM may report another casing than the id a step output
+    try (var ctx = ctx("r7", "db2")) {
+      String id = arm.diskId(RG, "db2-data").replace(RG, RG.toUpperCase());
+      DetachDisk.Output out = new DetachDisk().run(new DetachDisk.Input(9, Optional.of(id)), ctx);
+      assertEquals("db2-data", out.disk());
+      assertEquals(0, vmDisks("db2-vm").size());
+    }
+  }
+
+  @Test
+  void detachPlanNamesTheExpectedDiskAndTheRefusal() throws Exception {
+    try (var ctx = ctx("r6", "db1")) {
+      String plan = text(new DetachDisk().plan(new DetachDisk.Input(9, Optional.of("db1-data")), ctx));
+      assertTrue(plan.contains("refuses unless the disk at LUN 9 of VM db1-vm is db1-data (an empty LUN is fine"), plan);
+      assertTrue(plan.contains("\"dataDisksToDetach\":[{\"diskId\":\"" + arm.diskId(RG, "db1-data") + "\"}]"), plan);
+    }
+  }
+
+  /** Resume-safety: the detach happened before a crash, the LUN is empty; the expected disk does not change that. */
+  @Test
+  void detachWithExpectDiskOnAnEmptyLunStillSucceeds() throws Exception {
+    try (var ctx = ctx("r6", "db1")) {
+      var in = new DetachDisk.Input(9, Optional.of("db1-data"));
+      new DetachDisk().run(in, ctx);
+      assertEquals(Reconciled.Status.DONE, new DetachDisk().reconcile(in, ctx).status());
+      DetachDisk.Output again = new DetachDisk().run(in, ctx);
+      assertNull(again.disk());
+      assertTrue(log.has("warn:", "already empty"));
+      assertEquals(1, arm.requests("POST", "/attachDetachDataDisks$").size(), "one detach only");
     }
   }
 
   @Test
   void vmStatusStopDeallocateAndStart() throws Exception {
     try (var ctx = ctx("r7", "db1")) {
-      VmStatus.Output s = new VmStatus().run(new VmStatus.Input(java.util.Optional.empty()), ctx);
+      VmStatus.Output s = new VmStatus().run(new VmStatus.Input(java.util.Optional.empty(), java.util.Optional.empty()), ctx);
       assertEquals("running", s.powerState());
       assertTrue(s.running());
       assertEquals("1", s.zone());
       assertEquals(List.of(new VmStatus.DataDisk(9, "db1-data", arm.diskId(RG, "db1-data"))), s.dataDisks());
       assertNull(s.lunDisk(), "no lun asked for");
-      VmStatus.Output at9 = new VmStatus().run(new VmStatus.Input(Optional.of(9)), ctx);
+      VmStatus.Output at9 = new VmStatus().run(new VmStatus.Input(Optional.of(9), java.util.Optional.empty()), ctx);
       assertEquals("db1-data", at9.lunDisk());
       assertEquals(arm.diskId(RG, "db1-data"), at9.lunDiskId());
-      VmStatus.Output at10 = new VmStatus().run(new VmStatus.Input(Optional.of(10)), ctx);
+      VmStatus.Output at10 = new VmStatus().run(new VmStatus.Input(Optional.of(10), java.util.Optional.empty()), ctx);
       assertNull(at10.lunDisk(), "nothing attached at LUN 10");
       assertNull(at10.lunDiskId());
 
@@ -214,6 +277,30 @@ class DiskAndVmStepsTest {
       new StartVm().run(new StartVm.Input(), ctx);
       assertEquals(1, arm.requests("POST", "/start$").size(), "starting a running VM sends nothing");
     }
+  }
+
+  /** A part checks the LUN with vm.status before it changes anything; the failed step reads again on a resume. */
+  @Test
+  void vmStatusWithExpectDiskFailsOnAnotherDiskAndPassesTheRightOneOrAnEmptyLun() throws Exception {
+    try (var ctx = ctx("r8", "db1")) {
+      var wrong = new VmStatus.Input(Optional.of(9), Optional.of("db1-donor"));
+      StepFailure f = assertThrows(StepFailure.class, () -> new VmStatus().run(wrong, ctx));
+      assertTrue(f.getMessage().contains("LUN 9 of VM db1-vm holds disk db1-data, not the expected db1-donor; refused"
+          + " before any change"), f.getMessage());
+      assertFalse(f.retryable());
+      assertTrue(text(new VmStatus().plan(wrong, ctx)).contains("fails unless the disk at LUN 9 of VM db1-vm is db1-donor"));
+      var right = new VmStatus.Input(Optional.of(9), Optional.of(arm.diskId(RG, "db1-data")));
+      assertEquals("db1-data", new VmStatus().run(right, ctx).lunDisk());
+      new DetachDisk().run(new DetachDisk.Input(9, Optional.empty()), ctx);
+      assertNull(new VmStatus().run(wrong, ctx).lunDisk(), "an empty LUN passes");
+      StepFailure noLun = assertThrows(StepFailure.class, () ->
+          new VmStatus().run(new VmStatus.Input(Optional.empty(), Optional.of("db1-data")), ctx));
+      assertTrue(noLun.getMessage().contains("expectDisk needs lun"), noLun.getMessage());
+    }
+  }
+
+  static String text(io.runbook.engine.spi.Plan plan) {
+    return plan.actions().stream().map(a -> a.text()).reduce("", (x, y) -> x + "\n" + y);
   }
 
   @Test

@@ -91,6 +91,9 @@ public final class ArmEmulator implements AutoCloseable {
   /** Attaches without an operation (the estate as it was before the test). */
   public void attach(String rg, String vm, String diskName, int lun) { router.attach(rg, vm, diskName, lun); }
 
+  /** Detaches without an operation (a change made by hand, outside the run). */
+  public void detach(String rg, String vm, int lun) { router.detach(rg, vm, lun); }
+
   /** A snapshot of a disk as it is now (its id and unique id), taken at {@code time}; returns its id. */
   public String addSnapshot(String rg, String name, String sourceDiskRg, String sourceDisk, Instant time) {
     return router.addSnapshot(rg, name, sourceDiskRg, sourceDisk, time);

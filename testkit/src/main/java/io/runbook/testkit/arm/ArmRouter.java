@@ -198,6 +198,23 @@ final class ArmRouter implements ResponseDefinitionTransformerV2 {
     attachNow(v, d, lun, "None");
   }
 
+  synchronized void detach(String rg, String vm, int lun) {
+    ObjectNode v = resources.get(key(id(rg, "Microsoft.Compute/virtualMachines", vm)));
+    if (v == null) throw new IllegalArgumentException("no VM " + vm + " in " + rg);
+    ArrayNode dd = (ArrayNode) v.with("properties").with("storageProfile").withArray("dataDisks");
+    for (int i = 0; i < dd.size(); i++) {
+      if (dd.get(i).path("lun").asInt() != lun) continue;
+      ObjectNode d = resources.get(key(dd.get(i).path("managedDisk").path("id").asText()));
+      if (d != null) {
+        d.remove("managedBy");
+        d.with("properties").put("diskState", "Unattached");
+      }
+      dd.remove(i);
+      return;
+    }
+    throw new IllegalArgumentException("nothing at LUN " + lun + " of VM " + vm);
+  }
+
   synchronized String addSnapshot(String rg, String name, String diskRg, String diskName, Instant time) {
     ObjectNode disk = resources.get(key(id(diskRg, "Microsoft.Compute/disks", diskName)));
     if (disk == null) throw new IllegalArgumentException("no disk " + diskName + " in " + diskRg);
