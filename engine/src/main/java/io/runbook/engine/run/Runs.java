@@ -206,6 +206,9 @@ public final class Runs {
     decisions.assumeDone().forEach(p -> opening.add(decision(p, RunHistory.ASSUME_DONE)));
     decisions.rerun().forEach(p -> opening.add(decision(p, RunHistory.RERUN)));
     decisions.approve().forEach(p -> opening.add(decision(p, RunHistory.APPROVE)));
+    for (String p : RereadAfterRefusal.paths(contents.records())) {
+      opening.add(decision(p, RunHistory.RERUN).with("reason", "read again after the precondition refusal"));
+    }
     return execute(rb, inventory, hasInventory, params, runId, startedAt, runDir, redactor, secrets,
         history, contents, opening, "resuming run " + runId + ": " + rb.name());
   }
@@ -333,9 +336,14 @@ public final class Runs {
          JournalWriter journal = new JournalWriter(runDir.resolve(JournalWriter.FILE_NAME), redactor, settings.listener())) {
       log.say(banner);
       log.note("state: " + runDir);
+      List<String> reread = new ArrayList<>();
       for (JournalRecord r : opening) {
         journal.append(r);
         if (history != null) history.apply(r);
+        if (JournalRecord.DECISION.equals(r.type()) && r.text("reason") != null) reread.add(r.step());
+      }
+      if (!reread.isEmpty()) {
+        log.say("reading again (READS since the run's last change; the refusal may have been fixed): " + String.join(", ", reread));
       }
       RunSession session = new RunSession(runId, startedAt, inventory, redactor, secrets, shared, runDir, log, journal,
           Operator.redacting(settings.operator(), redactor), cancellation, settings.yes());

@@ -95,8 +95,8 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     throw new RunStopped(RunStatus.PRECONDITION_FALSE, message,
         // A resume keeps the run's parameters: a refusal that needs other parameters is fixed by a new run.
         "it checks " + require.that() + "; when the fix is outside the run (a host, disk or setting), make it true,"
-            + " then: runbook resume " + s.runId() + "; when it needs other parameters, start a new run (a resume"
-            + " keeps this run's)");
+            + " then: runbook resume " + s.runId() + " (it reads again what the run read since its last change); when it"
+            + " needs other parameters, start a new run (a resume keeps this run's)");
   }
 
   @Override
@@ -121,6 +121,7 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
     confirm(b);
     s.journal().append(JournalRecord.of(JournalRecord.STEP_STARTED, b.path())
         .with("use", b.type().name())
+        .with("effect", b.type().effectOf(b.input()).name())
         .with("host", b.host().orElse(null))
         .with("input", Json.redactedTree(b.input(), s.redactor())));
     s.log().say("-> " + b.path() + " (" + b.type().name() + b.host().map(h -> " on " + h).orElse("") + ")");

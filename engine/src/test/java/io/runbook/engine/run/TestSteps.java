@@ -36,6 +36,25 @@ final class TestSteps {
     }
   }
 
+  /** Reads {@link #world} (READS), which a test changes between a run and its resume; counts its reads. */
+  static final class Probe implements StepType<Probe.Input, Probe.Output> {
+    record Input(Optional<String> what) {}
+    record Output(String value) {}
+
+    volatile String world = "";
+    final AtomicInteger reads = new AtomicInteger();
+
+    public String name() { return "test.probe"; }
+    public Class<Input> inputType() { return Input.class; }
+    public Class<Output> outputType() { return Output.class; }
+    public Effect effect() { return Effect.READS; }
+    public Plan plan(Input in, StepContext ctx) { return Plan.note("read the world"); }
+    public Output run(Input in, StepContext ctx) {
+      reads.incrementAndGet();
+      return new Output(world);
+    }
+  }
+
   /** Fails (retryable or not) the first {@code failures} times it is called for a key, then succeeds. */
   static final class Flaky implements StepType<Flaky.Input, Flaky.Output> {
     record Input(String key, int failures, boolean retryable) {}
