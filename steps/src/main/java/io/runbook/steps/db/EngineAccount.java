@@ -15,8 +15,11 @@ public final class EngineAccount {
   /** One global privilege and why a runbook needs it. */
   public record Privilege(String name, String why) {}
 
-  /** An optional set: only the runbooks (or options) named in {@code when} need it. */
-  public record Extra(String when, List<Privilege> privileges) {}
+  /**
+   * An optional set: only the runbooks (or options) named in {@code when} need it. {@code speedOnly}: they work
+   * without it, slower; the sandbox leaves such sets out so its tests run the path an operator without them gets.
+   */
+  public record Extra(String when, List<Privilege> privileges, boolean speedOnly) {}
 
   /** What every shipped runbook may use (the DR runbooks use all of it). */
   public static final List<Privilege> REQUIRED = List.of(
@@ -43,18 +46,18 @@ public final class EngineAccount {
   /** Needed only by some runbooks or options. */
   public static final List<Extra> OPTIONAL = List.of(
       new Extra("backup-disk-refresh: mariadb-backup logs in as this account (it also uses RELOAD and PROCESS)",
-          List.of(new Privilege("BINLOG MONITOR", "SHOW MASTER STATUS, which mariadb-backup --backup runs"))),
+          List.of(new Privilege("BINLOG MONITOR", "SHOW MASTER STATUS, which mariadb-backup --backup runs")), false),
       new Extra("dr-pitr with donorBoots: false (binlog.replay method pipe): the replayed binlogs' statements run as this "
           + "account, so it needs the privileges of every statement in them; these cover the usual ones (narrow ON *.* to "
           + "your application schemas if you like)",
           List.of(new Privilege("INSERT", "row events"), new Privilege("UPDATE", "row events"),
               new Privilege("DELETE", "row events"), new Privilege("CREATE", "CREATE TABLE / DATABASE in the binlog"),
               new Privilege("DROP", "DROP / TRUNCATE in the binlog"), new Privilege("ALTER", "ALTER TABLE in the binlog"),
-              new Privilege("INDEX", "CREATE / DROP INDEX in the binlog"))),
+              new Privilege("INDEX", "CREATE / DROP INDEX in the binlog")), false),
       new Extra("dr-pitr, faster replay (binlog.replay with relaxDurability, the default): SET GLOBAL "
           + "innodb_flush_log_at_trx_commit has no narrower privilege on 10.11; without SUPER the replay keeps that "
           + "setting (slower) and says so",
-          List.of(new Privilege("SUPER", "SET GLOBAL innodb_flush_log_at_trx_commit = 0 while replaying"))));
+          List.of(new Privilege("SUPER", "SET GLOBAL innodb_flush_log_at_trx_commit = 0 while replaying")), true));
 
   private EngineAccount() {}
 
@@ -70,10 +73,17 @@ public final class EngineAccount {
 
   private static String quote(String s) { return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"; }
 
-  /** Every GRANT the shipped runbooks need, the optional ones after the required one. */
-  public static List<String> grantsForEverything(String user, String host) {
+  /** Every GRANT the doc prints: the required one, then the optional ones. */
+  public static List<String> documentedGrants(String user, String host) {
     List<String> out = new java.util.ArrayList<>(List.of(grant(REQUIRED, user, host)));
     for (Extra e : OPTIONAL) out.add(grant(e.privileges(), user, host));
+    return out;
+  }
+
+  /** What every shipped runbook needs to succeed: the documented GRANTs but the speed-only ones. */
+  public static List<String> grantsForEveryRunbook(String user, String host) {
+    List<String> out = new java.util.ArrayList<>(List.of(grant(REQUIRED, user, host)));
+    for (Extra e : OPTIONAL) if (!e.speedOnly()) out.add(grant(e.privileges(), user, host));
     return out;
   }
 }
