@@ -2,8 +2,8 @@ package io.runbook.steps.binlog;
 
 import io.runbook.engine.spi.StepContext;
 import io.runbook.engine.spi.StepFailure;
-import io.runbook.steps.db.Gtid;
 import io.runbook.steps.db.EngineAccount;
+import io.runbook.steps.db.Gtid;
 import io.runbook.steps.db.MariaDbClient;
 import io.runbook.steps.db.SqlQuoting;
 import java.time.Instant;

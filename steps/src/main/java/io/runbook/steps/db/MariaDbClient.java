@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The JDBC connection to one inventory host's MariaDB, shared by all steps of a run ({@link #of}), and the one
@@ -221,10 +223,9 @@ public final class MariaDbClient implements AutoCloseable {
   }
 
   /** Access denied for a database, a table, a column, a privilege-checked statement, a routine; not owner of a thread. */
-  private static final java.util.Set<Integer> PRIVILEGE_ERRORS = java.util.Set.of(1044, 1095, 1142, 1143, 1227, 1370);
-  private static final java.util.regex.Pattern NEEDS =
-      java.util.regex.Pattern.compile("you need \\(at least one of\\) the (.+?) privilege\\(s\\)");
-  private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("\\[SQLState [^,]+, error (\\d+)]$");
+  private static final Set<Integer> PRIVILEGE_ERRORS = Set.of(1044, 1095, 1142, 1143, 1227, 1370);
+  private static final Pattern NEEDS = Pattern.compile("you need \\(at least one of\\) the (.+?) privilege\\(s\\)");
+  private static final Pattern ERROR_CODE = Pattern.compile("\\[SQLState [^,]+, error (\\d+)]$");
 
   /** Whether a failure from this class is the server refusing for want of a privilege (the account, not the step). */
   public static boolean lacksPrivilege(StepFailure f) {
