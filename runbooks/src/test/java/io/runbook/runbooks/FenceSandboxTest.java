@@ -81,8 +81,8 @@ class FenceSandboxTest {
   /** A fresh estate with data, an application account and a snapshot (the same for every run). */
   private static SandboxDrill prepared() throws Exception {
     SandboxDrill d = SandboxDrill.fresh(ESTATE, 0);
-    d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)",
-        "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT ON drill.* TO 'app'@'%'");
+    d.sql("primary", "CREATE DATABASE drill", "CREATE TABLE drill.t (id INT PRIMARY KEY)", "INSERT INTO drill.t VALUES (1)");
+    d.sqlAsRoot("primary", "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT ON drill.* TO 'app'@'%'");
     d.estate.snapshotNow();
     return d;
   }

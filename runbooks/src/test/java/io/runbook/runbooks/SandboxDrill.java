@@ -252,6 +252,17 @@ final class SandboxDrill implements AutoCloseable {
     }
   }
 
+  /**
+   * As the server's root (the estate password): for what the engine's account may not do, such as creating an
+   * application account (it holds only the privileges of docs/database-account.md).
+   */
+  void sqlAsRoot(String host, String... statements) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ports.get(host) + "/", "root", password);
+         Statement s = c.createStatement()) {
+      for (String st : statements) s.execute(st);
+    }
+  }
+
   /** The first column of the first row, as text (null when there is no row). */
   String value(String host, String query) throws SQLException {
     try (Connection c = connect(host); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {

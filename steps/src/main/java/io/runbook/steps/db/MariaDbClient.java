@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The JDBC connection to one inventory host's MariaDB, shared by all steps of a run ({@link #of}), and the one
@@ -215,10 +218,37 @@ public final class MariaDbClient implements AutoCloseable {
     boolean transientConflict = state.startsWith("40") || code == 1205 /* lock wait timeout */ || code == 1213;
     String text = where() + ": " + shorten(statement) + " failed: " + message
         + " [SQLState " + (state.isEmpty() ? "-" : state) + ", error " + code + "]";
-    return new StepFailure(text, connectionLevel || transientConflict, hint(state, code, connectionLevel, transientConflict), null);
+    return new StepFailure(text, connectionLevel || transientConflict,
+        hint(state, code, message, connectionLevel, transientConflict), null);
   }
 
-  private String hint(String state, int code, boolean connectionLevel, boolean transientConflict) {
+  /** Access denied for a database, a table, a column, a privilege-checked statement, a routine; not owner of a thread. */
+  private static final Set<Integer> PRIVILEGE_ERRORS = Set.of(1044, 1095, 1142, 1143, 1227, 1370);
+  private static final Pattern NEEDS = Pattern.compile("you need \\(at least one of\\) the (.+?) privilege\\(s\\)");
+  private static final Pattern ERROR_CODE = Pattern.compile("\\[SQLState [^,]+, error (\\d+)]$");
+
+  /** Whether a failure from this class is the server refusing for want of a privilege (the account, not the step). */
+  public static boolean lacksPrivilege(StepFailure f) {
+    var m = ERROR_CODE.matcher(f.getMessage() == null ? "" : f.getMessage());
+    return m.find() && PRIVILEGE_ERRORS.contains(Integer.parseInt(m.group(1)));
+  }
+
+  /**
+   * The GRANT that ends a privilege error, when the server says which privilege: of "SUPER, SLAVE MONITOR" the narrow
+   * one (SUPER grants far more); KILL of another user's session needs CONNECTION ADMIN.
+   */
+  private Optional<String> missingPrivilege(int code, String message) {
+    String privilege = null;
+    if (code == 1095) privilege = "CONNECTION ADMIN";
+    var m = NEEDS.matcher(message);
+    if (m.find()) {
+      List<String> names = List.of(m.group(1).split(",\\s*"));
+      privilege = names.stream().filter(n -> !n.equals("SUPER")).findFirst().orElse(names.get(0));
+    }
+    return Optional.ofNullable(privilege).map(p -> "GRANT " + p + " ON *.* TO '" + user + "'@'<its host>'");
+  }
+
+  private String hint(String state, int code, String message, boolean connectionLevel, boolean transientConflict) {
     if (state.equals("28000") || code == 1045) {
       return "check db.user (" + user + ") and the password " + (passwordRef == null ? "(none set)" : "secret " + passwordRef)
           + " of host " + hostName + " in the inventory, and that the account may connect from this machine";
@@ -228,8 +258,10 @@ public final class MariaDbClient implements AutoCloseable {
           + " (bind-address, firewall, network security group); add retry: to wait for a starting server";
     }
     if (transientConflict) return "another session held the rows; retrying the step is safe";
-    if (code == 1044 || code == 1142 || code == 1143 || code == 1227 || code == 1370) {
-      return "grant the missing privilege to " + user + " on " + hostName + ", or use an account that has it";
+    if (PRIVILEGE_ERRORS.contains(code)) {
+      String grant = missingPrivilege(code, message).map(p -> " (" + p + ")").orElse("");
+      return "grant the missing privilege to " + user + " on " + hostName + grant + ", or use an account that has it; "
+          + EngineAccount.DOC + " lists every privilege the engine's account needs";
     }
     if (code == 1064 || code == 1149) return "fix the SQL text of the step";
     if (code == 1146 || code == 1049 || code == 1054) return "check the schema, table and column names the step uses";

@@ -166,6 +166,28 @@ class ReplayTest {
   }
 
   @Test
+  void replicationWithTheDocumentedAccountWithoutSuperKeepsFlushSettingAndSucceeds() throws Exception {
+    MariaDbServer base = h.bootBase("nosuper");
+    // The engine's account on the target: exactly the documented required privileges (no SUPER); not binlogged, so the
+    // base's GTID position stays the snapshot's.
+    base.sql("SET SESSION sql_log_bin = 0", "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'runbook'@'%'",
+        io.runbook.steps.db.EngineAccount.grant(io.runbook.steps.db.EngineAccount.REQUIRED, "runbook", "%"));
+    FindCut.Output cut = cutBeforeDrop(base);
+    Lines log = new Lines();
+    try (StandaloneStepContext ctx = ctx(base, log)) {
+      Replay.Output out = new Replay().run(replay(cut.lastApplied().get().gtid(), null, "replication"), ctx);
+      assertEquals(61, out.applied());
+      assertStateJustBeforeDrop(base);
+      assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("warn ") && l.contains("lacks SUPER")
+          && l.contains("docs/database-account.md")), log.lines.toString());
+      assertEquals("1", base.queryValue("SELECT @@global.sync_binlog"));
+      assertEquals("1", base.queryValue("SELECT @@global.innodb_flush_log_at_trx_commit"));
+      assertEquals(String.valueOf(h.primary.serverId()), base.queryValue("SELECT @@global.server_id"));
+      assertEquals("0", base.queryValue("SELECT @@global.read_only + 0"));
+    }
+  }
+
+  @Test
   void multiFileReplayInTwoLegsAppliesEachTransactionExactlyOnce() throws Exception {
     MariaDbServer base = h.bootBase("legs");
     long baseSeq = Gtid.parse(h.basePosition).seq();

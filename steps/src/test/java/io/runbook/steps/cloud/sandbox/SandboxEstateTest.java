@@ -57,6 +57,19 @@ class SandboxEstateTest {
       assertEquals("1", primary.value("SELECT @@sync_binlog"));
       assertEquals("full_crc32", primary.value("SELECT @@innodb_checksum_algorithm").toLowerCase());
       assertEquals("2", replica.value("SELECT @@server_id"));
+      // the engine's account holds what docs/database-account.md lists (required and optional but the speed-only
+      // SUPER), nothing more
+      java.util.Set<String> documented = new java.util.TreeSet<>();
+      io.runbook.steps.db.EngineAccount.REQUIRED.forEach(p -> documented.add(p.name()));
+      io.runbook.steps.db.EngineAccount.OPTIONAL.stream().filter(e -> !e.speedOnly())
+          .forEach(e -> e.privileges().forEach(p -> documented.add(p.name())));
+      assertFalse(documented.contains("SUPER"));
+      for (MariaDbClient db : List.of(primary, replica)) {
+        List<String> grants = db.query("SHOW GRANTS").stream().map(r -> r.values().iterator().next().toString()).toList();
+        assertEquals(1, grants.size(), grants.toString());
+        String onAll = grants.get(0).replaceAll("^GRANT (.*) ON \\*\\.\\* TO .*$", "$1");
+        assertEquals(documented, new java.util.TreeSet<>(List.of(onAll.split(", "))), db.where());
+      }
     }
     SandboxCloud cloud = estate.cloud();
     assertEquals("primary-data", cloud.vm("primary").atLun(SandboxEstate.DATA_LUN).orElseThrow().diskName());
