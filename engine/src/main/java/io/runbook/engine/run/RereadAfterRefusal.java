@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which finished steps a resume reads again after a precondition refusal. The refusal tells the operator to fix the
@@ -16,6 +17,9 @@ import java.util.Map;
  * recorded outputs, since what ran after it was decided on them.
  */
 final class RereadAfterRefusal {
+  private static final Set<String> RUN_LEVEL =
+      Set.of(JournalRecord.RUN_STARTED, JournalRecord.RUN_FINISHED, JournalRecord.RUN_RESUMED);
+
   private RereadAfterRefusal() {}
 
   /** The paths to read again, in journal order, or none when the run did not stop at a precondition refusal. */
@@ -25,9 +29,9 @@ final class RereadAfterRefusal {
     boolean refused = false;
     for (JournalRecord r : records) {
       String type = r.type();
-      if (type.startsWith("step-") || JournalRecord.DECISION.equals(type) || JournalRecord.APPROVAL_WAITING.equals(type)) {
-        refused = false;
-      }
+      // the run's start, end and resumption: it goes on where it was
+      if (RUN_LEVEL.contains(type)) continue;
+      refused = JournalRecord.STEP_FAILED.equals(type) && "precondition".equals(r.text("kind"));
       switch (type) {
         case JournalRecord.STEP_STARTED -> {
           boolean reads = Effect.READS.name().equals(r.text("effect"));
@@ -38,13 +42,7 @@ final class RereadAfterRefusal {
           if (Boolean.TRUE.equals(startedReads.get(r.step()))) tail.add(r.step());
           else tail.clear();
         }
-        case JournalRecord.STEP_FAILED -> {
-          if ("precondition".equals(r.text("kind"))) refused = true;
-          else tail.clear();
-        }
-        // the run's start, end and resumption: it goes on where it was
-        case JournalRecord.RUN_STARTED, JournalRecord.RUN_FINISHED, JournalRecord.RUN_RESUMED -> { }
-        default -> tail.clear(); // a skip, a decision, an approval gate, an interruption
+        default -> { if (!refused) tail.clear(); } // another failure, a skip, a decision, an approval gate, an interruption
       }
     }
     return refused ? tail : List.of();

@@ -118,10 +118,11 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
 
   @Override
   public Object execute(BoundStep b) throws RunStopped {
-    confirm(b);
+    Effect effect = b.type().effectOf(b.input());
+    confirm(b, effect);
     s.journal().append(JournalRecord.of(JournalRecord.STEP_STARTED, b.path())
         .with("use", b.type().name())
-        .with("effect", b.type().effectOf(b.input()).name())
+        .with("effect", effect.name())
         .with("host", b.host().orElse(null))
         .with("input", Json.redactedTree(b.input(), s.redactor())));
     s.log().say("-> " + b.path() + " (" + b.type().name() + b.host().map(h -> " on " + h).orElse("") + ")");
@@ -196,9 +197,8 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
   }
 
   /** Destructive steps and steps with {@code confirm: true} need --yes or a yes typed at the terminal. */
-  private void confirm(BoundStep b) throws RunStopped {
-    boolean destroys = b.type().effectOf(b.input()) == Effect.DESTROYS;
-    if (!(destroys || b.decl().confirm()) || s.confirmed()) return;
+  private void confirm(BoundStep b, Effect effect) throws RunStopped {
+    if (!(effect == Effect.DESTROYS || b.decl().confirm()) || s.confirmed()) return;
     String what = "step " + b.path() + " (" + b.type().name() + b.host().map(h -> " on " + h).orElse("") + ")";
     if (!s.operator().interactive()) {
       // Its effect was only known now (the preflight refuses the others before step 1), so earlier steps may have
@@ -209,7 +209,7 @@ public final class StepRunner implements StepVisitor, AutoCloseable {
           .with("message", message));
       throw new RunStopped(RunStatus.FAILED, message, "if it is meant to run: runbook resume " + s.runId() + " --yes");
     }
-    String reason = destroys ? " destroys data or a service" : " asks to be confirmed";
+    String reason = effect == Effect.DESTROYS ? " destroys data or a service" : " asks to be confirmed";
     Optional<String> answer = s.operator().ask(what + reason + ". Type yes to run it: ");
     if (answer.isPresent() && answer.get().equals("yes")) return;
     String message = what + " was not confirmed";
