@@ -59,7 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
           + nothing, "add the promises a run keeps under verify: (docs/authoring.md); runbook drill checks them too");
       return 2;
     }
-    List<Problem> writers = VerifyChecks.notReadOnly(run.runbook().verify(), registry);
+    List<Problem> writers = VerifyChecks.notReadOnly(run.runbook().verify());
     if (!writers.isEmpty()) {
       writers.forEach(console::problem);
       console.stopped("verify checks the real hosts and only reads" + nothing);
